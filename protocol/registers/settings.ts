@@ -171,7 +171,7 @@ const chargeStartRecord = withRecordCheck(
   layout(
     [
       { name: 'check', kind: 'u8' },
-      { name: 'key', kind: 'u8' },
+      { name: 'selector', kind: 'u8' },
       { name: 'headHex', kind: 'hex', size: 4 },
       { name: 'value', kind: 'u8' },
       { name: 'tailHex', kind: 'hex', size: 17 },
@@ -183,7 +183,7 @@ const chargeStartRecord = withRecordCheck(
 
 const chargeStartArgs = (key: number): CommandArgs => ({
   usage: 'on|off',
-  parse: (args) => ({ key, headHex: '00 FF FF FF', value: parseOnOff(args[0]) ? 0x00 : 0x09 }),
+  parse: (args) => ({ selector: key, headHex: '00 FF FF FF', value: parseOnOff(args[0]) ? 0x00 : 0x09 }),
 });
 
 /** Reply to an S 0x13 selector read (14 bytes): [0] selector, [5] value (`00` on / `09` off for keys 04, 05). */
