@@ -102,7 +102,7 @@ function readField(view: DataView, bytes: Uint8Array, at: number, kind: FieldKin
 
 function encodeField(f: FieldSpec, value: unknown): Uint8Array {
   if (f.kind === 'hex' || f.kind === 'latin1') {
-    const bytes = f.kind === 'hex' ? hexBytes(typeof value === 'string' && value.trim() ? value : '') : latin1(value);
+    const bytes = f.kind === 'hex' ? optionalHex(value) : latin1(value);
     if (f.size === 'rest') return bytes;
     const size = f.size ?? 0;
     if (bytes.length > size) {
@@ -159,4 +159,9 @@ export function withRecordCheck<T extends { check: number }>(
       return out;
     },
   };
+}
+
+/** Bytes of an optional hex field: absent or blank is no bytes. */
+export function optionalHex(value: unknown): Uint8Array {
+  return typeof value === 'string' && value.trim() !== '' ? hexBytes(value) : new Uint8Array(0);
 }

@@ -5,7 +5,7 @@
 import { type CommandSpec, NO_PAYLOAD, command } from '../command.js';
 import { ProtocolError } from '../errors.js';
 import { hexBytes, toHex } from '../hex.js';
-import { type PayloadCodec, layout, raw } from '../payload.js';
+import { type PayloadCodec, layout, optionalHex, raw } from '../payload.js';
 import { deviceSecondsToIso, timeArgs } from './identity.js';
 
 export const TABLE_CLOCK = 0x0004;
@@ -75,7 +75,7 @@ export const usageCounters: PayloadCodec<UsageCounters> = {
   },
   encode(fields) {
     const blocks = fields.blocks ?? [];
-    const trailing = hexBytes(fields.trailingHex?.trim() ? fields.trailingHex : '');
+    const trailing = optionalHex(fields.trailingHex);
     const out = new Uint8Array(blocks.length * 8 + trailing.length);
     blocks.forEach((block, i) => {
       const at = i * 8;

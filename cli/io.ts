@@ -1,0 +1,20 @@
+/** Where the CLI writes; tests pass buffers, `main.ts` passes the process streams. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Exit codes: 0 all good, 1 some item failed, 2 bad usage or input. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** A usage error with a stable code, printed as `error CODE: message` and exit 2. */
+export class CliUsageError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
