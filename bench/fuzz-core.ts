@@ -6,7 +6,6 @@
 import {
   BlePacketAssembler,
   BleStreamDecoder,
-  UsbStreamDecoder,
   decodeAdvertising,
   decodeBatteryRecord,
   decodeFrame,
@@ -16,6 +15,7 @@ import {
   hexBytes,
   inspectBytes,
   toHex,
+  UsbStreamDecoder,
 } from '../protocol/index.js';
 
 /** mulberry32: small, fast, seeded. */
@@ -72,7 +72,9 @@ export function fuzzDecoders(count: number, seed: number): FuzzReport {
         for (const packet of fragmentFrame(input)) ble.push(packet);
       }
     } catch (e) {
-      throw new Error(`decoder threw on input ${toHex(input)} (seed ${seed}, buffer ${i}): ${(e as Error).stack}`);
+      throw new Error(
+        `decoder threw on input ${toHex(input)} (seed ${seed}, buffer ${i}): ${(e as Error).stack}`,
+      );
     }
   }
   return { buffers: count, seed, framesDecoded };

@@ -2,13 +2,13 @@
 import type { Command } from 'commander';
 import {
   type CharacteristicKind,
+  hexNumber,
   type InputTransport,
   type InspectedItem,
-  hexNumber,
   inspectBytes,
   parseHex,
 } from '../protocol/index.js';
-import { CliUsageError, type CliIo, EXIT_FAILED, EXIT_OK } from './io.js';
+import { type CliIo, CliUsageError, EXIT_FAILED, EXIT_OK } from './io.js';
 
 interface DecodeFlags {
   readonly transport: InputTransport;
@@ -22,7 +22,11 @@ export function registerDecode(program: Command, io: CliIo, setExit: (code: numb
     .command('decode')
     .description('decode SCP frames (BLE values, USB reports, bare frames) or characteristic values')
     .argument('<hex...>', 'one item per argument; spaces, colons and 0x prefixes are allowed inside quotes')
-    .option('-t, --transport <transport>', 'ble (with transport byte), usb (3F report) or frame (bare logical frame)', 'ble')
+    .option(
+      '-t, --transport <transport>',
+      'ble (with transport byte), usb (3F report) or frame (bare logical frame)',
+      'ble',
+    )
     .option('-c, --char <kind>', 'decode a characteristic value instead: battery, status or adv')
     .option('--mtu <n>', 'ATT MTU the BLE packets were cut at', '23')
     .option('--json', 'print {"ok": bool, "items": [...]} instead of a table')
@@ -39,10 +43,16 @@ Exit codes: 0 every item decoded, 1 some item failed (bad CRC, truncated, ...), 
     )
     .action((hexArgs: string[], flags: DecodeFlags) => {
       if (!['ble', 'usb', 'frame'].includes(flags.transport)) {
-        throw new CliUsageError('CLI_BAD_OPTION', `--transport must be ble, usb or frame, got '${flags.transport}'`);
+        throw new CliUsageError(
+          'CLI_BAD_OPTION',
+          `--transport must be ble, usb or frame, got '${flags.transport}'`,
+        );
       }
       if (flags.char && !['battery', 'status', 'adv'].includes(flags.char)) {
-        throw new CliUsageError('CLI_BAD_OPTION', `--char must be battery, status or adv, got '${flags.char}'`);
+        throw new CliUsageError(
+          'CLI_BAD_OPTION',
+          `--char must be battery, status or adv, got '${flags.char}'`,
+        );
       }
       const mtu = Number(flags.mtu);
       if (!Number.isInteger(mtu) || mtu < 23 || mtu > 517) {
@@ -50,7 +60,11 @@ Exit codes: 0 every item decoded, 1 some item failed (bad CRC, truncated, ...), 
       }
       const inputs = hexArgs.map((text, index) => {
         const parsed = parseHex(text);
-        if (!parsed.ok) throw new CliUsageError(parsed.error.code, `argument ${index + 1} ('${text}'): ${parsed.error.message}`);
+        if (!parsed.ok)
+          throw new CliUsageError(
+            parsed.error.code,
+            `argument ${index + 1} ('${text}'): ${parsed.error.message}`,
+          );
         return parsed.value;
       });
       const items = inputs.map((bytes) =>
@@ -69,12 +83,15 @@ export function renderItem(item: InspectedItem): string {
   if (item.kind !== 'unknown') rows.push(['kind', item.kind]);
   if (item.node) rows.push(['node', `${item.node} (${item.nodeByte ?? '?'})`]);
   if (item.frame) rows.push(['frame', `${item.frame}${item.write ? ', write' : ', read'}`]);
-  if (item.register !== undefined && item.register !== null) rows.push(['register', `S ${hexNumber(item.register)}`]);
+  if (item.register !== undefined && item.register !== null)
+    rows.push(['register', `S ${hexNumber(item.register)}`]);
   if (item.table) rows.push(['table', item.table]);
-  if (item.command) rows.push(['command', item.known === false ? `${item.command} (not in the catalogue)` : item.command]);
+  if (item.command)
+    rows.push(['command', item.known === false ? `${item.command} (not in the catalogue)` : item.command]);
   if (item.spec) rows.push(['spec', item.spec]);
   if (item.extraHex) rows.push(['extra bytes', `${item.extraHex} (accepted, D-7)`]);
-  if (item.kind === 'request' || item.kind === 'response') rows.push(['crc', item.crcValid ? 'valid' : 'INVALID']);
+  if (item.kind === 'request' || item.kind === 'response')
+    rows.push(['crc', item.crcValid ? 'valid' : 'INVALID']);
   for (const [key, value] of flatten(item.fields ?? {})) rows.push([key, value]);
   if (item.error) rows.push(['error', `${item.error.code}: ${item.error.message}`]);
   const width = Math.max(...rows.map(([k]) => k.length));

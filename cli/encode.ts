@@ -2,16 +2,16 @@
 import type { Command } from 'commander';
 import {
   COMMANDS,
-  type Fields,
-  ProtocolError,
   encodeCommand,
   encodeUsbReport,
+  type Fields,
   fragmentFrame,
+  ProtocolError,
   parseHex,
   parseUnit,
   toHex,
 } from '../protocol/index.js';
-import { CliUsageError, type CliIo, EXIT_OK } from './io.js';
+import { type CliIo, CliUsageError, EXIT_OK } from './io.js';
 
 interface EncodeFlags {
   readonly node?: string;
@@ -36,11 +36,21 @@ export function registerEncode(program: Command, io: CliIo, setExit: (code: numb
     .command('encode')
     .description('build a request frame by command name (or, with --reply, the device reply)')
     .argument('<command>', 'command name (listed below)')
-    .argument('[args...]', 'command arguments, e.g. high, on, 2025-01-01T00:00:00Z; generic commands take the address first')
+    .argument(
+      '[args...]',
+      'command arguments, e.g. high, on, 2025-01-01T00:00:00Z; generic commands take the address first',
+    )
     .option('-n, --node <unit>', 'charger, holder or flexpuff (or a node byte: C0, C9, D2)')
-    .option('-t, --transport <transport>', 'ble (with transport bytes), usb (64-byte 3F report) or frame', 'ble')
+    .option(
+      '-t, --transport <transport>',
+      'ble (with transport bytes), usb (64-byte 3F report) or frame',
+      'ble',
+    )
     .option('-r, --reply', "build the device's reply instead of the request")
-    .option('-f, --fields <json>', 'payload fields as JSON, e.g. the "fields" of decode --json (override args)')
+    .option(
+      '-f, --fields <json>',
+      'payload fields as JSON, e.g. the "fields" of decode --json (override args)',
+    )
     .option('--extra <hex>', 'extra bytes between payload and CRC (reproduces the 6/7-byte firmware reads)')
     .option('--mtu <n>', 'ATT MTU for BLE fragmentation', '23')
     .option('--json', 'print {"ok": true, "command", "frame", "packets"|"report"} as JSON')
@@ -61,14 +71,24 @@ ${commandList()}`,
     .action((name: string, args: string[], flags: EncodeFlags) => {
       const unit = flags.node === undefined ? undefined : parseUnit(flags.node);
       if (flags.node !== undefined && !unit) {
-        throw new CliUsageError('CLI_BAD_OPTION', `--node must be charger, holder, flexpuff or a node byte, got '${flags.node}'`);
+        throw new CliUsageError(
+          'CLI_BAD_OPTION',
+          `--node must be charger, holder, flexpuff or a node byte, got '${flags.node}'`,
+        );
       }
       if (!['ble', 'usb', 'frame'].includes(flags.transport)) {
-        throw new CliUsageError('CLI_BAD_OPTION', `--transport must be ble, usb or frame, got '${flags.transport}'`);
+        throw new CliUsageError(
+          'CLI_BAD_OPTION',
+          `--transport must be ble, usb or frame, got '${flags.transport}'`,
+        );
       }
       const fields = parseFields(flags.fields);
       const extra = flags.extra === undefined ? undefined : hexOption('--extra', flags.extra);
-      const generic = name === 'read-register' || name === 'write-register' || name === 'read-table' || name === 'write-table';
+      const generic =
+        name === 'read-register' ||
+        name === 'write-register' ||
+        name === 'read-table' ||
+        name === 'write-table';
       const target = generic ? parseTarget(name, args[0]) : {};
       const positional = generic ? args.slice(1) : args;
       const genericFields = generic && positional.length > 0 ? { payloadHex: positional.join(' ') } : {};
@@ -89,7 +109,9 @@ ${commandList()}`,
             ? [toHex(encodeUsbReport(frame))]
             : [toHex(frame)];
       if (flags.json) {
-        io.out(`${JSON.stringify({ ok: true, command: name, transport: flags.transport, frame: toHex(frame), wire, hex: wire.join(' ') })}\n`);
+        io.out(
+          `${JSON.stringify({ ok: true, command: name, transport: flags.transport, frame: toHex(frame), wire, hex: wire.join(' ') })}\n`,
+        );
       } else {
         io.out(`${wire.join('\n')}\n`);
       }
@@ -116,11 +138,21 @@ function hexOption(option: string, text: string): Uint8Array {
 
 function parseTarget(name: string, text: string | undefined): { address?: number; table?: number } {
   const isTable = name.endsWith('-table');
-  if (text === undefined) throw new CliUsageError('CLI_MISSING_ARGUMENT', `${name} needs a ${isTable ? 'table id (e.g. 01 01 or 0x0101)' : 'register address (e.g. 0x181)'}`);
+  if (text === undefined)
+    throw new CliUsageError(
+      'CLI_MISSING_ARGUMENT',
+      `${name} needs a ${isTable ? 'table id (e.g. 01 01 or 0x0101)' : 'register address (e.g. 0x181)'}`,
+    );
   const bytes = /^0x[0-9a-f]+$/i.test(text) ? undefined : parseHex(text);
-  const value = bytes?.ok && isTable && bytes.value.length === 2 ? ((bytes.value[0] as number) << 8) | (bytes.value[1] as number) : Number(text);
+  const value =
+    bytes?.ok && isTable && bytes.value.length === 2
+      ? ((bytes.value[0] as number) << 8) | (bytes.value[1] as number)
+      : Number(text);
   if (!Number.isInteger(value) || value < 0 || value > (isTable ? 0xffff : 0x3ff)) {
-    throw new ProtocolError('PROTOCOL_RANGE', `${isTable ? 'table id' : 'register address'} out of range: '${text}'`);
+    throw new ProtocolError(
+      'PROTOCOL_RANGE',
+      `${isTable ? 'table id' : 'register address'} out of range: '${text}'`,
+    );
   }
   return isTable ? { table: value } : { address: value };
 }

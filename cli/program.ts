@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ProtocolError } from '../protocol/index.js';
 import { registerDecode } from './decode.js';
 import { registerEncode } from './encode.js';
-import { CliUsageError, type CliIo, EXIT_OK, EXIT_USAGE } from './io.js';
+import { type CliIo, CliUsageError, EXIT_OK, EXIT_USAGE } from './io.js';
 import { registerModels } from './models.js';
 
 export const VERSION = '0.1.0';
@@ -33,7 +33,8 @@ Examples:
   registerDecode(program, io, setExit);
   registerEncode(program, io, setExit);
   registerModels(program, io);
-  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const sub of program.commands)
+    sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

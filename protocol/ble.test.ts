@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { BlePacketAssembler, BleStreamDecoder, fragmentFrame } from './ble.js';
 import { hexBytes, toHex } from './hex.js';
 
-const RECORD = hexBytes('C9 4F 04 5B 04 00 FF FF FF 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 06');
+const RECORD = hexBytes(
+  'C9 4F 04 5B 04 00 FF FF FF 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 06',
+);
 
 describe('BLE transport byte (spec §4.1, D-8, D-9)', () => {
   it('fragments at MTU 23 into 20-byte packets exactly like the published record write', () => {
@@ -29,13 +31,21 @@ describe('BLE transport byte (spec §4.1, D-8, D-9)', () => {
     expect(over?.ok === false && over.error.code).toBe('PROTOCOL_LENGTH');
   });
   it('stream decoder resyncs after garbage and accepts any split', () => {
-    const stream = hexBytes(`FF 07 ${fragmentFrame(RECORD).map((p) => toHex(p)).join(' ')} 00 C0 02 23 C3`);
+    const stream = hexBytes(
+      `FF 07 ${fragmentFrame(RECORD)
+        .map((p) => toHex(p))
+        .join(' ')} 00 C0 02 23 C3`,
+    );
     for (let split = 0; split <= stream.length; split++) {
       const d = new BleStreamDecoder();
       const events = [...d.push(stream.subarray(0, split)), ...d.push(stream.subarray(split))];
       const frames = events.flatMap((e) => (e.type === 'frame' ? [toHex(e.frame)] : []));
       expect(frames).toEqual([toHex(RECORD), 'C0 02 23 C3']);
-      expect(events.filter((e) => e.type === 'garbage').reduce((n, e) => n + (e.type === 'garbage' ? e.bytes : 0), 0)).toBe(2);
+      expect(
+        events
+          .filter((e) => e.type === 'garbage')
+          .reduce((n, e) => n + (e.type === 'garbage' ? e.bytes : 0), 0),
+      ).toBe(2);
     }
   });
 });

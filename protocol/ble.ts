@@ -3,8 +3,15 @@
  * Every ATT value starts with `T`: `01` = more packets follow, `00` = last packet. A packet carries at
  * most `mtu - 4` frame bytes (ATT payload `mtu - 3` minus `T`): 19 at the default MTU of 23.
  */
-import { ProtocolError, type Result, fail, ok } from './errors.js';
-import { FrameHeader, FrameStatus, PAYLOAD_SIZES, TYPE_LONG, TYPE_RESERVED, parseFrameInto } from './frame.js';
+import { fail, ok, ProtocolError, type Result } from './errors.js';
+import {
+  FrameHeader,
+  FrameStatus,
+  PAYLOAD_SIZES,
+  parseFrameInto,
+  TYPE_LONG,
+  TYPE_RESERVED,
+} from './frame.js';
 import { isKnownNode } from './nodes.js';
 import { ResyncingDecoder, type Scan } from './stream.js';
 
@@ -21,7 +28,10 @@ export const DEFAULT_REASSEMBLY_TIMEOUT_MS = 1000;
 /** Frame bytes carried per packet at an ATT MTU. */
 export function frameBytesPerPacket(mtu: number): number {
   if (!Number.isInteger(mtu) || mtu < DEFAULT_ATT_MTU || mtu > MAX_ATT_MTU) {
-    throw new ProtocolError('PROTOCOL_RANGE', `ATT MTU must be ${DEFAULT_ATT_MTU}..${MAX_ATT_MTU}, got ${mtu}`);
+    throw new ProtocolError(
+      'PROTOCOL_RANGE',
+      `ATT MTU must be ${DEFAULT_ATT_MTU}..${MAX_ATT_MTU}, got ${mtu}`,
+    );
   }
   return mtu - 4;
 }
@@ -94,7 +104,10 @@ export class BlePacketAssembler {
   push(packet: Uint8Array, nowMs = 0): Result<Uint8Array> | undefined {
     if (this.expire(nowMs)) {
       this.acceptPart(packet, nowMs);
-      return fail('PROTOCOL_TRUNCATED', `partial frame discarded after ${this.timeoutMs} ms without its last packet`);
+      return fail(
+        'PROTOCOL_TRUNCATED',
+        `partial frame discarded after ${this.timeoutMs} ms without its last packet`,
+      );
     }
     return this.acceptPart(packet, nowMs);
   }
@@ -104,9 +117,13 @@ export class BlePacketAssembler {
     const t = packet[0] as number;
     if (t !== TRANSPORT_LAST && t !== TRANSPORT_MORE) {
       this.reset();
-      return fail('PROTOCOL_FRAMING', `transport byte must be 00 or 01, got ${t.toString(16).padStart(2, '0')}`, {
-        offset: 0,
-      });
+      return fail(
+        'PROTOCOL_FRAMING',
+        `transport byte must be 00 or 01, got ${t.toString(16).padStart(2, '0')}`,
+        {
+          offset: 0,
+        },
+      );
     }
     if (this.parts.length === 0) this.startedAtMs = nowMs;
     this.parts.push(packet.subarray(1));

@@ -14,10 +14,42 @@ const ANY_UNIT: readonly Unit[] = ['charger', 'holder', 'flexpuff'];
 
 /** Fallbacks for registers and tables outside the catalogue; `encode` needs an explicit address/table. */
 export const GENERIC_COMMANDS: readonly CommandSpec[] = [
-  { name: 'read-register', summary: 'read any register S (payload = optional argument)', spec: '§4.4', units: ANY_UNIT, write: false, request: raw(), reply: raw() },
-  { name: 'write-register', summary: 'write any register S', spec: '§4.4, D-1', units: ANY_UNIT, write: true, request: raw(), reply: raw() },
-  { name: 'read-table', summary: 'long read of any table', spec: '§4.2, §10', units: ANY_UNIT, write: false, request: raw('any'), reply: raw('any') },
-  { name: 'write-table', summary: 'long write of any table', spec: '§4.2, §10', units: ANY_UNIT, write: true, request: raw('any'), reply: raw('any') },
+  {
+    name: 'read-register',
+    summary: 'read any register S (payload = optional argument)',
+    spec: '§4.4',
+    units: ANY_UNIT,
+    write: false,
+    request: raw(),
+    reply: raw(),
+  },
+  {
+    name: 'write-register',
+    summary: 'write any register S',
+    spec: '§4.4, D-1',
+    units: ANY_UNIT,
+    write: true,
+    request: raw(),
+    reply: raw(),
+  },
+  {
+    name: 'read-table',
+    summary: 'long read of any table',
+    spec: '§4.2, §10',
+    units: ANY_UNIT,
+    write: false,
+    request: raw('any'),
+    reply: raw('any'),
+  },
+  {
+    name: 'write-table',
+    summary: 'long write of any table',
+    spec: '§4.2, §10',
+    units: ANY_UNIT,
+    write: true,
+    request: raw('any'),
+    reply: raw('any'),
+  },
 ];
 
 /** Every named command, catalogue first. */

@@ -7,10 +7,10 @@ import { crc8 } from './crc.js';
 import { ProtocolError } from './errors.js';
 import {
   type CrcPosition,
-  FrameHeader,
-  FrameStatus,
   encodeLongFrame,
   encodeShortFrame,
+  FrameHeader,
+  FrameStatus,
   frameError,
   parseFrameInto,
 } from './frame.js';
@@ -139,18 +139,31 @@ export interface EncodeOptions {
 export function encodeCommand(name: string, options: EncodeOptions = {}): Uint8Array {
   const cmd = commandByName(name);
   if (!cmd) {
-    throw new ProtocolError('PROTOCOL_UNKNOWN_COMMAND', `unknown command '${name}' (see 'iqsim encode --help')`);
+    throw new ProtocolError(
+      'PROTOCOL_UNKNOWN_COMMAND',
+      `unknown command '${name}' (see 'iqsim encode --help')`,
+    );
   }
   const unit = options.unit ?? (cmd.units[0] as Unit);
   if (!cmd.units.includes(unit)) {
-    throw new ProtocolError('PROTOCOL_UNKNOWN_COMMAND', `${name} is served by ${cmd.units.join('/')}, not by the ${unit}`);
+    throw new ProtocolError(
+      'PROTOCOL_UNKNOWN_COMMAND',
+      `${name} is served by ${cmd.units.join('/')}, not by the ${unit}`,
+    );
   }
   const parser = options.reply ? cmd.replyArgs : cmd.args;
   const args = options.args ?? [];
   if (args.length > 0 && !parser) {
-    throw new ProtocolError('PROTOCOL_RANGE', `${name}${options.reply ? ' --reply' : ''} takes no positional arguments (use --fields)`);
+    throw new ProtocolError(
+      'PROTOCOL_RANGE',
+      `${name}${options.reply ? ' --reply' : ''} takes no positional arguments (use --fields)`,
+    );
   }
-  const fields = { ...cmd.defaults, ...(parser && args.length > 0 ? parser.parse(args) : {}), ...options.fields };
+  const fields = {
+    ...cmd.defaults,
+    ...(parser && args.length > 0 ? parser.parse(args) : {}),
+    ...options.fields,
+  };
   const payload = (options.reply ? cmd.reply : cmd.request).encode(fields);
   const node = options.reply ? REPLY_NODE[unit] : REQUEST_NODE[unit];
   const table = cmd.table ?? options.table;

@@ -7,7 +7,7 @@
  */
 import { ProtocolError } from './errors.js';
 import type { Unit } from './nodes.js';
-import { type Fields, type PayloadCodec, layout } from './payload.js';
+import { type Fields, layout, type PayloadCodec } from './payload.js';
 
 export interface CommandArgs {
   /** Usage text of the positional CLI arguments, e.g. `high|low|<0-255>`. */
@@ -79,7 +79,10 @@ export function parseOnOff(text: string | undefined): boolean {
 export function parseInteger(text: string | undefined, min: number, max: number, what: string): number {
   const n = text !== undefined && /^0x[0-9a-f]+$/i.test(text) ? Number.parseInt(text, 16) : Number(text);
   if (text === undefined || text === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new ProtocolError('PROTOCOL_RANGE', `${what} must be an integer ${min}..${max}, got '${text ?? ''}'`);
+    throw new ProtocolError(
+      'PROTOCOL_RANGE',
+      `${what} must be an integer ${min}..${max}, got '${text ?? ''}'`,
+    );
   }
   return n;
 }
@@ -99,7 +102,17 @@ export function readOnly(
   reply: PayloadCodec,
   replyArgs?: CommandArgs,
 ): CommandSpec {
-  return { name, summary, spec, units, address, write: false, request: NO_PAYLOAD, reply, ...(replyArgs ? { replyArgs } : {}) };
+  return {
+    name,
+    summary,
+    spec,
+    units,
+    address,
+    write: false,
+    request: NO_PAYLOAD,
+    reply,
+    ...(replyArgs ? { replyArgs } : {}),
+  };
 }
 
 /** The empty payload of plain reads. */

@@ -49,7 +49,9 @@ export class ProtocolError extends Error {
 }
 
 /** Decoders return results; they throw only on programmer misuse (house rule 7). */
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };
+export type Result<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: ProtocolError };
 
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { FrameHeader, FrameStatus, encodeLongFrame, encodeShortFrame, frameError, parseFrameInto } from './frame.js';
+import {
+  encodeLongFrame,
+  encodeShortFrame,
+  FrameHeader,
+  FrameStatus,
+  frameError,
+  parseFrameInto,
+} from './frame.js';
 import { hexBytes, toHex } from './hex.js';
 
 function parse(hex: string, pos: 'last' | 'implied' | 'either' = 'last') {
@@ -49,15 +56,19 @@ describe('SCP frames (spec §4.2–§4.7)', () => {
     expect(parse('C9 10 02 01 01 75 D6 00').status).toBe(FrameStatus.LENGTH);
   });
   it('encodes the spec examples', () => {
-    expect(toHex(encodeShortFrame({ node: 0xc0, address: 0x8e, write: true, payload: hexBytes('64 00 00 00') }))).toBe(
-      'C0 46 23 64 00 00 00 4F',
+    expect(
+      toHex(encodeShortFrame({ node: 0xc0, address: 0x8e, write: true, payload: hexBytes('64 00 00 00') })),
+    ).toBe('C0 46 23 64 00 00 00 4F');
+    expect(
+      toHex(encodeLongFrame({ node: 0xc0, table: 0x0004, write: true, data: hexBytes('80 4A 37 1C') })),
+    ).toBe('C0 50 06 00 04 80 4A 37 1C C1 7B');
+    expect(toHex(encodeLongFrame({ node: 0xc0, table: 0x0004, response: true, write: true }))).toMatch(
+      /^C0 D0 02 00 04/,
     );
-    expect(toHex(encodeLongFrame({ node: 0xc0, table: 0x0004, write: true, data: hexBytes('80 4A 37 1C') }))).toBe(
-      'C0 50 06 00 04 80 4A 37 1C C1 7B',
-    );
-    expect(toHex(encodeLongFrame({ node: 0xc0, table: 0x0004, response: true, write: true }))).toMatch(/^C0 D0 02 00 04/);
   });
   it('throws PROTOCOL_RANGE for payloads of no length code', () => {
-    expect(() => encodeShortFrame({ node: 0xc0, address: 1, payload: new Uint8Array(3) })).toThrow(/0, 4, 14 or 24/);
+    expect(() => encodeShortFrame({ node: 0xc0, address: 1, payload: new Uint8Array(3) })).toThrow(
+      /0, 4, 14 or 24/,
+    );
   });
 });

@@ -104,14 +104,23 @@ export function parseFrameInto(
   out.response = (type & TYPE_RESPONSE) !== 0;
   out.write = (type & TYPE_WRITE) !== 0;
   out.long = (type & TYPE_LONG) !== 0;
-  if (!isKnownNode(node) || (out.response ? node === 0xc9 || node === 0xd2 : node === 0x08 || node === 0x90)) {
+  if (
+    !isKnownNode(node) ||
+    (out.response ? node === 0xc9 || node === 0xd2 : node === 0x08 || node === 0x90)
+  ) {
     return FrameStatus.UNKNOWN_NODE;
   }
   if ((type & TYPE_RESERVED) !== 0) return FrameStatus.BAD_TYPE;
   return out.long ? parseLong(bytes, start, end, out) : parseShort(bytes, start, end, out, crcPosition);
 }
 
-function parseShort(bytes: Uint8Array, start: number, end: number, out: FrameHeader, pos: CrcPosition): FrameStatus {
+function parseShort(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: FrameHeader,
+  pos: CrcPosition,
+): FrameStatus {
   const type = out.type;
   const lengthCode = (type >> 2) & 0x03;
   const payloadSize = PAYLOAD_SIZES[lengthCode] as number;
@@ -167,16 +176,23 @@ export function frameError(status: FrameStatus, h: FrameHeader): ProtocolError {
     case FrameStatus.CRC: {
       const width = h.long ? 4 : 2;
       const hex = (v: number) => `0x${v.toString(16).toUpperCase().padStart(width, '0')}`;
-      return new ProtocolError(code, `bad CRC-${h.long ? 16 : 8}: frame has ${hex(h.crc)}, expected ${hex(h.expectedCrc)}`, {
-        expectedCrc: h.expectedCrc,
-        actualCrc: h.crc,
-      });
+      return new ProtocolError(
+        code,
+        `bad CRC-${h.long ? 16 : 8}: frame has ${hex(h.crc)}, expected ${hex(h.expectedCrc)}`,
+        {
+          expectedCrc: h.expectedCrc,
+          actualCrc: h.crc,
+        },
+      );
     }
     case FrameStatus.TRUNCATED:
       return new ProtocolError(code, `truncated frame: ${h.size} bytes, needs at least ${h.neededSize}`);
     case FrameStatus.LENGTH:
       return h.long
-        ? new ProtocolError(code, `long frame length byte says ${h.neededSize} bytes in all, frame has ${h.size}`)
+        ? new ProtocolError(
+            code,
+            `long frame length byte says ${h.neededSize} bytes in all, frame has ${h.size}`,
+          )
         : new ProtocolError(
             code,
             `payload shorter than length code ${h.lengthCode} (${PAYLOAD_SIZES[h.lengthCode]} bytes): frame has ${h.size} bytes, needs ${h.neededSize}`,
@@ -210,7 +226,10 @@ export function encodeShortFrame(f: ShortFrameFields): Uint8Array {
   const payload = f.payload ?? new Uint8Array(0);
   const lengthCode = PAYLOAD_SIZES.indexOf(payload.length);
   if (lengthCode < 0) {
-    throw new ProtocolError('PROTOCOL_RANGE', `short-frame payload must be 0, 4, 14 or 24 bytes, got ${payload.length}`);
+    throw new ProtocolError(
+      'PROTOCOL_RANGE',
+      `short-frame payload must be 0, 4, 14 or 24 bytes, got ${payload.length}`,
+    );
   }
   checkByte(f.node, 'node');
   if (!Number.isInteger(f.address) || f.address < 0 || f.address > MAX_REGISTER) {
@@ -242,7 +261,8 @@ export function encodeLongFrame(f: LongFrameFields): Uint8Array {
     throw new ProtocolError('PROTOCOL_RANGE', `table id must be 0..0xFFFF, got ${f.table}`);
   }
   const length = 2 + data.length;
-  if (length > 0xff) throw new ProtocolError('PROTOCOL_RANGE', `long-frame data too long: ${data.length} bytes`);
+  if (length > 0xff)
+    throw new ProtocolError('PROTOCOL_RANGE', `long-frame data too long: ${data.length} bytes`);
   const out = new Uint8Array(5 + length);
   out[0] = f.node;
   out[1] = (f.response ? TYPE_RESPONSE : 0) | (f.write ? TYPE_WRITE : 0) | TYPE_LONG;

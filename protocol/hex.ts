@@ -1,4 +1,4 @@
-import { type Result, fail, ok } from './errors.js';
+import { fail, ok, type Result } from './errors.js';
 
 const HEX_DIGITS = '0123456789ABCDEF';
 
@@ -12,7 +12,10 @@ export function parseHex(text: string): Result<Uint8Array> {
   const bad = /[^0-9a-fA-F]/.exec(cleaned);
   if (bad) return fail('PROTOCOL_BAD_HEX', `not a hex digit: '${bad[0]}'`, { offset: bad.index });
   if (cleaned.length % 2 !== 0) {
-    return fail('PROTOCOL_BAD_HEX', `odd number of hex digits (${cleaned.length}): the last byte is incomplete`);
+    return fail(
+      'PROTOCOL_BAD_HEX',
+      `odd number of hex digits (${cleaned.length}): the last byte is incomplete`,
+    );
   }
   const out = new Uint8Array(cleaned.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(cleaned.slice(2 * i, 2 * i + 2), 16);
@@ -41,4 +44,3 @@ export function toHex(bytes: Uint8Array, separator = ' '): string {
 export function hexNumber(value: number, digits = 2): string {
   return `0x${value.toString(16).toUpperCase().padStart(digits, '0')}`;
 }
-

@@ -8,7 +8,7 @@ import { decodeAdvertising } from './characteristics/advertising.js';
 import { decodeBatteryRecord } from './characteristics/battery.js';
 import { decodeStatusRecord } from './characteristics/status.js';
 import { type DecodeOptions, decodeFrame } from './codec.js';
-import { ProtocolError, type Result, fail } from './errors.js';
+import { fail, type ProtocolError, type Result } from './errors.js';
 import { toHex } from './hex.js';
 import type { Fields } from './payload.js';
 import { decodeUsbReport } from './usb.js';
@@ -47,7 +47,11 @@ export interface InspectedItem {
 export function bleBytesToFrame(bytes: Uint8Array, mtu = DEFAULT_ATT_MTU): Result<Uint8Array> {
   if (bytes.length === 0) return fail('PROTOCOL_TRUNCATED', 'no bytes');
   if (bytes[0] !== TRANSPORT_LAST && bytes[0] !== TRANSPORT_MORE) {
-    return fail('PROTOCOL_FRAMING', `BLE value must start with transport byte 00 or 01, got ${toHex(bytes.subarray(0, 1))}`, { offset: 0 });
+    return fail(
+      'PROTOCOL_FRAMING',
+      `BLE value must start with transport byte 00 or 01, got ${toHex(bytes.subarray(0, 1))}`,
+      { offset: 0 },
+    );
   }
   // A single packet (T = 00) may carry extra bytes (D-7), so it is taken whole.
   const packetSize = bytes[0] === TRANSPORT_LAST ? bytes.length : mtu - 3;
@@ -70,7 +74,8 @@ export function inspectBytes(bytes: Uint8Array, options: InspectOptions = {}): I
       : transport === 'usb'
         ? decodeUsbReport(bytes)
         : ({ ok: true, value: bytes } as const);
-  if (!logical.ok) return { hex, kind: 'unknown', node: null, crcValid: false, error: logical.error.toJSON() };
+  if (!logical.ok)
+    return { hex, kind: 'unknown', node: null, crcValid: false, error: logical.error.toJSON() };
   const logicalHex = toHex(logical.value);
   const result = decodeFrame(logical.value, options);
   if (!result.ok) {
@@ -109,7 +114,11 @@ export function inspectBytes(bytes: Uint8Array, options: InspectOptions = {}): I
 
 function inspectCharacteristic(hex: string, bytes: Uint8Array, char: CharacteristicKind): InspectedItem {
   const result: Result<object> =
-    char === 'battery' ? decodeBatteryRecord(bytes) : char === 'status' ? decodeStatusRecord(bytes) : decodeAdvertising(bytes);
+    char === 'battery'
+      ? decodeBatteryRecord(bytes)
+      : char === 'status'
+        ? decodeStatusRecord(bytes)
+        : decodeAdvertising(bytes);
   if (!result.ok) return { hex, kind: char, node: null, crcValid: true, error: result.error.toJSON() };
   return { hex, kind: char, node: null, fields: result.value as Fields, crcValid: true };
 }

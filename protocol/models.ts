@@ -55,7 +55,16 @@ function iluma(
 }
 
 function legacy(id: string, displayName: string, form: ModelInfo['form'], advertisedName: string): ModelInfo {
-  return { id, displayName, form, scp: false, units: [], capabilities: [], advertisedName, disModelNumber: 'M0000' };
+  return {
+    id,
+    displayName,
+    form,
+    scp: false,
+    units: [],
+    capabilities: [],
+    advertisedName,
+    disModelNumber: 'M0000',
+  };
 }
 
 export const MODELS: readonly ModelInfo[] = [
@@ -66,8 +75,21 @@ export const MODELS: readonly ModelInfo[] = [
   iluma('iluma', 'ILUMA', 'two-piece', ['smartGesture', 'chargeStartVibration']),
   iluma('iluma-prime', 'ILUMA PRIME', 'two-piece', ['smartGesture', 'chargeStartVibration']),
   iluma('iluma-one', 'ILUMA ONE', 'one-piece', []),
-  iluma('iluma-i', 'ILUMA i', 'two-piece', ['smartGesture', 'autoStart', 'flexPuff', 'flexBattery', 'pauseMode', 'chargeStartVibration'], 'M0022'),
-  iluma('iluma-i-prime', 'ILUMA i PRIME', 'two-piece', ['smartGesture', 'autoStart', 'flexPuff', 'flexBattery', 'pauseMode', 'chargeStartVibration']),
+  iluma(
+    'iluma-i',
+    'ILUMA i',
+    'two-piece',
+    ['smartGesture', 'autoStart', 'flexPuff', 'flexBattery', 'pauseMode', 'chargeStartVibration'],
+    'M0022',
+  ),
+  iluma('iluma-i-prime', 'ILUMA i PRIME', 'two-piece', [
+    'smartGesture',
+    'autoStart',
+    'flexPuff',
+    'flexBattery',
+    'pauseMode',
+    'chargeStartVibration',
+  ]),
   iluma('iluma-i-one', 'ILUMA i ONE', 'one-piece', ['smartGesture', 'autoStart'], 'M0023'),
 ];
 
@@ -79,7 +101,10 @@ export function findModel(id: string): ModelInfo | undefined {
 export function getModel(id: string): ModelInfo {
   const model = findModel(id);
   if (!model) {
-    throw new ProtocolError('PROTOCOL_RANGE', `unknown model '${id}'; known: ${MODELS.map((m) => m.id).join(', ')}`);
+    throw new ProtocolError(
+      'PROTOCOL_RANGE',
+      `unknown model '${id}'; known: ${MODELS.map((m) => m.id).join(', ')}`,
+    );
   }
   return model;
 }

@@ -4,8 +4,14 @@
  */
 export type Unit = 'charger' | 'holder' | 'flexpuff';
 
-export const REQUEST_NODE = { charger: 0xc0, holder: 0xc9, flexpuff: 0xd2 } as const satisfies Record<Unit, number>;
-export const REPLY_NODE = { charger: 0xc0, holder: 0x08, flexpuff: 0x90 } as const satisfies Record<Unit, number>;
+export const REQUEST_NODE = { charger: 0xc0, holder: 0xc9, flexpuff: 0xd2 } as const satisfies Record<
+  Unit,
+  number
+>;
+export const REPLY_NODE = { charger: 0xc0, holder: 0x08, flexpuff: 0x90 } as const satisfies Record<
+  Unit,
+  number
+>;
 
 export const UNITS: readonly Unit[] = ['charger', 'holder', 'flexpuff'];
 

@@ -4,7 +4,7 @@
  * `encode(decode(bytes))` returns the same bytes for every payload size the layout accepts. Derived
  * fields (names, flags, ISO dates) are added on decode and ignored on encode.
  */
-import { RECORD_CHECK_INIT, crc8 } from './crc.js';
+import { crc8, RECORD_CHECK_INIT } from './crc.js';
 import { ProtocolError } from './errors.js';
 import { hexBytes, toHex } from './hex.js';
 
@@ -70,7 +70,10 @@ export function layout<const L extends readonly FieldSpec[], D extends object = 
       const body = parts.reduce((sum, p) => sum + p.length, 0);
       const size = sizes === 'any' ? body : (sizes.find((s) => s >= body) ?? -1);
       if (size < 0) {
-        throw new ProtocolError('PROTOCOL_RANGE', `payload of ${body} bytes does not fit sizes ${String(sizes)}`);
+        throw new ProtocolError(
+          'PROTOCOL_RANGE',
+          `payload of ${body} bytes does not fit sizes ${String(sizes)}`,
+        );
       }
       const out = new Uint8Array(size);
       let at = 0;
@@ -83,7 +86,13 @@ export function layout<const L extends readonly FieldSpec[], D extends object = 
   };
 }
 
-function readField(view: DataView, bytes: Uint8Array, at: number, kind: FieldKind, width: number): number | string {
+function readField(
+  view: DataView,
+  bytes: Uint8Array,
+  at: number,
+  kind: FieldKind,
+  width: number,
+): number | string {
   switch (kind) {
     case 'u8':
       return width < 1 ? 0 : view.getUint8(at);
@@ -115,7 +124,10 @@ function encodeField(f: FieldSpec, value: unknown): Uint8Array {
   const width = WIDTH[f.kind];
   const n = value === undefined ? 0 : Number(value);
   if (!Number.isInteger(n) || n < 0 || n >= 2 ** (8 * width)) {
-    throw new ProtocolError('PROTOCOL_RANGE', `${f.name}: must be an integer 0..${2 ** (8 * width) - 1}, got ${String(value)}`);
+    throw new ProtocolError(
+      'PROTOCOL_RANGE',
+      `${f.name}: must be an integer 0..${2 ** (8 * width) - 1}, got ${String(value)}`,
+    );
   }
   const out = new Uint8Array(width);
   for (let i = 0; i < width; i++) out[i] = Math.floor(n / 2 ** (8 * i)) & 0xff;

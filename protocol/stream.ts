@@ -62,7 +62,8 @@ export abstract class ResyncingDecoder {
   private append(bytes: Uint8Array): void {
     const live = this.end - this.start;
     if (this.end + bytes.length > this.buffer.length) {
-      const target = live + bytes.length > this.buffer.length ? new Uint8Array(2 * (live + bytes.length)) : this.buffer;
+      const target =
+        live + bytes.length > this.buffer.length ? new Uint8Array(2 * (live + bytes.length)) : this.buffer;
       target.set(this.buffer.subarray(this.start, this.end), 0);
       this.buffer = target;
       this.start = 0;

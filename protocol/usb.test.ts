@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hexBytes, toHex } from './hex.js';
-import { USB_REPORT_SIZE, UsbStreamDecoder, decodeUsbReport, encodeUsbReport } from './usb.js';
+import { decodeUsbReport, encodeUsbReport, USB_REPORT_SIZE, UsbStreamDecoder } from './usb.js';
 
 describe('USB HID reports (spec §5.2, D-23)', () => {
   it('wraps a frame in a zero-padded 64-byte 3F report, and without the id for WebHID', () => {
@@ -27,7 +27,10 @@ describe('USB HID reports (spec §5.2, D-23)', () => {
     for (let split = 0; split <= stream.length; split++) {
       const d = new UsbStreamDecoder();
       const events = [...d.push(stream.subarray(0, split)), ...d.push(stream.subarray(split))];
-      expect(events.flatMap((e) => (e.type === 'frame' ? [toHex(e.frame)] : []))).toEqual(['C0 00 24 FC', 'C9 03 20 DF']);
+      expect(events.flatMap((e) => (e.type === 'frame' ? [toHex(e.frame)] : []))).toEqual([
+        'C0 00 24 FC',
+        'C9 03 20 DF',
+      ]);
     }
   });
 });

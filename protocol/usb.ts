@@ -4,7 +4,7 @@
  * after the frame are a background stream on real devices and are ignored. WebHID delivers reports
  * without the id byte; hidapi and serial streams carry it.
  */
-import { ProtocolError, type Result, fail, ok } from './errors.js';
+import { fail, ok, ProtocolError, type Result } from './errors.js';
 import { FrameHeader, FrameStatus, parseFrameInto } from './frame.js';
 import { ResyncingDecoder, type Scan } from './stream.js';
 
@@ -19,8 +19,35 @@ export const USB_PRODUCT_ID = 0x0003;
 
 /** The 29-byte report descriptor the simulator presents (spec §5.3, a Default: the real one is unpublished). */
 export const USB_REPORT_DESCRIPTOR: Uint8Array = Uint8Array.of(
-  0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01, 0x85, 0x3f, 0x15, 0x00, 0x26, 0xff, 0x00, 0x75, 0x08, 0x95, 0x3f, 0x09,
-  0x01, 0x81, 0x02, 0x95, 0x3f, 0x09, 0x01, 0x91, 0x02, 0xc0,
+  0x06,
+  0x00,
+  0xff,
+  0x09,
+  0x01,
+  0xa1,
+  0x01,
+  0x85,
+  0x3f,
+  0x15,
+  0x00,
+  0x26,
+  0xff,
+  0x00,
+  0x75,
+  0x08,
+  0x95,
+  0x3f,
+  0x09,
+  0x01,
+  0x81,
+  0x02,
+  0x95,
+  0x3f,
+  0x09,
+  0x01,
+  0x91,
+  0x02,
+  0xc0,
 );
 
 export interface UsbReportOptions {
@@ -31,7 +58,10 @@ export interface UsbReportOptions {
 /** Wraps a logical frame in one zero-padded report. Throws PROTOCOL_RANGE for frames over 62 bytes. */
 export function encodeUsbReport(frame: Uint8Array, options: UsbReportOptions = {}): Uint8Array {
   if (frame.length === 0 || frame.length > USB_MAX_FRAME) {
-    throw new ProtocolError('PROTOCOL_RANGE', `a USB report carries 1..${USB_MAX_FRAME} frame bytes, got ${frame.length}`);
+    throw new ProtocolError(
+      'PROTOCOL_RANGE',
+      `a USB report carries 1..${USB_MAX_FRAME} frame bytes, got ${frame.length}`,
+    );
   }
   const withId = options.reportId ?? true;
   const report = new Uint8Array(withId ? USB_REPORT_SIZE : USB_REPORT_SIZE - 1);
@@ -53,17 +83,24 @@ export function decodeUsbReport(report: Uint8Array, options: UsbReportOptions = 
   if (withId) {
     if (report.length < 1) return fail('PROTOCOL_TRUNCATED', 'empty USB report');
     if (report[0] !== USB_REPORT_ID) {
-      return fail('PROTOCOL_FRAMING', `USB report id must be 3F, got ${hex2(report[0] as number)}`, { offset: 0 });
+      return fail('PROTOCOL_FRAMING', `USB report id must be 3F, got ${hex2(report[0] as number)}`, {
+        offset: 0,
+      });
     }
     at = 1;
   }
   if (report.length <= at) return fail('PROTOCOL_TRUNCATED', 'USB report has no length byte');
   const length = report[at] as number;
   if (length === 0 || length > USB_MAX_FRAME) {
-    return fail('PROTOCOL_LENGTH', `USB length byte must be 1..${USB_MAX_FRAME}, got ${length}`, { offset: at });
+    return fail('PROTOCOL_LENGTH', `USB length byte must be 1..${USB_MAX_FRAME}, got ${length}`, {
+      offset: at,
+    });
   }
   if (report.length < at + 1 + length) {
-    return fail('PROTOCOL_TRUNCATED', `USB report holds ${report.length - at - 1} frame bytes, length byte says ${length}`);
+    return fail(
+      'PROTOCOL_TRUNCATED',
+      `USB report holds ${report.length - at - 1} frame bytes, length byte says ${length}`,
+    );
   }
   return ok(report.slice(at + 1, at + 1 + length));
 }

@@ -9,10 +9,6 @@ import {
   BleStreamDecoder,
   COMMANDS,
   type CommandSpec,
-  REPLY_NODE,
-  REQUEST_NODE,
-  type Unit,
-  UsbStreamDecoder,
   decodeAdvertising,
   decodeBatteryRecord,
   decodeFrame,
@@ -26,7 +22,11 @@ import {
   encodeUsbReport,
   fragmentFrame,
   isGeneric,
+  REPLY_NODE,
+  REQUEST_NODE,
   toHex,
+  type Unit,
+  UsbStreamDecoder,
 } from '../protocol/index.js';
 
 const RUNS = { numRuns: 300, seed: 42 };
@@ -68,7 +68,13 @@ describe('frames: decodeFrame then encodeCommand rebuilds the same bytes', () =>
   const frameArb = fc
     .record({ c: fc.constantFrom(...COMMANDS), reply: fc.boolean(), pick: fc.nat() })
     .chain(({ c, reply, pick }) =>
-      payloadFor(c, reply).map((payload) => ({ c, reply, unit: c.units[pick % c.units.length] as Unit, payload, pick })),
+      payloadFor(c, reply).map((payload) => ({
+        c,
+        reply,
+        unit: c.units[pick % c.units.length] as Unit,
+        payload,
+        pick,
+      })),
     );
   it('for every command, unit and side', () => {
     fc.assert(
@@ -86,7 +92,11 @@ describe('frames: decodeFrame then encodeCommand rebuilds the same bytes', () =>
           unit: decoded.value.unit,
           reply,
           fields: decoded.value.fields,
-          ...(isGeneric(c) || decoded.value.known === false ? (long ? { table: target } : { address: target }) : {}),
+          ...(isGeneric(c) || decoded.value.known === false
+            ? long
+              ? { table: target }
+              : { address: target }
+            : {}),
         });
         expect(toHex(again)).toBe(toHex(frame));
       }),
@@ -99,14 +109,27 @@ describe('characteristic records', () => {
   const byte = fc.integer({ min: 0, max: 255 });
   const word = fc.integer({ min: 0, max: 0xffff });
   it('battery: decode(encode(record)) = record for every flag combination', () => {
-    const names = ['chargerLevelPct', 'chargerTempC', 'chargerVoltageMv', 'holder1LevelPct', 'holder1TempC', 'holder1VoltageMv', 'holder2LevelPct', 'holder2TempC', 'holder2VoltageMv'];
-    const arb = fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.array(word, { minLength: 9, maxLength: 9 })).map(([flags, values]) => {
-      const record: Record<string, number> = { flags };
-      names.forEach((name, bit) => {
-        if (flags & (1 << bit)) record[name] = name.endsWith('Mv') ? (values[bit] as number) : (values[bit] as number) & 0xff;
+    const names = [
+      'chargerLevelPct',
+      'chargerTempC',
+      'chargerVoltageMv',
+      'holder1LevelPct',
+      'holder1TempC',
+      'holder1VoltageMv',
+      'holder2LevelPct',
+      'holder2TempC',
+      'holder2VoltageMv',
+    ];
+    const arb = fc
+      .tuple(fc.integer({ min: 0, max: 0xffff }), fc.array(word, { minLength: 9, maxLength: 9 }))
+      .map(([flags, values]) => {
+        const record: Record<string, number> = { flags };
+        names.forEach((name, bit) => {
+          if (flags & (1 << bit))
+            record[name] = name.endsWith('Mv') ? (values[bit] as number) : (values[bit] as number) & 0xff;
+        });
+        return record;
       });
-      return record;
-    });
     fc.assert(
       fc.property(arb, (record) => {
         const bytes = encodeBatteryRecord(record);
@@ -121,7 +144,9 @@ describe('characteristic records', () => {
       const sizes = [1, 2, 0, 1, 1, 4, 2, 0, 1, 1, 4, 2];
       let n = sizes.reduce((sum, size, bit) => sum + (flags & (1 << bit) ? size : 0), 0);
       if (flags & 0x84) n += 1;
-      return fc.uint8Array({ minLength: n, maxLength: n }).map((body) => Uint8Array.of(flags & 0xff, flags >> 8, ...body));
+      return fc
+        .uint8Array({ minLength: n, maxLength: n })
+        .map((body) => Uint8Array.of(flags & 0xff, flags >> 8, ...body));
     });
     fc.assert(
       fc.property(arb, (bytes) => {
@@ -140,7 +165,9 @@ describe('characteristic records', () => {
     fc.assert(
       fc.property(fc.array(structure, { maxLength: 5 }), (structures) => {
         const decoded = decodeAdvertising(encodeAdStructures(structures));
-        expect(decoded.ok && decoded.value.structures).toEqual(structures.map((s) => ({ type: s.type, dataHex: toHex(s.data) })));
+        expect(decoded.ok && decoded.value.structures).toEqual(
+          structures.map((s) => ({ type: s.type, dataHex: toHex(s.data) })),
+        );
       }),
       RUNS,
     );
@@ -149,13 +176,27 @@ describe('characteristic records', () => {
 
 describe('streams: every split decodes to the same frames', () => {
   const frames = fc.array(
-    fc.record({ c: fc.constantFrom(...COMMANDS.filter((c) => !isGeneric(c))), reply: fc.boolean() }).chain(({ c, reply }) =>
-      payloadFor(c, reply).map((payload) =>
-        c.table !== undefined
-          ? encodeLongFrame({ node: reply ? 0xc0 : 0xc9, table: c.table, response: reply, write: c.write, data: payload })
-          : encodeShortFrame({ node: reply ? 0x08 : 0xc9, address: c.address ?? 0, response: reply, write: c.write, payload }),
+    fc
+      .record({ c: fc.constantFrom(...COMMANDS.filter((c) => !isGeneric(c))), reply: fc.boolean() })
+      .chain(({ c, reply }) =>
+        payloadFor(c, reply).map((payload) =>
+          c.table !== undefined
+            ? encodeLongFrame({
+                node: reply ? 0xc0 : 0xc9,
+                table: c.table,
+                response: reply,
+                write: c.write,
+                data: payload,
+              })
+            : encodeShortFrame({
+                node: reply ? 0x08 : 0xc9,
+                address: c.address ?? 0,
+                response: reply,
+                write: c.write,
+                payload,
+              }),
+        ),
       ),
-    ),
     { minLength: 1, maxLength: 6 },
   );
   const cuts = fc.array(fc.nat(), { maxLength: 6 });
@@ -177,7 +218,9 @@ describe('streams: every split decodes to the same frames', () => {
         const stream = Uint8Array.from(list.flatMap((f) => fragmentFrame(f, mtu).flatMap((p) => [...p])));
         const d = new BleStreamDecoder(mtu);
         const out = split(stream, points).flatMap((part) => d.push(part));
-        expect(out.filter((e) => e.type === 'frame').map((e) => (e.type === 'frame' ? toHex(e.frame) : ''))).toEqual(list.map((f) => toHex(f)));
+        expect(
+          out.filter((e) => e.type === 'frame').map((e) => (e.type === 'frame' ? toHex(e.frame) : '')),
+        ).toEqual(list.map((f) => toHex(f)));
         expect(out.some((e) => e.type === 'garbage')).toBe(false);
       }),
       RUNS,
@@ -189,7 +232,9 @@ describe('streams: every split decodes to the same frames', () => {
         const stream = Uint8Array.from(list.flatMap((f) => [...encodeUsbReport(f)]));
         const d = new UsbStreamDecoder();
         const out = split(stream, points).flatMap((part) => d.push(part));
-        expect(out.map((e) => (e.type === 'frame' ? toHex(e.frame) : 'garbage'))).toEqual(list.map((f) => toHex(f)));
+        expect(out.map((e) => (e.type === 'frame' ? toHex(e.frame) : 'garbage'))).toEqual(
+          list.map((f) => toHex(f)),
+        );
       }),
       RUNS,
     );

@@ -3,8 +3,8 @@
  * `crcValid: false` are rejected with PROTOCOL_CRC and their `correctHex` decodes.
  */
 import { describe, expect, it } from 'vitest';
-import { type InspectedItem, hexBytes, inspectBytes } from '../protocol/index.js';
-import { VECTORS, type Vector, isFrameVector, unitName } from './fixtures/vectors.js';
+import { hexBytes, type InspectedItem, inspectBytes } from '../protocol/index.js';
+import { isFrameVector, unitName, VECTORS, type Vector } from './fixtures/vectors.js';
 
 const hexNum = (text: unknown) => Number.parseInt(String(text), 16);
 
@@ -21,7 +21,7 @@ const FIELD_CHECKS: Record<string, (f: Record<string, unknown>, expected: unknow
   holderBrightness: (f, e) => expect(f.level).toBe(e),
   level: (f, e) => expect(f.levelName).toBe(e),
   value: (f, e, v) => {
-    if (v.register === 0x10) expect([f.state, f.mask]).toEqual(hexBytes(String(e)).slice(0, 2).reduce<number[]>((a, b) => [...a, b], []));
+    if (v.register === 0x10) expect([f.state, f.mask]).toEqual(Array.from(hexBytes(String(e)).slice(0, 2)));
     else if (v.register === 0x8e || v.register === 0x90) expect(f.level).toBe(e);
     else if (v.register === 0x94) expect(f.mode).toBe(e);
     else expect(f.value).toBe(e);
@@ -45,7 +45,15 @@ const FIELD_CHECKS: Record<string, (f: Record<string, unknown>, expected: unknow
     expect(f.check).toBe(hexNum(e));
     expect(f.checkValid).toBe(true);
   },
-  record: (f, e) => expect(String(e).startsWith((typeof f.selector === 'number' ? f.selector.toString(16).padStart(2, '0') : String(f.keyHex)).toUpperCase())).toBe(true),
+  record: (f, e) =>
+    expect(
+      String(e).startsWith(
+        (typeof f.selector === 'number'
+          ? f.selector.toString(16).padStart(2, '0')
+          : String(f.keyHex)
+        ).toUpperCase(),
+      ),
+    ).toBe(true),
   payloadU16LE: (f, e) => expect([0, 1, 2, 3, 4, 5, 6].map((i) => f[`word${i}`])).toEqual(e),
   payloadU16At0: (f, e) => expect(f.raw).toBe(e),
   on: (f, e) => expect(f.on).toBe(e),
@@ -53,7 +61,20 @@ const FIELD_CHECKS: Record<string, (f: Record<string, unknown>, expected: unknow
   crc16: () => undefined,
   length: (f, e) => expect(String(f.productNumber).length).toBe(e),
 };
-const PROSE = new Set(['function', 'access', 'note', 'quirk', 'interpretation', 'meaning', 'unitRole', 'innerCheckRule', 'packetCount', 'clientReadsU16AtPayload1', 'clientShows', 'u16AtPayload4']);
+const PROSE = new Set([
+  'function',
+  'access',
+  'note',
+  'quirk',
+  'interpretation',
+  'meaning',
+  'unitRole',
+  'innerCheckRule',
+  'packetCount',
+  'clientReadsU16AtPayload1',
+  'clientShows',
+  'u16AtPayload4',
+]);
 
 function decodeVector(v: Vector, hex = v.hex): InspectedItem {
   return inspectBytes(hexBytes(hex), { transport: v.transport === 'usb' ? 'usb' : 'ble' });
@@ -123,7 +144,8 @@ describe('vectors: characteristic values', () => {
       const d = v.decoded ?? {};
       expect(f.flags).toBe(hexNum(d.flags));
       if (v.kind === 'battery') {
-        for (const key of ['chargerLevelPct', 'chargerTempC', 'chargerVoltageMv', 'holder1LevelPct']) expect(f[key]).toBe(d[key]);
+        for (const key of ['chargerLevelPct', 'chargerTempC', 'chargerVoltageMv', 'holder1LevelPct'])
+          expect(f[key]).toBe(d[key]);
         return;
       }
       const s = f.status as Record<string, unknown>;

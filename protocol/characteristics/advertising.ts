@@ -4,9 +4,9 @@
  * while unbonded, 00 once bonded), the complete 128-bit service UUID, TX power +6 dBm; the name goes in
  * the scan response.
  */
-import { type Result, ProtocolError, fail, ok } from '../errors.js';
-import { toHex } from '../hex.js';
+import { fail, ok, ProtocolError, type Result } from '../errors.js';
 import { IQOS_SERVICE_UUID, uuidFromLittleEndian, uuidToLittleEndian } from '../gatt.js';
+import { toHex } from '../hex.js';
 
 export const AD_FLAGS = 0x01;
 export const AD_INCOMPLETE_UUID128 = 0x06;
@@ -44,7 +44,11 @@ export function decodeAdvertising(bytes: Uint8Array): Result<AdvertisingData> {
     const length = bytes[at] as number;
     if (length === 0) break; // Zero length ends the significant part (Core spec Vol 3 Part C §11).
     if (at + 1 + length > bytes.length) {
-      return fail('PROTOCOL_TRUNCATED', `AD structure at ${at} says ${length} bytes, ${bytes.length - at - 1} remain`, { offset: at });
+      return fail(
+        'PROTOCOL_TRUNCATED',
+        `AD structure at ${at} says ${length} bytes, ${bytes.length - at - 1} remain`,
+        { offset: at },
+      );
     }
     const type = bytes[at + 1] as number;
     const data = bytes.subarray(at + 2, at + 1 + length);
@@ -61,7 +65,11 @@ function applyStructure(out: Record<string, unknown>, type: number, data: Uint8A
   else if (type === AD_MANUFACTURER && data.length >= 2) {
     const companyId = (data[0] as number) | ((data[1] as number) << 8);
     const bonded = companyId === IQOS_COMPANY_ID && data.length >= 3 ? data[2] === 0 : undefined;
-    out.manufacturer = { companyId, dataHex: toHex(data.subarray(2)), ...(bonded === undefined ? {} : { bonded }) };
+    out.manufacturer = {
+      companyId,
+      dataHex: toHex(data.subarray(2)),
+      ...(bonded === undefined ? {} : { bonded }),
+    };
   } else if ((type === AD_COMPLETE_UUID128 || type === AD_INCOMPLETE_UUID128) && data.length % 16 === 0) {
     const uuids: string[] = [];
     for (let i = 0; i < data.length; i += 16) uuids.push(uuidFromLittleEndian(data.subarray(i, i + 16)));
@@ -72,12 +80,15 @@ function applyStructure(out: Record<string, unknown>, type: number, data: Uint8A
   }
 }
 
-export function encodeAdStructures(structures: readonly { readonly type: number; readonly data: Uint8Array }[]): Uint8Array {
+export function encodeAdStructures(
+  structures: readonly { readonly type: number; readonly data: Uint8Array }[],
+): Uint8Array {
   const size = structures.reduce((sum, s) => sum + 2 + s.data.length, 0);
   const out = new Uint8Array(size);
   let at = 0;
   for (const s of structures) {
-    if (s.data.length > 254) throw new ProtocolError('PROTOCOL_RANGE', `AD structure data too long: ${s.data.length}`);
+    if (s.data.length > 254)
+      throw new ProtocolError('PROTOCOL_RANGE', `AD structure data too long: ${s.data.length}`);
     out[at] = s.data.length + 1;
     out[at + 1] = s.type;
     out.set(s.data, at + 2);

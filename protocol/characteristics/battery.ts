@@ -3,7 +3,7 @@
  * in bit order; no padding, no CRC. Simple clients depend on the exact length (7 bytes = holder in
  * the case on two-piece devices, 6 bytes otherwise).
  */
-import { ProtocolError, type Result, fail, ok } from '../errors.js';
+import { fail, ok, ProtocolError, type Result } from '../errors.js';
 
 export interface BatteryRecord {
   /** Raw flags; bits above 8 are kept but carry no field. */
@@ -35,7 +35,8 @@ const BATTERY_FIELDS: readonly (readonly [BatteryField, 1 | 2])[] = [
 ];
 
 export function decodeBatteryRecord(bytes: Uint8Array): Result<BatteryRecord> {
-  if (bytes.length < 2) return fail('PROTOCOL_TRUNCATED', `battery record needs 2 flag bytes, got ${bytes.length}`);
+  if (bytes.length < 2)
+    return fail('PROTOCOL_TRUNCATED', `battery record needs 2 flag bytes, got ${bytes.length}`);
   const flags = (bytes[0] as number) | ((bytes[1] as number) << 8);
   const out: Record<string, number> = { flags };
   let at = 2;
@@ -43,13 +44,20 @@ export function decodeBatteryRecord(bytes: Uint8Array): Result<BatteryRecord> {
     if ((flags & (1 << bit)) === 0) continue;
     const [name, width] = BATTERY_FIELDS[bit] as (typeof BATTERY_FIELDS)[number];
     if (at + width > bytes.length) {
-      return fail('PROTOCOL_TRUNCATED', `battery record ends inside ${name} (flags 0x${flags.toString(16)}, ${bytes.length} bytes)`);
+      return fail(
+        'PROTOCOL_TRUNCATED',
+        `battery record ends inside ${name} (flags 0x${flags.toString(16)}, ${bytes.length} bytes)`,
+      );
     }
-    out[name] = width === 1 ? (bytes[at] as number) : (bytes[at] as number) | ((bytes[at + 1] as number) << 8);
+    out[name] =
+      width === 1 ? (bytes[at] as number) : (bytes[at] as number) | ((bytes[at + 1] as number) << 8);
     at += width;
   }
   if (at !== bytes.length) {
-    return fail('PROTOCOL_LENGTH', `battery record has ${bytes.length - at} bytes after its last flagged field`);
+    return fail(
+      'PROTOCOL_LENGTH',
+      `battery record has ${bytes.length - at} bytes after its last flagged field`,
+    );
   }
   return ok(out as unknown as BatteryRecord);
 }
@@ -58,7 +66,9 @@ export function decodeBatteryRecord(bytes: Uint8Array): Result<BatteryRecord> {
  * Encodes a record. Without `flags`, the flags are the bits of the fields present; with `flags`, every
  * flagged field must be present.
  */
-export function encodeBatteryRecord(record: Omit<BatteryRecord, 'flags'> & { readonly flags?: number }): Uint8Array {
+export function encodeBatteryRecord(
+  record: Omit<BatteryRecord, 'flags'> & { readonly flags?: number },
+): Uint8Array {
   const flags =
     record.flags ??
     BATTERY_FIELDS.reduce((acc, [name], bit) => (record[name] === undefined ? acc : acc | (1 << bit)), 0);
@@ -70,7 +80,10 @@ export function encodeBatteryRecord(record: Omit<BatteryRecord, 'flags'> & { rea
     if ((flags & (1 << bit)) === 0) return;
     const value = record[name];
     if (value === undefined || !Number.isInteger(value) || value < 0 || value >= 2 ** (8 * width)) {
-      throw new ProtocolError('PROTOCOL_RANGE', `${name} must be an integer that fits ${width} byte(s), got ${String(value)}`);
+      throw new ProtocolError(
+        'PROTOCOL_RANGE',
+        `${name} must be an integer that fits ${width} byte(s), got ${String(value)}`,
+      );
     }
     bytes.push(value & 0xff);
     if (width === 2) bytes.push(value >> 8);

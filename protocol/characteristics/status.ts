@@ -3,7 +3,7 @@
  * whose bit is set, in order. Bits 2 and 7 share one ambient byte. Error and warning bytes are kept
  * as numbers (they look like OR-able flags) with their flag names alongside.
  */
-import { type Result, ProtocolError, fail, ok } from '../errors.js';
+import { fail, ok, ProtocolError, type Result } from '../errors.js';
 
 export const CHARGER_STATES: Readonly<Record<number, string>> = { 1: 'charging', 2: 'charged' };
 export const HOLDER_STATES: Readonly<Record<number, string>> = {
@@ -13,7 +13,12 @@ export const HOLDER_STATES: Readonly<Record<number, string>> = {
   4: 'cleaning',
   5: 'uncharged',
 };
-export const HOLDER_CONNECTIONS = ['fully connected', 'RX pin not connected', 'TX pin not connected', 'not connected'];
+export const HOLDER_CONNECTIONS = [
+  'fully connected',
+  'RX pin not connected',
+  'TX pin not connected',
+  'not connected',
+];
 export const AMBIENT_STATES = ['in range', 'too low', 'too high', 'in range'];
 export const END_OF_HEAT_REASONS = [
   'no data',
@@ -28,9 +33,24 @@ export const END_OF_HEAT_REASONS = [
   'ambient temperature too high',
   'excessive variations in heater measurements',
 ];
-export const CHARGER_SYSTEM_ERRORS = ['holder-battery charger defect', 'charger-battery charging timeout', 'charger-battery charger defect', 'self-test failure'];
-export const HOLDER_ERRORS = ['system defect', 'battery charging timeout', 'temperature outside operating range', 'identification failure'];
-export const HOLDER_WARNINGS = ['communication problem', 'null charging count', 'communication protocol not supported', 'battery aged'];
+export const CHARGER_SYSTEM_ERRORS = [
+  'holder-battery charger defect',
+  'charger-battery charging timeout',
+  'charger-battery charger defect',
+  'self-test failure',
+];
+export const HOLDER_ERRORS = [
+  'system defect',
+  'battery charging timeout',
+  'temperature outside operating range',
+  'identification failure',
+];
+export const HOLDER_WARNINGS = [
+  'communication problem',
+  'null charging count',
+  'communication protocol not supported',
+  'battery aged',
+];
 
 /** Status bytes A (charger) and B (holder) of flag bit 1. */
 export type ChargerHolderStatus = {
@@ -98,12 +118,16 @@ function bitNames(value: number, names: readonly string[]): string[] {
 }
 
 export function decodeStatusRecord(bytes: Uint8Array): Result<StatusRecord> {
-  if (bytes.length < 2) return fail('PROTOCOL_TRUNCATED', `status record needs 2 flag bytes, got ${bytes.length}`);
+  if (bytes.length < 2)
+    return fail('PROTOCOL_TRUNCATED', `status record needs 2 flag bytes, got ${bytes.length}`);
   const flags = (bytes[0] as number) | ((bytes[1] as number) << 8);
   let at = 2;
   const take = (width: number, what: string): number | ProtocolError => {
     if (at + width > bytes.length) {
-      return new ProtocolError('PROTOCOL_TRUNCATED', `status record ends inside ${what} (flags 0x${flags.toString(16)})`);
+      return new ProtocolError(
+        'PROTOCOL_TRUNCATED',
+        `status record ends inside ${what} (flags 0x${flags.toString(16)})`,
+      );
     }
     let value = 0;
     for (let i = width - 1; i >= 0; i--) value = value * 256 + (bytes[at + i] as number);
@@ -113,9 +137,28 @@ export function decodeStatusRecord(bytes: Uint8Array): Result<StatusRecord> {
   const has = (bit: number) => (flags & (1 << bit)) !== 0;
   const record: Record<string, unknown> = { flags };
   const steps: [boolean, number, string, (v: number) => void][] = [
-    [has(0), 1, 'charger system error', (v) => Object.assign(record, { chargerSystemError: v, chargerSystemErrorNames: bitNames(v, CHARGER_SYSTEM_ERRORS) })],
+    [
+      has(0),
+      1,
+      'charger system error',
+      (v) =>
+        Object.assign(record, {
+          chargerSystemError: v,
+          chargerSystemErrorNames: bitNames(v, CHARGER_SYSTEM_ERRORS),
+        }),
+    ],
     [has(1), 2, 'charger/holder status', (v) => (record.status = decodeStatusBytes(v & 0xff, v >> 8))],
-    [has(2) || has(7), 1, 'ambient byte', (v) => Object.assign(record, { ambient: v, ambientHolder1: AMBIENT_STATES[v & 3], ambientHolder2: AMBIENT_STATES[(v >> 2) & 3] })],
+    [
+      has(2) || has(7),
+      1,
+      'ambient byte',
+      (v) =>
+        Object.assign(record, {
+          ambient: v,
+          ambientHolder1: AMBIENT_STATES[v & 3],
+          ambientHolder2: AMBIENT_STATES[(v >> 2) & 3],
+        }),
+    ],
   ];
   for (const [present, width, what, apply] of steps) {
     if (!present) continue;
@@ -126,10 +169,25 @@ export function decodeStatusRecord(bytes: Uint8Array): Result<StatusRecord> {
   for (const [h, bits] of HOLDER_BITS.entries()) {
     const holder: Record<string, unknown> = {};
     const fields: [number, number, string, (v: number) => void][] = [
-      [bits[0], 1, 'error', (v) => Object.assign(holder, { error: v, errorNames: bitNames(v, HOLDER_ERRORS) })],
-      [bits[1], 1, 'warning', (v) => Object.assign(holder, { warning: v, warningNames: bitNames(v, HOLDER_WARNINGS) })],
+      [
+        bits[0],
+        1,
+        'error',
+        (v) => Object.assign(holder, { error: v, errorNames: bitNames(v, HOLDER_ERRORS) }),
+      ],
+      [
+        bits[1],
+        1,
+        'warning',
+        (v) => Object.assign(holder, { warning: v, warningNames: bitNames(v, HOLDER_WARNINGS) }),
+      ],
       [bits[2], 4, 'system error', (v) => (holder.systemError = v)],
-      [bits[3], 2, 'last experience', (v) => (holder.lastExperience = decodeLastExperience(v & 0xff, v >> 8))],
+      [
+        bits[3],
+        2,
+        'last experience',
+        (v) => (holder.lastExperience = decodeLastExperience(v & 0xff, v >> 8)),
+      ],
     ];
     for (const [bit, width, what, apply] of fields) {
       if (!has(bit)) continue;
@@ -139,7 +197,11 @@ export function decodeStatusRecord(bytes: Uint8Array): Result<StatusRecord> {
     }
     if (Object.keys(holder).length > 0) record[h === 0 ? 'holder1' : 'holder2'] = holder;
   }
-  if (at !== bytes.length) return fail('PROTOCOL_LENGTH', `status record has ${bytes.length - at} bytes after its last flagged field`);
+  if (at !== bytes.length)
+    return fail(
+      'PROTOCOL_LENGTH',
+      `status record has ${bytes.length - at} bytes after its last flagged field`,
+    );
   return ok(record as StatusRecord);
 }
 
@@ -180,7 +242,9 @@ function decodeLastExperience(a: number, puffCount: number): LastExperience {
  * Encodes a record. Without `flags`, they are derived from the fields present (ambient → bit 2,
  * plus bit 7 when holder 2 fields are present); with `flags`, every flagged field must be present.
  */
-export function encodeStatusRecord(record: Omit<StatusRecord, 'flags'> & { readonly flags?: number }): Uint8Array {
+export function encodeStatusRecord(
+  record: Omit<StatusRecord, 'flags'> & { readonly flags?: number },
+): Uint8Array {
   const h1 = record.holder1 ?? {};
   const h2 = record.holder2 ?? {};
   const hasHolder2 = Object.keys(h2).length > 0;
@@ -204,7 +268,10 @@ export function encodeStatusRecord(record: Omit<StatusRecord, 'flags'> & { reado
   const has = (bit: number) => (flags & (1 << bit)) !== 0;
   const put = (value: number | undefined, width: number, what: string) => {
     if (value === undefined || !Number.isInteger(value) || value < 0 || value >= 2 ** (8 * width)) {
-      throw new ProtocolError('PROTOCOL_RANGE', `status ${what} must be present and fit ${width} byte(s), got ${String(value)}`);
+      throw new ProtocolError(
+        'PROTOCOL_RANGE',
+        `status ${what} must be present and fit ${width} byte(s), got ${String(value)}`,
+      );
     }
     for (let i = 0; i < width; i++) out.push(Math.floor(value / 2 ** (8 * i)) & 0xff);
   };
@@ -213,12 +280,18 @@ export function encodeStatusRecord(record: Omit<StatusRecord, 'flags'> & { reado
     const s = record.status;
     if (!s) throw new ProtocolError('PROTOCOL_RANGE', 'status flag bit 1 needs the charger/holder status');
     put(
-      (s.chargerState & 0x0f) | ((s.chargerReserved & 3) << 4) | (s.chargerLowBattery ? 0x40 : 0) | (s.chargerDefect ? 0x80 : 0),
+      (s.chargerState & 0x0f) |
+        ((s.chargerReserved & 3) << 4) |
+        (s.chargerLowBattery ? 0x40 : 0) |
+        (s.chargerDefect ? 0x80 : 0),
       1,
       'byte A',
     );
     put(
-      (s.holderState & 0x0f) | ((s.holderConnection & 3) << 4) | (s.holderReserved ? 0x40 : 0) | (s.holderDefect ? 0x80 : 0),
+      (s.holderState & 0x0f) |
+        ((s.holderConnection & 3) << 4) |
+        (s.holderReserved ? 0x40 : 0) |
+        (s.holderDefect ? 0x80 : 0),
       1,
       'byte B',
     );
@@ -231,9 +304,17 @@ export function encodeStatusRecord(record: Omit<StatusRecord, 'flags'> & { reado
     if (has(bits[2])) put(holder.systemError, 4, `holder ${h + 1} system error`);
     if (has(bits[3])) {
       const e = holder.lastExperience;
-      if (!e) throw new ProtocolError('PROTOCOL_RANGE', `status flag bit ${bits[3]} needs holder ${h + 1} last experience`);
+      if (!e)
+        throw new ProtocolError(
+          'PROTOCOL_RANGE',
+          `status flag bit ${bits[3]} needs holder ${h + 1} last experience`,
+        );
       put(
-        (e.endOfHeatReason & 0x0f) | (e.reserved ? 0x10 : 0) | (e.dutyCycleFault ? 0x20 : 0) | (e.newInformationWasRead ? 0x40 : 0) | (e.intensivePuffing ? 0x80 : 0),
+        (e.endOfHeatReason & 0x0f) |
+          (e.reserved ? 0x10 : 0) |
+          (e.dutyCycleFault ? 0x20 : 0) |
+          (e.newInformationWasRead ? 0x40 : 0) |
+          (e.intensivePuffing ? 0x80 : 0),
         1,
         'last experience A',
       );

@@ -17,7 +17,10 @@ export function parseDeviceTime(text: string | undefined): number {
   const ms = text === undefined ? Number.NaN : Date.parse(text);
   const seconds = Math.floor(ms / 1000) - DEVICE_EPOCH_UNIX_S;
   if (!Number.isFinite(ms) || seconds < 0 || seconds > 0xffffffff) {
-    throw new ProtocolError('PROTOCOL_RANGE', `expected an ISO date from 2010-01-01 on, or device seconds; got '${text ?? ''}'`);
+    throw new ProtocolError(
+      'PROTOCOL_RANGE',
+      `expected an ISO date from 2010-01-01 on, or device seconds; got '${text ?? ''}'`,
+    );
   }
   return seconds;
 }
@@ -44,24 +47,23 @@ const firmwareArgs: CommandArgs = {
   usage: '<major.minor.patch.build>',
   parse(args) {
     const parts = (args[0] ?? '').split('.');
-    if (parts.length !== 4) throw new ProtocolError('PROTOCOL_RANGE', `expected a version like 135.5.0.33, got '${args[0] ?? ''}'`);
+    if (parts.length !== 4)
+      throw new ProtocolError('PROTOCOL_RANGE', `expected a version like 135.5.0.33, got '${args[0] ?? ''}'`);
     const [major, minor, patch, build] = parts.map((p) => parseInteger(p, 0, 255, 'version part'));
     return { prefix: 0x10, major, minor, patch, build };
   },
 };
 
 /** S 0x01 reply: seven u16 LE of unknown meaning (spec §7.1, §7.5). */
-const deviceInfo = layout(
-  [
-    { name: 'word0', kind: 'u16' },
-    { name: 'word1', kind: 'u16' },
-    { name: 'word2', kind: 'u16' },
-    { name: 'word3', kind: 'u16' },
-    { name: 'word4', kind: 'u16' },
-    { name: 'word5', kind: 'u16' },
-    { name: 'word6', kind: 'u16' },
-  ] as const,
-);
+const deviceInfo = layout([
+  { name: 'word0', kind: 'u16' },
+  { name: 'word1', kind: 'u16' },
+  { name: 'word2', kind: 'u16' },
+  { name: 'word3', kind: 'u16' },
+  { name: 'word4', kind: 'u16' },
+  { name: 'word5', kind: 'u16' },
+  { name: 'word6', kind: 'u16' },
+] as const);
 
 const textArgs = (field: string, what: string): CommandArgs => ({
   usage: `<${what}>`,
@@ -73,19 +75,47 @@ const seconds = layout([{ name: 'seconds', kind: 'u32' }] as const, {
 });
 
 /** S 0x03 reply: date of the latest logged error, 2010-01-01 when none (spec §8.2). */
-const errorLogDate = layout(
-  [
-    { name: 'year', kind: 'u16' },
-    { name: 'month', kind: 'u8' },
-    { name: 'day', kind: 'u8' },
-  ] as const,
-);
+const errorLogDate = layout([
+  { name: 'year', kind: 'u16' },
+  { name: 'month', kind: 'u8' },
+  { name: 'day', kind: 'u8' },
+] as const);
 
 export const IDENTITY_COMMANDS: readonly CommandSpec[] = [
-  readOnly('get-firmware', 'read the firmware version', '§7.1 S 0x00, §7.7', ['charger', 'holder'], 0x00, firmware, firmwareArgs),
-  readOnly('get-device-info', 'read the 14-byte static device-info record', '§7.1 S 0x01, §7.5', ['charger', 'holder'], 0x01, deviceInfo),
-  readOnly('get-error-log-date', 'read the date of the latest logged error', '§7.1 S 0x03, §8.2', ['charger'], 0x03, errorLogDate),
-  readOnly('get-rtc', 'read the clock in device seconds (short form)', '§7.1 S 0x04, §8.2', ['charger', 'holder'], 0x04, seconds, timeArgs),
+  readOnly(
+    'get-firmware',
+    'read the firmware version',
+    '§7.1 S 0x00, §7.7',
+    ['charger', 'holder'],
+    0x00,
+    firmware,
+    firmwareArgs,
+  ),
+  readOnly(
+    'get-device-info',
+    'read the 14-byte static device-info record',
+    '§7.1 S 0x01, §7.5',
+    ['charger', 'holder'],
+    0x01,
+    deviceInfo,
+  ),
+  readOnly(
+    'get-error-log-date',
+    'read the date of the latest logged error',
+    '§7.1 S 0x03, §8.2',
+    ['charger'],
+    0x03,
+    errorLogDate,
+  ),
+  readOnly(
+    'get-rtc',
+    'read the clock in device seconds (short form)',
+    '§7.1 S 0x04, §8.2',
+    ['charger', 'holder'],
+    0x04,
+    seconds,
+    timeArgs,
+  ),
   readOnly(
     'get-product-number',
     'read the 14-character product number',
@@ -105,4 +135,3 @@ export const IDENTITY_COMMANDS: readonly CommandSpec[] = [
     textArgs('modelCode', 'model code'),
   ),
 ];
-

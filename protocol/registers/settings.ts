@@ -2,7 +2,15 @@
  * Setting registers (spec §7.1, recipes §7.2, config records §7.3, wrong-CRC constants §7.9).
  * Writes use the same layout as the reply: D-1 echoes the stored value.
  */
-import { type CommandArgs, type CommandSpec, NO_PAYLOAD, command, onOffArgs, parseInteger, parseOnOff } from '../command.js';
+import {
+  type CommandArgs,
+  type CommandSpec,
+  command,
+  NO_PAYLOAD,
+  onOffArgs,
+  parseInteger,
+  parseOnOff,
+} from '../command.js';
 import { ProtocolError } from '../errors.js';
 import { layout, withRecordCheck } from '../payload.js';
 
@@ -10,9 +18,15 @@ import { layout, withRecordCheck } from '../payload.js';
 export const BRIGHTNESS_HIGH = 0x64;
 export const BRIGHTNESS_LOW = 0x1e;
 
-const brightness = layout([{ name: 'level', kind: 'u8' }, { name: 'reservedHex', kind: 'hex', size: 3 }] as const, {
-  derive: (v) => ({ levelName: v.level >= BRIGHTNESS_HIGH ? 'high' : 'low' }),
-});
+const brightness = layout(
+  [
+    { name: 'level', kind: 'u8' },
+    { name: 'reservedHex', kind: 'hex', size: 3 },
+  ] as const,
+  {
+    derive: (v) => ({ levelName: v.level >= BRIGHTNESS_HIGH ? 'high' : 'low' }),
+  },
+);
 
 const brightnessArgs: CommandArgs = {
   usage: 'high|low|<0-255>',
@@ -42,7 +56,12 @@ const vibration = layout(
   },
 );
 
-export const VIBRATION_FLAGS = ['heating-start', 'starting-to-use', 'puff-end', 'manually-terminated'] as const;
+export const VIBRATION_FLAGS = [
+  'heating-start',
+  'starting-to-use',
+  'puff-end',
+  'manually-terminated',
+] as const;
 
 const vibrationArgs: CommandArgs = {
   usage: `[${VIBRATION_FLAGS.join(',')}|none]`,
@@ -55,7 +74,11 @@ const vibrationArgs: CommandArgs = {
       else if (name === 'starting-to-use') startFlags |= 0x10;
       else if (name === 'puff-end') endFlags |= 0x01;
       else if (name === 'manually-terminated') endFlags |= 0x10;
-      else throw new ProtocolError('PROTOCOL_RANGE', `unknown vibration flag '${name}' (${VIBRATION_FLAGS.join(', ')})`);
+      else
+        throw new ProtocolError(
+          'PROTOCOL_RANGE',
+          `unknown vibration flag '${name}' (${VIBRATION_FLAGS.join(', ')})`,
+        );
     }
     return { recordByte: 0x10, startFlags, endFlags };
   },
@@ -134,9 +157,15 @@ const lockArgs: CommandArgs = {
   },
 };
 
-const flexBattery = layout([{ name: 'mode', kind: 'u8' }, { name: 'reservedHex', kind: 'hex', size: 3 }] as const, {
-  derive: (v) => ({ modeName: v.mode === 1 ? 'eco' : 'performance' }),
-});
+const flexBattery = layout(
+  [
+    { name: 'mode', kind: 'u8' },
+    { name: 'reservedHex', kind: 'hex', size: 3 },
+  ] as const,
+  {
+    derive: (v) => ({ modeName: v.mode === 1 ? 'eco' : 'performance' }),
+  },
+);
 
 const flexBatteryArgs: CommandArgs = {
   usage: 'eco|performance',
@@ -298,8 +327,22 @@ export const SETTING_COMMANDS: readonly CommandSpec[] = [
   }),
   ...selectorSetting('auto-start', 'Auto Start (S 0x93 selector 01)', ['holder'], 0x93, 0x01, '§7.1 S 0x93'),
   ...selectorSetting('pause-mode', 'Pause Mode (S 0x93 selector 02)', ['holder'], 0x93, 0x02, '§7.1 S 0x93'),
-  ...selectorSetting('smart-gesture', 'Smart Gesture (S 0x93 selector 04)', ['holder'], 0x93, 0x04, '§7.1 S 0x93, §7.9'),
-  ...selectorSetting('flexpuff', 'FlexPuff (S 0x89 selector 03)', ['flexpuff', 'holder'], 0x89, 0x03, '§7.1 S 0x89, §7.4'),
+  ...selectorSetting(
+    'smart-gesture',
+    'Smart Gesture (S 0x93 selector 04)',
+    ['holder'],
+    0x93,
+    0x04,
+    '§7.1 S 0x93, §7.9',
+  ),
+  ...selectorSetting(
+    'flexpuff',
+    'FlexPuff (S 0x89 selector 03)',
+    ['flexpuff', 'holder'],
+    0x89,
+    0x03,
+    '§7.1 S 0x89, §7.4',
+  ),
   command({
     name: 'get-lock',
     summary: 'read the lock state (02 FF locked, 00 00 unlocked)',
@@ -441,6 +484,9 @@ export const SETTING_COMMANDS: readonly CommandSpec[] = [
     defaults: { keyHex: SMART_GESTURE_KEY },
     request: recordKey,
     reply: smartGestureRecord,
-    replyArgs: { usage: 'on|off', parse: (a) => ({ keyHex: SMART_GESTURE_KEY, value: parseOnOff(a[0]) ? 1 : 0 }) },
+    replyArgs: {
+      usage: 'on|off',
+      parse: (a) => ({ keyHex: SMART_GESTURE_KEY, value: parseOnOff(a[0]) ? 1 : 0 }),
+    },
   }),
 ];

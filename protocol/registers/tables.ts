@@ -2,10 +2,10 @@
  * Long-frame tables (spec §8.2 clock, §9 usage counters, §10 other tables, D-2, D-25). The table
  * body is the data after the 2-byte table id.
  */
-import { type CommandSpec, NO_PAYLOAD, command } from '../command.js';
+import { type CommandSpec, command, NO_PAYLOAD } from '../command.js';
 import { ProtocolError } from '../errors.js';
 import { hexBytes, toHex } from '../hex.js';
-import { type PayloadCodec, layout, optionalHex, raw } from '../payload.js';
+import { layout, optionalHex, type PayloadCodec, raw } from '../payload.js';
 import { deviceSecondsToIso, timeArgs } from './identity.js';
 
 export const TABLE_CLOCK = 0x0004;
@@ -29,13 +29,13 @@ const clockWrite = layout([{ name: 'seconds', kind: 'u32' }] as const, {
 
 /** Counter tags (spec §9.2) and the names clients give them. */
 export const COUNTER_TAGS: Readonly<Record<number, string>> = {
-  0x8e: 'sticks',
-  0x1e: 'case-sticks',
-  0x20: 'holder-sticks',
-  0x1d: 'slow-counter',
-  0x17: 'days',
-  0x18: 'constant',
-  0x14: 'case-constant',
+  142: 'sticks',
+  30: 'case-sticks',
+  32: 'holder-sticks',
+  29: 'slow-counter',
+  23: 'days',
+  24: 'constant',
+  20: 'case-constant',
 };
 
 export type CounterBlock = {
@@ -81,7 +81,10 @@ export const usageCounters: PayloadCodec<UsageCounters> = {
       const at = i * 8;
       const value = Number(block.value ?? 0);
       if (!Number.isInteger(value) || value < 0 || value > 0xffffff) {
-        throw new ProtocolError('PROTOCOL_RANGE', `counter value must be 0..0xFFFFFF, got ${String(block.value)}`);
+        throw new ProtocolError(
+          'PROTOCOL_RANGE',
+          `counter value must be 0..0xFFFFFF, got ${String(block.value)}`,
+        );
       }
       out[at] = block.index ?? i;
       out.set(hexBytes(block.padHex?.trim() ? block.padHex : '00 00 00').subarray(0, 3), at + 1);
@@ -95,8 +98,14 @@ export const usageCounters: PayloadCodec<UsageCounters> = {
   },
 };
 
-const tableRead = (name: string, summary: string, table: number, reply: PayloadCodec, spec: string, units: CommandSpec['units']) =>
-  command({ name, summary, spec, units, table, write: false, request: NO_PAYLOAD, reply });
+const tableRead = (
+  name: string,
+  summary: string,
+  table: number,
+  reply: PayloadCodec,
+  spec: string,
+  units: CommandSpec['units'],
+) => command({ name, summary, spec, units, table, write: false, request: NO_PAYLOAD, reply });
 
 export const TABLE_COMMANDS: readonly CommandSpec[] = [
   command({
@@ -121,9 +130,44 @@ export const TABLE_COMMANDS: readonly CommandSpec[] = [
     reply: NO_PAYLOAD,
     args: timeArgs,
   }),
-  tableRead('get-usage-counters', 'long read of the usage-counter table 01 01', TABLE_USAGE_COUNTERS, usageCounters, '§9', ['charger', 'holder']),
-  tableRead('get-system-config-0', 'long read of table 00 00 (unpublished; empty by default)', 0x0000, raw('any'), '§10, D-25', ['charger']),
-  tableRead('get-config-region-1', 'long read of table 00 01 (unpublished)', 0x0001, raw('any'), '§10, D-25', ['charger']),
-  tableRead('get-device-info-table', 'long read of table 00 02 (unpublished)', 0x0002, raw('any'), '§10, D-25', ['charger', 'holder']),
-  tableRead('get-system-config-1', 'long read of table 01 00 (unpublished)', 0x0100, raw('any'), '§10, D-25', ['charger']),
+  tableRead(
+    'get-usage-counters',
+    'long read of the usage-counter table 01 01',
+    TABLE_USAGE_COUNTERS,
+    usageCounters,
+    '§9',
+    ['charger', 'holder'],
+  ),
+  tableRead(
+    'get-system-config-0',
+    'long read of table 00 00 (unpublished; empty by default)',
+    0x0000,
+    raw('any'),
+    '§10, D-25',
+    ['charger'],
+  ),
+  tableRead(
+    'get-config-region-1',
+    'long read of table 00 01 (unpublished)',
+    0x0001,
+    raw('any'),
+    '§10, D-25',
+    ['charger'],
+  ),
+  tableRead(
+    'get-device-info-table',
+    'long read of table 00 02 (unpublished)',
+    0x0002,
+    raw('any'),
+    '§10, D-25',
+    ['charger', 'holder'],
+  ),
+  tableRead(
+    'get-system-config-1',
+    'long read of table 01 00 (unpublished)',
+    0x0100,
+    raw('any'),
+    '§10, D-25',
+    ['charger'],
+  ),
 ];

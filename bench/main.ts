@@ -1,0 +1,32 @@
+/**
+ * `npm run bench -- <name...> [--json]`: runs the named benchmarks (default: all). With --json, one
+ * JSON object per line: {"bench", "metric", "value", "unit"} plus "baseline" and "ratio" where a
+ * baseline exists; otherwise a table.
+ */
+import { type BenchLine, runCodecBench } from './codec.js';
+
+const BENCHES: Record<string, () => Promise<BenchLine[]>> = { codec: runCodecBench };
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const names = args.filter((a) => !a.startsWith('--'));
+const unknown = names.filter((n) => !BENCHES[n]);
+if (unknown.length > 0) {
+  process.stderr.write(
+    `error BENCH_UNKNOWN: unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
+  const lines = await (BENCHES[name] as () => Promise<BenchLine[]>)();
+  for (const l of lines) {
+    if (json) process.stdout.write(`${JSON.stringify(l)}\n`);
+    else {
+      const extra =
+        l.ratio === undefined ? '' : `  (${l.ratio}× baseline ${l.baseline?.toLocaleString('en')})`;
+      process.stdout.write(
+        `${l.bench.padEnd(6)} ${l.metric.padEnd(34)} ${l.value.toLocaleString('en').padStart(14)} ${l.unit}${extra}\n`,
+      );
+    }
+  }
+}
