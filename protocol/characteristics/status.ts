@@ -147,7 +147,14 @@ export function decodeStatusRecord(bytes: Uint8Array): Result<StatusRecord> {
           chargerSystemErrorNames: bitNames(v, CHARGER_SYSTEM_ERRORS),
         }),
     ],
-    [has(1), 2, 'charger/holder status', (v) => (record.status = decodeStatusBytes(v & 0xff, v >> 8))],
+    [
+      has(1),
+      2,
+      'charger/holder status',
+      (v) => {
+        record.status = decodeStatusBytes(v & 0xff, v >> 8);
+      },
+    ],
     [
       has(2) || has(7),
       1,
@@ -181,12 +188,21 @@ export function decodeStatusRecord(bytes: Uint8Array): Result<StatusRecord> {
         'warning',
         (v) => Object.assign(holder, { warning: v, warningNames: bitNames(v, HOLDER_WARNINGS) }),
       ],
-      [bits[2], 4, 'system error', (v) => (holder.systemError = v)],
+      [
+        bits[2],
+        4,
+        'system error',
+        (v) => {
+          holder.systemError = v;
+        },
+      ],
       [
         bits[3],
         2,
         'last experience',
-        (v) => (holder.lastExperience = decodeLastExperience(v & 0xff, v >> 8)),
+        (v) => {
+          holder.lastExperience = decodeLastExperience(v & 0xff, v >> 8);
+        },
       ],
     ];
     for (const [bit, width, what, apply] of fields) {
