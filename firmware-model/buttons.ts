@@ -1,0 +1,116 @@
+/**
+ * Buttons with durations (device-model.md §3.3, §12.2): the charger (or one-piece) button toggles
+ * power after `buttons.powerHoldSeconds` (powering on while still held, off on release), resets at
+ * `buttons.resetHoldSeconds` while held, shows the level on a short press, and enters pairing mode
+ * on a third quick press. The holder button starts heating after `buttons.startHoldSeconds`, shows
+ * uses left on a short press, and pauses or ends a running session.
+ */
+import type { Ctx } from './context.js';
+import { setChargerState } from './outputs.js';
+import { beginReset, powerOff } from './power.js';
+import { chargerIsOn } from './reconcile.js';
+import { attemptStart, onButtonDuringSession, showUses } from './session.js';
+import { HEATING_STATES, type UnitName } from './types.js';
+
+/** Which physical button an input names: one-piece devices have only the main one. */
+function physical(ctx: Ctx, unit: UnitName): UnitName {
+  return ctx.d.onePiece ? 'charger' : unit;
+}
+
+export function press(ctx: Ctx, unit: UnitName): void {
+  const { s, p } = ctx;
+  const which = physical(ctx, unit);
+  const track = s.buttons[which];
+  if (track.downAtMs >= 0) return;
+  const now = s.nowMs;
+  track.downAtMs = now;
+  track.consumed = false;
+  track.wasOff = !chargerIsOn(ctx);
+  track.quickPresses = now - track.lastReleaseMs <= p.buttons.multiPressWindowMs ? track.quickPresses + 1 : 1;
+  const heating = HEATING_STATES.includes(s.holder.state);
+  if (which === 'holder' || ctx.d.onePiece) {
+    if (heating) {
+      onButtonDuringSession(ctx);
+      track.consumed = true;
+      return;
+    }
+    ctx.setTimer('holderStartHold', now + p.buttons.startHoldSeconds * 1000);
+  }
+  if (which === 'charger') {
+    if (track.quickPresses >= 3 && chargerIsOn(ctx) && ctx.profile.info.scp) {
+      s.charger.pairing = true;
+      track.consumed = true;
+      ctx.clearTimer('holderStartHold');
+      ctx.emit({ type: 'pairing', atMs: now });
+      return;
+    }
+    ctx.setTimer('chargerPowerHold', now + p.buttons.powerHoldSeconds * 1000);
+    ctx.setTimer('chargerResetHold', now + p.buttons.resetHoldSeconds * 1000);
+  }
+}
+
+export function release(ctx: Ctx, unit: UnitName): void {
+  const { s, p } = ctx;
+  const which = physical(ctx, unit);
+  const track = s.buttons[which];
+  if (track.downAtMs < 0) return;
+  const heldMs = s.nowMs - track.downAtMs;
+  track.downAtMs = -1;
+  track.lastReleaseMs = s.nowMs;
+  ctx.clearTimer('holderStartHold');
+  if (which === 'charger') {
+    ctx.clearTimer('chargerPowerHold');
+    ctx.clearTimer('chargerResetHold');
+  }
+  if (track.consumed) return;
+  if (which === 'charger' && heldMs >= p.buttons.powerHoldSeconds * 1000) {
+    if (!track.wasOff) powerOff(ctx);
+    return;
+  }
+  if (heldMs >= p.buttons.startHoldSeconds * 1000 && which === 'holder') return;
+  if (which === 'charger' && s.charger.state === 'STANDBY') {
+    setChargerState(ctx, 'SHOW_LEVEL');
+    ctx.setTimer('showLevelEnd', s.nowMs + p.charger.showLevelSeconds * 1000);
+  }
+  if (which === 'holder' || ctx.d.onePiece) showUses(ctx);
+}
+
+/** Timer: the holder (or one-piece) button has been held `buttons.startHoldSeconds`. */
+export function onStartHold(ctx: Ctx): void {
+  const { s } = ctx;
+  const which = ctx.d.onePiece ? 'charger' : 'holder';
+  const track = s.buttons[which];
+  if (track.downAtMs < 0) return;
+  const before = s.holder.state;
+  attemptStart(ctx, 'button');
+  if (s.holder.state !== before || ctx.s.holder.state === 'PREHEAT') track.consumed = true;
+}
+
+/** Timer: the charger button has been held `buttons.powerHoldSeconds`; from off, power on now (§3.3). */
+export function onPowerHold(ctx: Ctx): void {
+  const track = ctx.s.buttons.charger;
+  if (track.downAtMs < 0 || !track.wasOff) return;
+  if (ctx.s.charger.state === 'DEEP_DISCHARGED') return;
+  powerOn(ctx);
+  track.consumed = true;
+}
+
+/** Timer: held `buttons.resetHoldSeconds`; ILUMA two-piece needs the holder in the case (§3.3). */
+export function onResetHold(ctx: Ctx): void {
+  const { s, d, profile } = ctx;
+  const track = s.buttons.charger;
+  if (track.downAtMs < 0 || (!chargerIsOn(ctx) && s.charger.state !== 'ERROR')) return;
+  if (!d.onePiece && profile.heater === 'induction' && !s.holder.docked) return;
+  track.consumed = true;
+  beginReset(ctx);
+}
+
+export function powerOn(ctx: Ctx): void {
+  const { s, p } = ctx;
+  s.charger.offWhenPlugged = false;
+  if (s.charger.usbPower !== 'none') setChargerState(ctx, 'USB_CHARGING');
+  else {
+    setChargerState(ctx, 'SHOW_LEVEL');
+    ctx.setTimer('showLevelEnd', s.nowMs + p.charger.showLevelSeconds * 1000);
+  }
+}

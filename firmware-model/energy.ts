@@ -1,0 +1,167 @@
+/**
+ * Batteries between events (device-model.md §4.2, §11.2, §12.2): every level changes at a rate that
+ * is constant until the next event, so levels are integrated exactly and the next boundary (full,
+ * knee, low, a use's worth, a whole percent for notifications) is a deadline rather than a tick.
+ * While heating, the heater loop owns the heating battery in joules; `syncHeatingBattery` copies it back.
+ */
+import type { Ctx } from './context.js';
+import { HEATING_STATES } from './types.js';
+
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
+/** Levels this close to a boundary are put on it (deadlines are whole milliseconds). */
+const SNAP_PERCENT = 1e-3;
+
+export interface Rates {
+  /** Charger (or one-piece main unit), % per ms. */
+  charger: number;
+  /** Holder, % per ms (two-piece only). */
+  holder: number;
+}
+
+export function isHeating(ctx: Ctx): boolean {
+  return HEATING_STATES.includes(ctx.s.holder.state) && ctx.s.heater !== null;
+}
+
+/** Level at which USB charging stops: 100 %, or the FlexBattery Eco ceiling (§7). */
+export function chargeCeiling(ctx: Ctx): number {
+  return ctx.s.settings.flexBattery === 'eco' && ctx.profile.capabilities.includes('flexBattery')
+    ? ctx.p.flexBattery.ecoCeilingPercent
+    : 100;
+}
+
+/** Holder charge rate in the current use segment (§1 recharge times, one segment per use). */
+export function holderChargeRate(ctx: Ctx): number {
+  const { s, d, profile } = ctx;
+  const segments = profile.holderRechargeSeconds;
+  if (segments.length === 0 || s.faults.holderChargeStuck) return 0;
+  const index = Math.min(
+    Math.floor(s.holder.levelPercent / d.energyPerUsePercent + 1e-9),
+    segments.length - 1,
+  );
+  return d.energyPerUsePercent / ((segments[index] as number) * 1000);
+}
+
+export function rates(ctx: Ctx): Rates {
+  const { s, p, d } = ctx;
+  const heating = isHeating(ctx);
+  let charger = 0;
+  let holder = 0;
+  if (
+    s.charger.state === 'USB_CHARGING' ||
+    (s.charger.state === 'DEEP_DISCHARGED' && s.charger.usbPower !== 'none')
+  ) {
+    const knee = s.charger.levelPercent < p.battery.cvKneePercent ? 1 : 0.5;
+    charger = d.usbRatePctPerMs * knee * (s.charger.usbPower === 'weak' ? p.usb.weakSourceFactor : 1);
+  } else if (s.charger.levelPercent > 0 && !(d.onePiece && heating)) {
+    charger = -p.battery.selfDischargePercentPerDay / MS_PER_DAY;
+  }
+  if (!d.onePiece) {
+    if (s.charger.chargingHolder && s.holder.docked) {
+      holder = holderChargeRate(ctx);
+      charger -= holder * d.transferCost;
+    } else if (!s.holder.docked && !heating && s.holder.levelPercent > 0) {
+      holder = -p.holder.idleDrainPercentPerHour / MS_PER_HOUR;
+    }
+  }
+  return { charger, holder };
+}
+
+/** Moves levels from `s.nowMs` to `toMs` at the current rates and books the energy. */
+export function integrate(ctx: Ctx, toMs: number): void {
+  const { s, d } = ctx;
+  const dt = toMs - s.nowMs;
+  if (dt <= 0) return;
+  const r = rates(ctx);
+  const chargerDelta = clampDelta(s.charger.levelPercent, r.charger * dt);
+  const holderDelta = clampDelta(s.holder.levelPercent, r.holder * dt);
+  s.charger.levelPercent = snap(s.charger.levelPercent + chargerDelta);
+  if (chargerDelta > 0) {
+    s.ledger.chargerInPercent += chargerDelta;
+    s.charger.cycleAccumPercent += chargerDelta;
+    while (s.charger.cycleAccumPercent >= 100) {
+      s.charger.cycleAccumPercent -= 100;
+      s.charger.cycleCount += 1;
+    }
+  } else s.ledger.chargerOutPercent -= chargerDelta;
+  if (d.onePiece && isHeating(ctx)) ctx.heater.adjustBattery((chargerDelta / 100) * d.heatingCapacityJ);
+  if (!d.onePiece) {
+    s.holder.levelPercent = snap(s.holder.levelPercent + holderDelta);
+    if (holderDelta > 0) s.ledger.holderInPercent += holderDelta;
+    else s.ledger.holderOutPercent -= holderDelta;
+  } else s.holder.levelPercent = s.charger.levelPercent;
+}
+
+function clampDelta(level: number, delta: number): number {
+  if (level + delta > 100) return 100 - level;
+  if (level + delta < 0) return -level;
+  return delta;
+}
+
+function snap(level: number): number {
+  const nearest = Math.round(level);
+  const half = Math.round(level * 2) / 2;
+  if (Math.abs(level - nearest) < SNAP_PERCENT) return nearest;
+  if (Math.abs(level - half) < SNAP_PERCENT) return half;
+  return level;
+}
+
+/** Copies the heater's battery energy back to the heating unit's level and books the draw. */
+export function syncHeatingBattery(ctx: Ctx): void {
+  const { s, d, heater } = ctx;
+  const level = Math.max(0, (heater.batteryJ / d.heatingCapacityJ) * 100);
+  const unit = d.onePiece ? s.charger : s.holder;
+  const drawn = unit.levelPercent - level;
+  if (drawn > 0) {
+    if (d.onePiece) s.ledger.chargerOutPercent += drawn;
+    else s.ledger.holderOutPercent += drawn;
+  }
+  unit.levelPercent = level;
+  if (d.onePiece) s.holder.levelPercent = level;
+}
+
+/**
+ * The next time a level reaches a boundary the machines care about: full or the Eco ceiling, the
+ * charge knee, the low-battery threshold, empty, every use's worth (uses left), and every half
+ * percent (the battery record carries whole percents, rounded).
+ */
+export function nextLevelDeadline(ctx: Ctx): number | undefined {
+  const r = rates(ctx);
+  const { s, p, d } = ctx;
+  const candidates: number[] = [];
+  const chargerMarks = [
+    0,
+    p.charger.lowBatteryPercent,
+    p.battery.cvKneePercent,
+    chargeCeiling(ctx),
+    chargeCeiling(ctx) - 2,
+    100,
+  ];
+  if (d.onePiece)
+    for (let k = 1; k * d.energyPerUsePercent <= 100 + 1e-9; k++)
+      chargerMarks.push(k * d.energyPerUsePercent);
+  const holderMarks = [0, 100];
+  for (let k = 1; k * d.energyPerUsePercent < 100 - 1e-9; k++) holderMarks.push(k * d.energyPerUsePercent);
+  pushCrossing(candidates, s.charger.levelPercent, r.charger, chargerMarks);
+  if (!d.onePiece) pushCrossing(candidates, s.holder.levelPercent, r.holder, holderMarks);
+  if (candidates.length === 0) return undefined;
+  return s.nowMs + Math.max(1, Math.ceil(Math.min(...candidates)));
+}
+
+function pushCrossing(out: number[], level: number, rate: number, marks: number[]): void {
+  if (rate === 0) return;
+  const halves = rate > 0 ? Math.floor(level * 2 + 1e-9) / 2 + 0.5 : Math.ceil(level * 2 - 1e-9) / 2 - 0.5;
+  const all = [...marks, halves];
+  let best = Number.POSITIVE_INFINITY;
+  for (const mark of all) {
+    const distance = mark - level;
+    if (rate > 0 ? distance > SNAP_PERCENT : distance < -SNAP_PERCENT) best = Math.min(best, distance / rate);
+  }
+  if (Number.isFinite(best)) out.push(best);
+}
+
+/** Battery cell voltage for a level (§4.2 straight line, mV). */
+export function levelToMv(ctx: Ctx, levelPercent: number): number {
+  const { vEmptyMv, vFullMv } = ctx.p.battery;
+  return Math.round(vEmptyMv + ((vFullMv - vEmptyMv) * levelPercent) / 100);
+}

@@ -1,0 +1,290 @@
+/**
+ * One device's firmware: the holder and charger machines (or one-piece), their timers and the
+ * heating loop, behind a sans-IO surface (architecture "core contracts"): `input(event, nowMs)`,
+ * `advanceTo(nowMs)`, `nextDeadline()`, `pollEvent()`, `snapshot()`. Time is always an argument;
+ * outputs are timestamped events. Outside heating nothing runs between deadlines; while heating,
+ * `advanceTo` runs the control loop tick by tick up to the next timer or the target time.
+ */
+import type { Ctx, Derived, TimerName } from './context.js';
+import { integrate, isHeating, nextLevelDeadline, rates, syncHeatingBattery } from './energy.js';
+import { FirmwareError } from './errors.js';
+import { HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
+import { applyInput } from './inputs.js';
+import { rtcSeconds } from './outputs.js';
+import type { DeepPartial, FirmwareParams } from './params.js';
+import { getProfile, type ModelProfile, resolveParams } from './profiles.js';
+import { reconcile } from './reconcile.js';
+import { endSession, onPuffDetected } from './session.js';
+import { checkState, type InitialConditions, initialState } from './state.js';
+import { fireTimer } from './timers.js';
+import { END_REASON, type FirmwareEvent, type FirmwareInput, type FirmwareState } from './types.js';
+import { type BatteryView, batteryView, type StatusView, statusView } from './views.js';
+
+export interface FirmwareSnapshot {
+  readonly format: 'iqsim-firmware';
+  readonly version: 1;
+  readonly modelId: string;
+  readonly params: FirmwareParams;
+  readonly state: FirmwareState;
+  /** The battery and status views as last notified, so a restored device notifies exactly as the original. */
+  readonly notified: { readonly battery: string; readonly status: string };
+}
+
+export interface FirmwareOptions {
+  /** Overrides of the model's parameters (ignored when restoring: the snapshot carries its own). */
+  params?: DeepPartial<FirmwareParams>;
+  initial?: InitialConditions;
+  /** Virtual time of the first state, ms (default 0). */
+  startMs?: number;
+  snapshot?: FirmwareSnapshot;
+}
+
+const INPUT_TYPES = new Set([
+  'button',
+  'stick',
+  'puff',
+  'dock',
+  'undock',
+  'usb',
+  'ambient',
+  'tilt',
+  'cleanButton',
+  'setting',
+  'clock',
+  'findMy',
+  'statusRead',
+  'reset',
+  'level',
+  'connection',
+  'counter',
+  'fault',
+  'clearFault',
+]);
+
+export class Firmware {
+  readonly profile: ModelProfile;
+  readonly params: FirmwareParams;
+  private readonly ctx: Ctx;
+  private readonly queue: FirmwareEvent[] = [];
+  private batterySignature = '';
+  private statusSignature = '';
+
+  constructor(modelId: string, options: FirmwareOptions = {}) {
+    this.profile = getProfile(modelId);
+    const snapshot = options.snapshot;
+    if (snapshot && (snapshot.format !== 'iqsim-firmware' || snapshot.version !== 1))
+      throw new FirmwareError('FIRMWARE_SNAPSHOT', 'not an iqsim firmware snapshot (format/version)');
+    this.params = snapshot
+      ? resolveParams(this.profile, snapshot.params)
+      : resolveParams(this.profile, options.params);
+    const derived = derive(this.profile, this.params);
+    const state = snapshot
+      ? checkState(snapshot.state, this.profile.id)
+      : initialState(
+          this.profile,
+          this.params,
+          derived.energyPerUsePercent,
+          options.initial ?? {},
+          options.startMs ?? 0,
+        );
+    const heater = new HeaterLoop(this.params.heater);
+    if (state.heater) heater.load(state.heater);
+    const queue = this.queue;
+    const timers = (): Record<string, number> => this.ctx.s.timers;
+    this.ctx = {
+      s: state,
+      p: this.params,
+      profile: this.profile,
+      heater,
+      d: derived,
+      emit: (event) => queue.push(event),
+      setTimer: (name, atMs) => {
+        delete timers()[name];
+        timers()[name] = atMs;
+      },
+      clearTimer: (name) => {
+        delete timers()[name];
+      },
+    };
+    if (snapshot) {
+      this.batterySignature = String(snapshot.notified?.battery ?? '');
+      this.statusSignature = String(snapshot.notified?.status ?? '');
+    } else this.settle(true, true);
+  }
+
+  /** The live state (read-only by contract; mutate through `input`). */
+  get state(): Readonly<FirmwareState> {
+    return this.ctx.s;
+  }
+
+  get nowMs(): number {
+    return this.ctx.s.nowMs;
+  }
+
+  /** Applies one input at `nowMs` (after running everything due before it). */
+  input(input: FirmwareInput, nowMs: number): void {
+    if (typeof input !== 'object' || input === null || !INPUT_TYPES.has((input as { type: string }).type))
+      throw new FirmwareError('FIRMWARE_INPUT', `unknown firmware input ${JSON.stringify(input)}`);
+    this.advanceTo(nowMs);
+    const recheck = applyInput(this.ctx, input);
+    this.settle(recheck);
+  }
+
+  /** Runs timers and the heating loop up to `nowMs`. Time never goes back (FIRMWARE_TIME). */
+  advanceTo(nowMs: number): void {
+    const { s, heater } = this.ctx;
+    if (!(nowMs >= s.nowMs))
+      throw new FirmwareError('FIRMWARE_TIME', `time went back from ${s.nowMs} to ${nowMs}`);
+    for (;;) {
+      const next = this.earliestTimer();
+      const due = next !== undefined && (s.timers[next] as number) <= nowMs;
+      const target = due ? (s.timers[next as string] as number) : nowMs;
+      if (isHeating(this.ctx)) {
+        const stop = heater.run(target);
+        const reached = stop === HeaterStop.reached ? target : heater.timeMs;
+        integrate(this.ctx, reached);
+        s.nowMs = reached;
+        syncHeatingBattery(this.ctx);
+        if (stop !== HeaterStop.reached) {
+          this.onHeaterStop(stop);
+          this.settle(false);
+          continue;
+        }
+      } else {
+        integrate(this.ctx, target);
+        s.nowMs = target;
+      }
+      if (!due) break;
+      delete s.timers[next as string];
+      this.settle(fireTimer(this.ctx, next as TimerName));
+    }
+  }
+
+  /** When something next happens on its own (a timer, a level boundary, a heater report), or undefined. */
+  nextDeadline(): number | undefined {
+    const next = this.earliestTimer();
+    return next === undefined ? undefined : this.ctx.s.timers[next];
+  }
+
+  pollEvent(): FirmwareEvent | undefined {
+    return this.queue.shift();
+  }
+
+  /** Every pending event, oldest first. */
+  drainEvents(): FirmwareEvent[] {
+    return this.queue.splice(0, this.queue.length);
+  }
+
+  /** A plain-JSON copy of everything needed to continue exactly from here. */
+  snapshot(): FirmwareSnapshot {
+    const s = this.ctx.s;
+    if (isHeating(this.ctx)) s.heater = Array.from(this.ctx.heater.regs);
+    return {
+      format: 'iqsim-firmware',
+      version: 1,
+      modelId: this.profile.id,
+      params: structuredClone(this.params),
+      state: structuredClone(s),
+      notified: { battery: this.batterySignature, status: this.statusSignature },
+    };
+  }
+
+  battery(): BatteryView {
+    return batteryView(this.ctx);
+  }
+
+  status(): StatusView {
+    return statusView(this.ctx);
+  }
+
+  rtcSeconds(): number {
+    return rtcSeconds(this.ctx);
+  }
+
+  /** Heater temperature now (°C): the loop's while heating, ambient at rest. */
+  heaterTempC(): number {
+    return isHeating(this.ctx) ? this.ctx.heater.tempC : this.ctx.s.heaterTempC;
+  }
+
+  /** Electrical energy drawn by the heater in the running session, J (0 when not heating). */
+  heaterEnergyJ(): number {
+    return isHeating(this.ctx) ? this.ctx.heater.energyJ : 0;
+  }
+
+  /** Current battery rates, % per ms (for tests of energy conservation and for the live view). */
+  levelRates(): { charger: number; holder: number } {
+    return rates(this.ctx);
+  }
+
+  /** Whether the charge-cycle count passed `warranty.cycleLimit` (§8; test API only, no register). */
+  cycleLimitExceeded(): boolean {
+    return this.ctx.s.charger.cycleCount > this.params.warranty.cycleLimit;
+  }
+
+  private earliestTimer(): string | undefined {
+    let best: string | undefined;
+    let bestAt = Number.POSITIVE_INFINITY;
+    for (const name in this.ctx.s.timers) {
+      const at = this.ctx.s.timers[name] as number;
+      if (at < bestAt) {
+        best = name;
+        bestAt = at;
+      }
+    }
+    return best;
+  }
+
+  private onHeaterStop(stop: number): void {
+    switch (stop) {
+      case HeaterStop.puffDetected:
+        onPuffDetected(this.ctx);
+        return;
+      case HeaterStop.overTemp:
+        endSession(this.ctx, END_REASON.heaterOverTemp);
+        return;
+      case HeaterStop.batteryCutoff:
+        endSession(this.ctx, END_REASON.lowBattery);
+        return;
+      case HeaterStop.powerOutOfRange:
+        endSession(this.ctx, END_REASON.heaterPower);
+        return;
+      case HeaterStop.measurementVariation:
+        endSession(this.ctx, END_REASON.heaterVariation);
+        return;
+    }
+  }
+
+  /** Guards, the next level deadline, and notifications due when the wire views changed. */
+  private settle(recheck: boolean, initial = false): void {
+    const ctx = this.ctx;
+    reconcile(ctx, recheck);
+    const levelAt = nextLevelDeadline(ctx);
+    if (levelAt === undefined) ctx.clearTimer('level');
+    else ctx.setTimer('level', levelAt);
+    const battery = batterySignature(batteryView(ctx));
+    const status = JSON.stringify(statusView(ctx));
+    if (!initial && battery !== this.batterySignature)
+      ctx.emit({ type: 'notify', atMs: ctx.s.nowMs, characteristic: 'battery' });
+    if (!initial && status !== this.statusSignature)
+      ctx.emit({ type: 'notify', atMs: ctx.s.nowMs, characteristic: 'status' });
+    this.batterySignature = battery;
+    this.statusSignature = status;
+  }
+}
+
+/** What a battery notification carries (P§3.4): percentages, temperatures, holder presence — not the mV drift. */
+function batterySignature(v: BatteryView): string {
+  return `${v.chargerPercent}/${v.chargerTempC}/${v.holderPresent ? `${v.holderPercent}/${v.holderTempC}` : '-'}`;
+}
+
+function derive(profile: ModelProfile, params: FirmwareParams): Derived {
+  const energyPerUsePercent = 100 / profile.usesPerCharge;
+  const sessionJ = nominalSessionEnergyJ(params, params.environment.ambientC);
+  return {
+    energyPerUsePercent,
+    heatingCapacityJ: sessionJ / (params.session.energyFractionPerUse * (energyPerUsePercent / 100)),
+    transferCost: 100 / params.charger.holderChargesPerFull / energyPerUsePercent,
+    usbRatePctPerMs: 120 / (profile.fullChargeMinutes * 60_000),
+    onePiece: profile.parts === 'one-piece',
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * Heater control loop and lumped thermal model (device-model.md §2; all coefficients are the D
+ * parameters of `FirmwareParams.heater`). One node: C·dT/dt = P − (k + kPuff·flow)·(T − Tamb).
+ * The controller is feed-forward (nominal loss and ramp) plus proportional on the error, so a puff
+ * — extra cooling it does not know about — leaves a temperature deficit: that deficit, held for
+ * `puffDetectMs`, is how a puff is detected (the patents of §2.1 detect puffs from heater cooling).
+ *
+ * `run(untilMs)` is the hot path: all state lives in one Float64Array, the loop works on locals and
+ * allocates nothing; it stops early at the first event the machine must handle.
+ */
+import type { FirmwareParams } from './params.js';
+
+/** Why `run` returned. */
+export const HeaterStop = {
+  reached: 0,
+  puffDetected: 1,
+  overTemp: 2,
+  batteryCutoff: 3,
+  powerOutOfRange: 4,
+  measurementVariation: 5,
+} as const;
+
+/** Injected heater faults (§15 F-02, F-03, F-04). */
+export const HeaterFault = { none: 0, runaway: 1, open: 2, noisy: 3 } as const;
+
+const TIME = 0;
+const TEMP = 1;
+const AMBIENT = 2;
+const START = 3;
+const RAMP_END = 4;
+const PUFF_END = 5;
+const FLOW = 6;
+const BELOW_SINCE = 7;
+const ARMED = 8;
+const BATTERY_J = 9;
+const CUTOFF_J = 10;
+const ENERGY_J = 11;
+const POWER_W = 12;
+const ON = 13;
+const FAULT = 14;
+const SLOTS = 15;
+
+export class HeaterLoop {
+  readonly regs = new Float64Array(SLOTS);
+  private readonly dtMs: number;
+  private readonly plateauC: number;
+  private readonly rampMs: number;
+  private readonly maxPowerW: number;
+  private readonly capJPerK: number;
+  private readonly lossWPerK: number;
+  private readonly puffLoss: number;
+  private readonly kp: number;
+  private readonly dropC: number;
+  private readonly detectMs: number;
+  private readonly overTempC: number;
+
+  constructor(params: FirmwareParams['heater']) {
+    this.dtMs = 1000 / params.tickHz;
+    this.plateauC = params.plateauC;
+    this.rampMs = params.rampSeconds * 1000;
+    this.maxPowerW = params.maxPowerW;
+    this.capJPerK = params.heatCapacityJPerK;
+    this.lossWPerK = params.lossWPerK;
+    this.puffLoss = params.puffLossWPerKPerMlS;
+    this.kp = params.proportionalWPerK;
+    this.dropC = params.puffDetectDropC;
+    this.detectMs = params.puffDetectMs;
+    this.overTempC = params.overTempC;
+  }
+
+  /** Starts a heating cycle at `nowMs` from `startTempC` with `batteryJ` available above `cutoffJ`. */
+  start(nowMs: number, ambientC: number, startTempC: number, batteryJ: number, cutoffJ: number): void {
+    const r = this.regs;
+    r.fill(0);
+    r[TIME] = nowMs;
+    r[TEMP] = startTempC;
+    r[AMBIENT] = ambientC;
+    r[START] = nowMs;
+    r[RAMP_END] = nowMs + this.rampMs;
+    r[PUFF_END] = -1;
+    r[BELOW_SINCE] = -1;
+    r[ARMED] = 1;
+    r[BATTERY_J] = batteryJ;
+    r[CUTOFF_J] = cutoffJ;
+    r[ON] = 1;
+  }
+
+  /** Restores the registers of a snapshot. */
+  load(values: readonly number[]): void {
+    this.regs.set(values.slice(0, SLOTS));
+  }
+
+  get timeMs(): number {
+    return this.regs[TIME] as number;
+  }
+  get tempC(): number {
+    return this.regs[TEMP] as number;
+  }
+  get batteryJ(): number {
+    return this.regs[BATTERY_J] as number;
+  }
+  get energyJ(): number {
+    return this.regs[ENERGY_J] as number;
+  }
+  get powerW(): number {
+    return this.regs[POWER_W] as number;
+  }
+  get fault(): number {
+    return this.regs[FAULT] as number;
+  }
+
+  /** Airflow of a puff from now for `durationMs` (ml/s). */
+  puff(nowMs: number, durationMs: number, flowMlS: number): void {
+    this.regs[PUFF_END] = nowMs + durationMs;
+    this.regs[FLOW] = flowMlS;
+  }
+
+  /** Heater on (tracking the profile) or off (paused: the set-point falls to ambient). */
+  setOn(on: boolean): void {
+    this.regs[ON] = on ? 1 : 0;
+  }
+
+  setAmbient(ambientC: number): void {
+    this.regs[AMBIENT] = ambientC;
+  }
+
+  setFault(fault: number): void {
+    this.regs[FAULT] = fault;
+  }
+
+  /** Moves the set-point ramp and stops counting time while paused (the profile resumes where it was). */
+  shift(byMs: number): void {
+    this.regs[START] = (this.regs[START] as number) + byMs;
+    this.regs[RAMP_END] = (this.regs[RAMP_END] as number) + byMs;
+  }
+
+  /** Adds or removes battery energy from outside the loop (charging a one-piece while heating). */
+  adjustBattery(deltaJ: number): void {
+    this.regs[BATTERY_J] = (this.regs[BATTERY_J] as number) + deltaJ;
+  }
+
+  /**
+   * Ticks until `untilMs` or the first event, whichever comes first; returns a `HeaterStop` code.
+   * The loop keeps every register in a local and touches no object: no allocation per tick.
+   */
+  run(untilMs: number): number {
+    const r = this.regs;
+    const dt = this.dtMs;
+    const dts = dt / 1000;
+    const cap = this.capJPerK;
+    const loss = this.lossWPerK;
+    const pmax = this.maxPowerW;
+    const kp = this.kp;
+    const plateau = this.plateauC;
+    const amb = r[AMBIENT] as number;
+    const start = r[START] as number;
+    const rampEnd = r[RAMP_END] as number;
+    const rampRate = (plateau - amb) / ((rampEnd - start) / 1000);
+    const puffEnd = r[PUFF_END] as number;
+    const puffCooling = this.puffLoss * (r[FLOW] as number);
+    const cutoff = r[CUTOFF_J] as number;
+    const on = (r[ON] as number) === 1;
+    const fault = r[FAULT] as number;
+    let t = r[TIME] as number;
+    let temp = r[TEMP] as number;
+    let battery = r[BATTERY_J] as number;
+    let energy = r[ENERGY_J] as number;
+    let below = r[BELOW_SINCE] as number;
+    let armed = r[ARMED] as number;
+    let power = 0;
+    let stop: number = HeaterStop.reached;
+    if (on && fault === HeaterFault.open) stop = HeaterStop.powerOutOfRange;
+    else if (on && fault === HeaterFault.noisy) stop = HeaterStop.measurementVariation;
+    while (stop === HeaterStop.reached && t + dt <= untilMs) {
+      t += dt;
+      let setpoint = amb;
+      let feed = 0;
+      if (on) {
+        if (t < rampEnd) {
+          setpoint = amb + rampRate * ((t - start) / 1000);
+          feed = cap * rampRate;
+        } else setpoint = plateau;
+        feed += loss * (setpoint - amb);
+      }
+      power = feed + kp * (setpoint - temp);
+      if (power < 0 || !on) power = 0;
+      else if (power > pmax || fault === HeaterFault.runaway) power = pmax;
+      const k = t <= puffEnd ? loss + puffCooling : loss;
+      temp += ((power - k * (temp - amb)) * dts) / cap;
+      battery -= power * dts;
+      energy += power * dts;
+      if (temp > this.overTempC) stop = HeaterStop.overTemp;
+      else if (on && battery < cutoff) stop = HeaterStop.batteryCutoff;
+      else if (on && t >= rampEnd && setpoint - temp > this.dropC) {
+        if (below < 0) below = t;
+        else if (armed === 1 && t - below >= this.detectMs) {
+          armed = 0;
+          stop = HeaterStop.puffDetected;
+        }
+      } else {
+        below = -1;
+        armed = 1;
+      }
+    }
+    r[TIME] = t;
+    r[TEMP] = temp;
+    r[BATTERY_J] = battery;
+    r[ENERGY_J] = energy;
+    r[BELOW_SINCE] = below;
+    r[ARMED] = armed;
+    r[POWER_W] = power;
+    return stop;
+  }
+}
+
+/**
+ * Electrical energy (J) of a nominal session under `params`: the ramp, the loss at the plateau for
+ * the whole session and 14 default puffs. Used to size the battery so one use draws
+ * `session.energyFractionPerUse` of its share.
+ */
+export function nominalSessionEnergyJ(params: FirmwareParams, ambientC = 22): number {
+  const h = params.heater;
+  const delta = h.plateauC - ambientC;
+  const rampJ = h.heatCapacityJPerK * delta + (h.lossWPerK * delta * h.rampSeconds) / 2;
+  const plateauJ = h.lossWPerK * delta * (params.session.maxSeconds - h.rampSeconds);
+  const puffJ =
+    params.session.maxPuffs * (h.defaultPuffMs / 1000) * h.puffLossWPerKPerMlS * h.defaultPuffFlowMlS * delta;
+  return rampJ + plateauJ + puffJ;
+}

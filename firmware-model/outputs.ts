@@ -1,0 +1,53 @@
+/**
+ * Effects as data (architecture: machines return effects): state changes, haptics and the RTC,
+ * each stamped with the machine's current time.
+ */
+import type { Ctx } from './context.js';
+import type { ChargerStateName, HolderStateName, UnitName, VibrationFlags } from './types.js';
+
+export function setHolderState(ctx: Ctx, to: HolderStateName): void {
+  const h = ctx.s.holder;
+  if (h.state === to) return;
+  const from = h.state;
+  h.state = to;
+  if (to !== 'IDLE_READY' && to !== 'IDLE_EMPTY') h.indicating = false;
+  ctx.emit({ type: 'state', atMs: ctx.s.nowMs, unit: 'holder', from, to });
+}
+
+export function setChargerState(ctx: Ctx, to: ChargerStateName): void {
+  const c = ctx.s.charger;
+  if (c.state === to) return;
+  const from = c.state;
+  c.state = to;
+  ctx.emit({ type: 'state', atMs: ctx.s.nowMs, unit: 'charger', from, to });
+}
+
+/**
+ * A vibration of `pulses` pulses (§3.1, `haptics.pulseMs`/`gapMs`), suppressed when the app turned
+ * off the matching setting (`flag`). Haptics come from the holder on two-piece devices.
+ */
+export function vibrate(
+  ctx: Ctx,
+  unit: UnitName,
+  reason: string,
+  pulses: number,
+  flag?: keyof VibrationFlags,
+): void {
+  if (flag && !ctx.s.settings.vibration[flag]) return;
+  ctx.emit({
+    type: 'vibration',
+    atMs: ctx.s.nowMs,
+    unit,
+    reason,
+    pulses,
+    pulseMs: ctx.p.haptics.pulseMs,
+    gapMs: ctx.p.haptics.gapMs,
+    continuous: false,
+  });
+}
+
+/** RTC seconds since 2010-01-01 UTC now (P§8.1): counts on from the last write, 1 s resolution. */
+export function rtcSeconds(ctx: Ctx): number {
+  const { rtc, nowMs } = ctx.s;
+  return rtc.seconds + Math.floor((nowMs - rtc.setAtMs) / 1000);
+}

@@ -1,0 +1,168 @@
+/**
+ * Guards that hold whatever the last input was (device-model.md §11.2, §12.2): deep discharge,
+ * USB full / not full, low battery, Bluetooth, whether the charger charges the docked holder, the
+ * docked holder's state, automatic cleaning, uses left. Run after every input and timer, so each
+ * handler only does what its event itself does.
+ */
+import type { Ctx } from './context.js';
+import { chargeCeiling } from './energy.js';
+import { chargerLight, holderLight, sameLight } from './lights.js';
+import { setChargerState, setHolderState } from './outputs.js';
+import { endSession, restHolder } from './session.js';
+import { END_REASON, HEATING_STATES, type HolderStateName } from './types.js';
+import { chargerTempC } from './views.js';
+
+const CHARGER_ON_STATES = ['STANDBY', 'SHOW_LEVEL', 'USB_CHARGING', 'USB_CHARGED'];
+const HOLDER_BUSY: readonly HolderStateName[] = [
+  ...HEATING_STATES,
+  'SESSION_END',
+  'COOLDOWN',
+  'ERROR',
+  'RESETTING',
+  'CLEANING',
+];
+
+/** The charger is switched on (off-but-charging-on-USB counts as off, §12.2). */
+export function chargerIsOn(ctx: Ctx): boolean {
+  const c = ctx.s.charger;
+  return CHARGER_ON_STATES.includes(c.state) && !c.offWhenPlugged;
+}
+
+export function reconcile(ctx: Ctx, recheck = false): void {
+  const { s, p, d } = ctx;
+  const c = s.charger;
+  const h = s.holder;
+  if (c.levelPercent <= 0 && c.state !== 'DEEP_DISCHARGED' && c.state !== 'USB_CHARGING') deepDischarge(ctx);
+  c.lowBattery = c.levelPercent < p.charger.lowBatteryPercent;
+  const ceiling = chargeCeiling(ctx);
+  if (c.state === 'USB_CHARGING' && c.levelPercent >= ceiling) setChargerState(ctx, 'USB_CHARGED');
+  if (c.state === 'USB_CHARGED' && c.levelPercent < ceiling - 2) setChargerState(ctx, 'USB_CHARGING');
+  if (c.state === 'USB_CHARGING' && !c.dark) {
+    if (!('chargeTimeout' in s.timers))
+      ctx.setTimer('chargeTimeout', s.nowMs + p.charger.chargeTimeoutMinutes * 60_000);
+  } else ctx.clearTimer('chargeTimeout');
+  if (c.state === 'TEMP_OUT_OF_RANGE' && recheck && inRange(ctx)) {
+    setChargerState(ctx, c.usbPower === 'none' ? 'STANDBY' : 'USB_CHARGING');
+  }
+  const bluetoothOn =
+    chargerIsOn(ctx) || c.state === 'ERROR' || c.state === 'TEMP_OUT_OF_RANGE' || c.state === 'RESETTING';
+  if (bluetoothOn !== c.bluetoothOn) {
+    c.bluetoothOn = bluetoothOn;
+    if (!bluetoothOn) c.pairing = false;
+    ctx.emit({ type: 'bluetooth', atMs: s.nowMs, on: bluetoothOn });
+  }
+  if (d.onePiece) reconcileOnePiece(ctx);
+  else reconcileDocked(ctx, recheck);
+  reconcileUses(ctx);
+  if (h.state === 'IDLE_READY' && h.usesLeft < 1) setHolderState(ctx, 'IDLE_EMPTY');
+  else if (h.state === 'IDLE_EMPTY' && h.usesLeft >= 1) setHolderState(ctx, 'IDLE_READY');
+  const needRecheck = h.state === 'DOCKED_UNCHARGED' || c.state === 'TEMP_OUT_OF_RANGE';
+  if (needRecheck && !('recheck' in s.timers))
+    ctx.setTimer('recheck', s.nowMs + p.holder.recheckSeconds * 1000);
+  if (!needRecheck) ctx.clearTimer('recheck');
+  updateLights(ctx);
+}
+
+export function inRange(ctx: Ctx): boolean {
+  const t = ctx.s.environment.ambientC;
+  return t >= ctx.profile.ambientMinC && t <= ctx.profile.ambientMaxC;
+}
+
+function deepDischarge(ctx: Ctx): void {
+  const { s } = ctx;
+  if (ctx.d.onePiece) endSession(ctx, END_REASON.lowBattery);
+  s.charger.levelPercent = 0;
+  s.charger.chargingHolder = false;
+  s.charger.cleaningHolder = false;
+  setChargerState(ctx, 'DEEP_DISCHARGED');
+  // P§12 D-27: a deeply discharged charger loses its RTC.
+  s.rtc = { seconds: 0, setAtMs: s.nowMs };
+}
+
+function reconcileOnePiece(ctx: Ctx): void {
+  const { s } = ctx;
+  const h = s.holder;
+  h.levelPercent = s.charger.levelPercent;
+  if (!chargerIsOn(ctx) && s.charger.state !== 'ERROR' && s.charger.state !== 'TEMP_OUT_OF_RANGE') {
+    if (HEATING_STATES.includes(h.state)) endSession(ctx, END_REASON.userAction);
+    if (h.state !== 'ERROR' && h.state !== 'RESETTING') setHolderState(ctx, 'OFF');
+  } else if (h.state === 'OFF') restHolder(ctx);
+}
+
+function reconcileDocked(ctx: Ctx, recheck: boolean): void {
+  const { s, p, profile } = ctx;
+  const c = s.charger;
+  const h = s.holder;
+  const chargerCan =
+    chargerIsOn(ctx) &&
+    c.errorBits === 0 &&
+    chargerTempC(ctx) <= p.charger.maxChargeTempC &&
+    !c.cleaningHolder;
+  const holderCan =
+    h.docked &&
+    h.errorBits === 0 &&
+    h.connection === 0 &&
+    (h.warningBits & 0x04) === 0 &&
+    h.levelPercent < 100 &&
+    !HOLDER_BUSY.includes(h.state);
+  const enough = c.chargingHolder
+    ? c.levelPercent > 0
+    : c.levelPercent >= 100 / p.charger.holderChargesPerFull;
+  let want = chargerCan && holderCan && enough;
+  if (want && !c.chargingHolder && h.state === 'DOCKED_UNCHARGED' && !recheck) want = false;
+  c.chargingHolder = want;
+  if (want && s.faults.holderChargeStuck) {
+    if (!('holderChargeTimeout' in s.timers))
+      ctx.setTimer('holderChargeTimeout', s.nowMs + p.holder.chargeTimeoutSeconds * 1000);
+  } else ctx.clearTimer('holderChargeTimeout');
+  if (h.docked && !HOLDER_BUSY.includes(h.state)) {
+    let target: HolderStateName;
+    if (!chargerIsOn(ctx)) target = 'OFF';
+    else if (c.chargingHolder) target = 'DOCKED_CHARGING';
+    else if (h.levelPercent >= 100) target = 'DOCKED_READY';
+    else target = 'DOCKED_UNCHARGED';
+    setHolderState(ctx, target);
+  }
+  if (
+    profile.autoClean &&
+    h.state === 'DOCKED_READY' &&
+    h.sticksSinceClean >= p.cleaning.autoEverySticks &&
+    c.levelPercent >= p.cleaning.minChargerPercent
+  ) {
+    startCleaning(ctx);
+  }
+}
+
+/** Automatic or button-started cleaning (§6): holder docked, charger above the minimum. */
+export function startCleaning(ctx: Ctx): void {
+  const { s, p } = ctx;
+  s.charger.cleaningHolder = true;
+  s.charger.chargingHolder = false;
+  setHolderState(ctx, 'CLEANING');
+  ctx.setTimer('cleaningEnd', s.nowMs + p.cleaning.durationSeconds * 1000);
+}
+
+function reconcileUses(ctx: Ctx): void {
+  const { s, d, profile } = ctx;
+  const level = d.onePiece ? s.charger.levelPercent : s.holder.levelPercent;
+  const byEnergy = Math.min(profile.usesPerCharge, Math.floor((level + 1e-9) / d.energyPerUsePercent));
+  const charging = d.onePiece ? s.charger.state === 'USB_CHARGING' : s.charger.chargingHolder;
+  const h = s.holder;
+  if (HEATING_STATES.includes(h.state)) return;
+  h.usesLeft = charging ? Math.max(h.usesLeft, byEnergy) : Math.min(h.usesLeft, byEnergy);
+  if (level >= 100) h.usesLeft = profile.usesPerCharge;
+}
+
+function updateLights(ctx: Ctx): void {
+  const { s } = ctx;
+  const holder = holderLight(ctx);
+  if (!sameLight(holder, s.holder.light)) {
+    s.holder.light = holder;
+    ctx.emit({ type: 'led', atMs: s.nowMs, unit: 'holder', light: holder });
+  }
+  const charger = chargerLight(ctx);
+  if (!sameLight(charger, s.charger.light)) {
+    s.charger.light = charger;
+    ctx.emit({ type: 'led', atMs: s.nowMs, unit: 'charger', light: charger });
+  }
+}

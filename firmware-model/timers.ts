@@ -1,0 +1,90 @@
+/** What each timer does when it expires (timeouts are inputs, architecture rule 3). */
+import { onPowerHold, onResetHold, onStartHold } from './buttons.js';
+import type { Ctx, TimerName } from './context.js';
+import { holderErrorBits, stopFindMy } from './inputs.js';
+import { setChargerState, setHolderState } from './outputs.js';
+import { finishChargerReset, finishHolderReset } from './power.js';
+import { armSleep, endSession, enterWarning, finishCooldown, logError, onPreheatEnd } from './session.js';
+import { END_REASON } from './types.js';
+
+/** Fires `name`; returns true when the charger should re-check its conditions at once. */
+export function fireTimer(ctx: Ctx, name: TimerName): boolean {
+  const { s, p } = ctx;
+  switch (name) {
+    case 'level':
+      return false;
+    case 'heaterReport':
+      ctx.setTimer('heaterReport', s.nowMs + p.heater.reportEveryMs);
+      return false;
+    case 'chargerPowerHold':
+      onPowerHold(ctx);
+      return true;
+    case 'chargerResetHold':
+      onResetHold(ctx);
+      return false;
+    case 'holderStartHold':
+      onStartHold(ctx);
+      return false;
+    case 'preheatEnd':
+      onPreheatEnd(ctx);
+      return false;
+    case 'warning':
+      enterWarning(ctx);
+      return false;
+    case 'sessionEnd':
+      endSession(ctx, END_REASON.endOfProfile);
+      return false;
+    case 'pauseExpire':
+      endSession(ctx, END_REASON.userAction);
+      return false;
+    case 'cooldownEnd':
+      finishCooldown(ctx);
+      return true;
+    case 'cleaningEnd':
+      s.holder.sticksSinceClean = 0;
+      s.charger.cleaningHolder = false;
+      setHolderState(ctx, 'DOCKED_UNCHARGED');
+      return true;
+    case 'chargerResetEnd':
+      finishChargerReset(ctx);
+      return true;
+    case 'holderResetEnd':
+      finishHolderReset(ctx);
+      return true;
+    case 'showLevelEnd':
+      if (s.charger.state === 'SHOW_LEVEL') setChargerState(ctx, 'STANDBY');
+      return false;
+    case 'holderShowEnd':
+      s.holder.indicating = false;
+      return false;
+    case 'outOfRangeEnd':
+      if (s.holder.state === 'TEMP_OUT_OF_RANGE') {
+        setHolderState(ctx, s.holder.resumeState ?? 'IDLE_READY');
+        s.holder.resumeState = null;
+        armSleep(ctx);
+      }
+      return false;
+    case 'idleSleep':
+      if (s.holder.state === 'IDLE_READY') setHolderState(ctx, 'SLEEP');
+      return false;
+    case 'findMyEnd':
+      stopFindMy(ctx);
+      return false;
+    case 'recheck':
+      return true;
+    case 'firstLight':
+      s.charger.dark = false;
+      return false;
+    case 'chargeTimeout':
+      if (s.charger.state === 'USB_CHARGING') {
+        s.charger.errorBits |= 0x02;
+        logError(ctx, 0x01, s.charger.errorBits);
+        setChargerState(ctx, 'ERROR');
+      }
+      return false;
+    case 'holderChargeTimeout':
+      s.faults.holderChargeStuck = false;
+      holderErrorBits(ctx, 0x02);
+      return false;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The firmware state as the wire shows it: the numbers of the battery record (P§3.4) and of the
+ * device-status record (P§3.5), rounded as the record carries them. Notifications are due when
+ * these views change (§4.2, P§3.4–3.5), so they double as change signatures.
+ */
+import type { Ctx } from './context.js';
+import { isHeating, levelToMv } from './energy.js';
+
+export interface BatteryView {
+  chargerPercent: number;
+  chargerTempC: number;
+  chargerMv: number;
+  /** Holder present in the record: two-piece with the holder docked (flags 0x000F vs 0x0007, §4.2). */
+  holderPresent: boolean;
+  holderPercent: number;
+  holderTempC: number;
+  holderMv: number;
+}
+
+export interface StatusView {
+  /** 0 idle, 1 charging, 2 charged (charger battery). */
+  chargerState: number;
+  chargerLowBattery: boolean;
+  chargerDefect: boolean;
+  /** 0 unplugged, 1 charging, 2 charged, 3 ready to use, 4 cleaning, 5 uncharged. */
+  holderState: number;
+  holderConnection: number;
+  holderDefect: boolean;
+  chargerErrors: number;
+  holderErrors: number;
+  holderWarnings: number;
+  /** 0 in range, 1 too low, 2 too high. */
+  ambient: number;
+  holderSystemError: number;
+  endOfHeatReason: number;
+  puffs: number;
+  dutyCycleFault: boolean;
+  intensivePuffing: boolean;
+  newInformationWasRead: boolean;
+}
+
+export function chargerTempC(ctx: Ctx): number {
+  const { s, p } = ctx;
+  const charging = s.charger.state === 'USB_CHARGING' || s.charger.chargingHolder;
+  return Math.round(s.environment.ambientC + p.battery.selfHeatC + (charging ? p.battery.chargeHeatC : 0));
+}
+
+export function holderTempC(ctx: Ctx): number {
+  const { s, p } = ctx;
+  const heat = isHeating(ctx) ? p.battery.sessionHeatC : s.charger.chargingHolder ? p.battery.chargeHeatC : 0;
+  return Math.round(s.environment.ambientC + p.battery.selfHeatC + heat);
+}
+
+export function batteryView(ctx: Ctx): BatteryView {
+  const { s, d } = ctx;
+  return {
+    chargerPercent: Math.round(s.charger.levelPercent),
+    chargerTempC: chargerTempC(ctx),
+    chargerMv: levelToMv(ctx, s.charger.levelPercent),
+    holderPresent: !d.onePiece && s.holder.docked,
+    holderPercent: Math.round(s.holder.levelPercent),
+    holderTempC: holderTempC(ctx),
+    holderMv: levelToMv(ctx, s.holder.levelPercent),
+  };
+}
+
+/** Ambient bits of the status record: 1 too low, 2 too high (§5.2, F-01). */
+export function ambientBits(ctx: Ctx): number {
+  const t = ctx.s.environment.ambientC;
+  if (t < ctx.profile.ambientMinC) return 1;
+  if (t > ctx.profile.ambientMaxC) return 2;
+  return 0;
+}
+
+function holderWireState(ctx: Ctx): number {
+  const h = ctx.s.holder;
+  switch (h.state) {
+    case 'DOCKED_CHARGING':
+      return 1;
+    case 'DOCKED_READY':
+      return ctx.p.status.dockedFullState;
+    case 'CLEANING':
+      return 4;
+    case 'DOCKED_UNCHARGED':
+      return 5;
+    case 'OFF':
+      return h.docked ? 5 : 0;
+    default:
+      return 0;
+  }
+}
+
+export function statusView(ctx: Ctx): StatusView {
+  const { s } = ctx;
+  const c = s.charger;
+  const h = s.holder;
+  const e = h.lastExperience;
+  return {
+    chargerState: c.state === 'USB_CHARGING' ? 1 : c.state === 'USB_CHARGED' ? 2 : 0,
+    chargerLowBattery: c.lowBattery,
+    chargerDefect: c.errorBits !== 0,
+    holderState: holderWireState(ctx),
+    holderConnection: h.connection,
+    holderDefect: h.errorBits !== 0,
+    chargerErrors: c.errorBits,
+    holderErrors: h.errorBits,
+    holderWarnings: h.warningBits,
+    ambient: ambientBits(ctx),
+    holderSystemError: h.systemError,
+    endOfHeatReason: e.reason,
+    puffs: e.puffs,
+    dutyCycleFault: e.dutyCycleFault,
+    intensivePuffing: e.intensivePuffing,
+    newInformationWasRead: e.newInformationWasRead,
+  };
+}
