@@ -4,8 +4,12 @@
  * baseline exists; otherwise a table.
  */
 import { type BenchLine, runCodecBench } from './codec.js';
+import { runHeatingBench } from './heating.js';
 
-const BENCHES: Record<string, () => Promise<BenchLine[]>> = { codec: runCodecBench };
+const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
+  codec: runCodecBench,
+  heating: runHeatingBench,
+};
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -12,7 +12,7 @@ export interface Derived {
   readonly energyPerUsePercent: number;
   /** Capacity of the heating battery in joules (sized from the nominal session, see heater.ts). */
   readonly heatingCapacityJ: number;
-  /** Charger % spent per holder % delivered (one use's worth costs 100 / holderChargesPerFull %). */
+  /** Charger % spent per holder % delivered: recharging one nominal session costs 100 / holderChargesPerFull %. */
   readonly transferCost: number;
   /** Charger USB rate below the knee, % per ms (linear to the knee, half rate after: full in `fullChargeMinutes`). */
   readonly usbRatePctPerMs: number;

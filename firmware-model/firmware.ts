@@ -283,7 +283,8 @@ function derive(profile: ModelProfile, params: FirmwareParams): Derived {
   return {
     energyPerUsePercent,
     heatingCapacityJ: sessionJ / (params.session.energyFractionPerUse * (energyPerUsePercent / 100)),
-    transferCost: 100 / params.charger.holderChargesPerFull / energyPerUsePercent,
+    transferCost:
+      100 / params.charger.holderChargesPerFull / (energyPerUsePercent * params.session.energyFractionPerUse),
     usbRatePctPerMs: 120 / (profile.fullChargeMinutes * 60_000),
     onePiece: profile.parts === 'one-piece',
   };

@@ -1,0 +1,34 @@
+/**
+ * The one error class of the simulator core (architecture house rule 7). The `code` is the API; the
+ * message text is for humans and may change. Device conditions are states, not throws: these codes
+ * report programmer or user misuse of the simulator itself.
+ */
+export type SimulatorErrorCode =
+  /** Time would go backwards, or a time is not a finite number of milliseconds (house rule 4). */
+  | 'SIM_TIME'
+  /** `runUntilIdle` (or a bounded advance) fired more callbacks than its loop limit allows. */
+  | 'SIM_LOOP_LIMIT'
+  /** A device model name that no profile describes. */
+  | 'SIM_UNKNOWN_MODEL'
+  /** A scenario that cannot be parsed or run. */
+  | 'SIM_SCENARIO'
+  /** A snapshot that is malformed or belongs to another model or version. */
+  | 'SIM_SNAPSHOT'
+  /** A client request got no reply within its virtual-time budget. */
+  | 'SIM_TIMEOUT'
+  /** An operation on a link or client that is not (or no longer) connected. */
+  | 'SIM_DISCONNECTED'
+  /** An argument outside what the API accepts (a negative limit, a malformed option). */
+  | 'SIM_BAD_INPUT'
+  /** A scenario or test expectation that did not hold. */
+  | 'SIM_ASSERTION';
+
+export class SimulatorError extends Error {
+  readonly code: SimulatorErrorCode;
+
+  constructor(code: SimulatorErrorCode, message: string) {
+    super(message);
+    this.name = 'SimulatorError';
+    this.code = code;
+  }
+}
