@@ -50,13 +50,18 @@ function runTo(loop: HeaterLoop, untilMs: number): number {
   }
 }
 
-/** One 6-minute session of the bare control loop from `t0`; returns the puffs it detected. */
+/**
+ * One 6-minute session of the bare control loop from `t0`; returns the injected puffs it detected. A
+ * detection during preheat is not counted, as the firmware does not count it (the loop reports one
+ * 200 ms after the ramp ends, where the proportional controller still lags the set-point).
+ */
 function loopSession(loop: HeaterLoop, t0: number): number {
   loop.start(t0, AMBIENT_C, AMBIENT_C, BATTERY_J, 0);
-  let puffs = runTo(loop, t0 + READY_MS);
+  runTo(loop, t0 + READY_MS);
+  let puffs = 0;
   for (let at = t0 + READY_MS; at < t0 + SESSION_MS; at += PUFF_EVERY_MS) {
     loop.puff(at, PUFF_MS, PUFF_FLOW);
-    puffs += runTo(loop, Math.min(at + PUFF_EVERY_MS, t0 + SESSION_MS));
+    if (runTo(loop, Math.min(at + PUFF_EVERY_MS, t0 + SESSION_MS)) === 1) puffs++;
   }
   return puffs;
 }
@@ -69,8 +74,8 @@ function loopSessions(loop: HeaterLoop, perTick?: number[]): number {
     puffs += loopSession(loop, i * SESSION_MS);
     if (perTick) perTick.push(((performance.now() - begin) * 1e6) / TICKS_PER_LOOP_SESSION);
   }
-  const expected = LOOP_SESSIONS * Math.ceil((SESSION_MS - READY_MS) / PUFF_EVERY_MS);
-  if (puffs !== expected) throw new Error(`heater loop detected ${puffs} puffs, expected ${expected}`);
+  const injected = LOOP_SESSIONS * Math.ceil((SESSION_MS - READY_MS) / PUFF_EVERY_MS);
+  if (puffs !== injected) throw new Error(`heater loop detected ${puffs} of ${injected} puffs once each`);
   return puffs;
 }
 
@@ -111,7 +116,9 @@ function firmwareSession(): FirmwareRun {
     throw new Error(`session ended with reason ${lastExperience.reason}, expected 2 or 8`);
   const events = fw.drainEvents();
   const phase = (p: string) =>
-    events.find((e): e is Extract<FirmwareEvent, { type: 'session' }> => e.type === 'session' && e.phase === p);
+    events.find(
+      (e): e is Extract<FirmwareEvent, { type: 'session' }> => e.type === 'session' && e.phase === p,
+    );
   const start = phase('start');
   const end = phase('end');
   if (!start || !end) throw new Error('session start or end event missing');

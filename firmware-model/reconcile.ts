@@ -7,7 +7,7 @@
 import type { Ctx } from './context.js';
 import { chargeCeiling } from './energy.js';
 import { chargerLight, holderLight, sameLight } from './lights.js';
-import { setChargerState, setHolderState } from './outputs.js';
+import { setChargerState, setHolderState, vibrate } from './outputs.js';
 import { endSession, restHolder } from './session.js';
 import { END_REASON, HEATING_STATES, type HolderStateName } from './types.js';
 import { chargerTempC } from './views.js';
@@ -110,6 +110,9 @@ function reconcileDocked(ctx: Ctx, recheck: boolean): void {
     : c.levelPercent >= 100 / p.charger.holderChargesPerFull;
   let want = chargerCan && holderCan && enough;
   if (want && !c.chargingHolder && h.state === 'DOCKED_UNCHARGED' && !recheck) want = false;
+  // §3.1: the holder vibrates when it starts charging, on models with that setting.
+  if (want && !c.chargingHolder && profile.capabilities.includes('chargeStartVibration'))
+    vibrate(ctx, 'holder', 'chargeStart', 1, 'chargeStart');
   c.chargingHolder = want;
   if (want && s.faults.holderChargeStuck) {
     if (!('holderChargeTimeout' in s.timers))

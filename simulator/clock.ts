@@ -1,0 +1,364 @@
+/**
+ * The virtual clock of the simulator core (architecture house rules 2 and 4). All times are virtual
+ * milliseconds; nothing here reads the wall clock or touches global timers, so the clock also works while
+ * a test has vitest's fake timers installed.
+ *
+ * Ordering, written down once:
+ * - Due timers fire by (atMs, insertion order). A timer that a callback schedules for a time within the
+ *   current advance fires in the same advance, in its place in that order.
+ * - Followed sans-IO sources (`follow`) are interleaved by time. At equal times the clock's own timers fire
+ *   first, then the sources in the order they were followed. Everything is re-read after every callback,
+ *   so a callback that schedules a timer or moves a source's deadline is seen at once.
+ * - A time in the past (a `schedule` before now, a source deadline before now) counts as now.
+ * - Time never goes back: during a callback `now()` equals the time it fires at, and after
+ *   `advanceTo(tMs)` returns, `now() === tMs`.
+ */
+import { SimulatorError } from './errors.js';
+
+/** A scheduled callback; returned by `schedule` and `after`. */
+export interface TimerHandle {
+  /** Virtual time (ms) the callback fires at; a past time given to `schedule` reads as the then-current now. */
+  readonly atMs: number;
+  /** Stops the callback from firing. Idempotent; a no-op once the timer has fired. */
+  cancel(): void;
+}
+
+/** Called with the virtual time (ms) the timer fires at, which equals `clock.now()` during the call. */
+export type TimerCallback = (nowMs: number) => void;
+
+/** A sans-IO endpoint that reports its next deadline (smoltcp `poll_at`) and is told when it is due. */
+export interface DeadlineSource {
+  /** Virtual time (ms) the source next needs `handleTimeout`, or undefined when it has nothing pending. */
+  nextDeadline(): number | undefined;
+  handleTimeout(nowMs: number): void;
+}
+
+export interface ClockRunOptions {
+  /**
+   * Guard against a timer or source that reschedules itself forever. For `runUntilIdle` it caps the
+   * callbacks fired in the whole call; for `advanceTo`/`advanceBy`, which are bounded in time, it caps the
+   * callbacks fired at one instant without time moving (the only way an advance can loop forever).
+   * Default `DEFAULT_LOOP_LIMIT`; `Infinity` disables it.
+   */
+  readonly loopLimit?: number;
+}
+
+/** Default loop limit (callbacks), as in sinonjs/fake-timers' `runAll`. */
+export const DEFAULT_LOOP_LIMIT = 100_000;
+
+const PENDING = 0;
+const FIRED = 1;
+const CANCELLED = 2;
+type TimerState = typeof PENDING | typeof FIRED | typeof CANCELLED;
+
+/** Heap record and handle in one object, so scheduling allocates nothing else. */
+class Timer implements TimerHandle {
+  state: TimerState = PENDING;
+
+  constructor(
+    readonly atMs: number,
+    /** Insertion order; breaks ties between equal `atMs`. */
+    readonly seq: number,
+    readonly callback: TimerCallback,
+    private readonly queue: TimerQueue,
+  ) {}
+
+  cancel(): void {
+    if (this.state !== PENDING) return;
+    this.state = CANCELLED;
+    this.queue.onCancel();
+  }
+}
+
+/**
+ * Binary min-heap keyed by (atMs, seq). Cancellation only flags the record (lazy deletion): cancelled
+ * records are dropped when they reach the top, or all at once when they outnumber the live ones, so a
+ * timer that is re-armed over and over cannot grow the heap without bound.
+ */
+class TimerQueue {
+  /** Pending (not fired, not cancelled) timers. */
+  live = 0;
+  private readonly heap: Timer[] = [];
+  /** Cancelled records still in the heap. */
+  private cancelled = 0;
+  private nextSeq = 0;
+
+  push(atMs: number, callback: TimerCallback): Timer {
+    const timer = new Timer(atMs, this.nextSeq++, callback, this);
+    this.heap.push(timer);
+    this.siftUp(this.heap.length - 1);
+    this.live++;
+    return timer;
+  }
+
+  /** The earliest pending timer, left in place; drops cancelled records found on top. */
+  peek(): Timer | undefined {
+    let top = this.heap[0];
+    while (top !== undefined && top.state === CANCELLED) {
+      this.removeTop();
+      this.cancelled--;
+      top = this.heap[0];
+    }
+    return top;
+  }
+
+  /** Removes the earliest pending timer and marks it fired; call right after `peek` returned it. */
+  take(): Timer {
+    const timer = this.heap[0] as Timer;
+    this.removeTop();
+    timer.state = FIRED;
+    this.live--;
+    return timer;
+  }
+
+  onCancel(): void {
+    this.live--;
+    this.cancelled++;
+    // 64: below that a rebuild costs more than the dead records it saves.
+    if (this.cancelled > 64 && this.cancelled > this.live) this.compact();
+  }
+
+  private removeTop(): void {
+    const last = this.heap.pop() as Timer;
+    if (this.heap.length === 0) return;
+    this.heap[0] = last;
+    this.siftDown(0);
+  }
+
+  /** Drops every cancelled record in place, then re-heapifies bottom-up (O(n)). */
+  private compact(): void {
+    const heap = this.heap;
+    let kept = 0;
+    for (let i = 0; i < heap.length; i++) {
+      const timer = heap[i] as Timer;
+      if (timer.state !== CANCELLED) heap[kept++] = timer;
+    }
+    heap.length = kept;
+    this.cancelled = 0;
+    for (let i = (kept >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private siftUp(index: number): void {
+    const heap = this.heap;
+    const timer = heap[index] as Timer;
+    let i = index;
+    while (i > 0) {
+      const parentIndex = (i - 1) >> 1;
+      const parent = heap[parentIndex] as Timer;
+      if (!before(timer, parent)) break;
+      heap[i] = parent;
+      i = parentIndex;
+    }
+    heap[i] = timer;
+  }
+
+  private siftDown(index: number): void {
+    const heap = this.heap;
+    const length = heap.length;
+    const timer = heap[index] as Timer;
+    let i = index;
+    for (;;) {
+      const leftIndex = 2 * i + 1;
+      if (leftIndex >= length) break;
+      const rightIndex = leftIndex + 1;
+      let childIndex = leftIndex;
+      let child = heap[leftIndex] as Timer;
+      if (rightIndex < length) {
+        const right = heap[rightIndex] as Timer;
+        if (before(right, child)) {
+          childIndex = rightIndex;
+          child = right;
+        }
+      }
+      if (!before(child, timer)) break;
+      heap[i] = child;
+      i = childIndex;
+    }
+    heap[i] = timer;
+  }
+}
+
+function before(a: Timer, b: Timer): boolean {
+  return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
+}
+
+function assertFiniteMs(valueMs: number, what: string): void {
+  if (!Number.isFinite(valueMs)) {
+    throw new SimulatorError('SIM_TIME', `${what}: ${valueMs} is not a finite number of milliseconds`);
+  }
+}
+
+function loopLimitOf(options: ClockRunOptions | undefined): number {
+  const loopLimit = options?.loopLimit ?? DEFAULT_LOOP_LIMIT;
+  if (!(loopLimit >= 0) || (!Number.isInteger(loopLimit) && loopLimit !== Number.POSITIVE_INFINITY)) {
+    throw new SimulatorError('SIM_BAD_INPUT', `loopLimit must be a whole number ≥ 0 or Infinity, got ${loopLimit}`);
+  }
+  return loopLimit;
+}
+
+export class VirtualClock {
+  private nowMs: number;
+  private readonly queue = new TimerQueue();
+  private readonly sources: DeadlineSource[] = [];
+  /** Set by `findNext`: the source that is due next, or undefined when a clock timer is. */
+  private dueSource: DeadlineSource | undefined;
+  /** True while an advance or `runUntilIdle` is firing callbacks. */
+  private firing = false;
+
+  constructor(startMs = 0) {
+    assertFiniteMs(startMs, 'VirtualClock start');
+    this.nowMs = startMs;
+  }
+
+  /** Current virtual time (ms). */
+  now(): number {
+    return this.nowMs;
+  }
+
+  /** Fires `callback` at virtual time `atMs`; a time before now fires at the next advance, at now. */
+  schedule(atMs: number, callback: TimerCallback): TimerHandle {
+    assertFiniteMs(atMs, 'schedule');
+    return this.queue.push(atMs < this.nowMs ? this.nowMs : atMs, callback);
+  }
+
+  /** Fires `callback` `delayMs` after now; a negative delay counts as 0. */
+  after(delayMs: number, callback: TimerCallback): TimerHandle {
+    assertFiniteMs(delayMs, 'after');
+    return this.schedule(this.nowMs + delayMs, callback);
+  }
+
+  /**
+   * Makes the clock treat `source.nextDeadline()` as one more timer: advances call
+   * `source.handleTimeout(t)` when it is due (ties: after the clock's own timers). Returns the
+   * unsubscribe function, which is idempotent.
+   */
+  follow(source: DeadlineSource): () => void {
+    this.sources.push(source);
+    let following = true;
+    return () => {
+      if (!following) return;
+      following = false;
+      const index = this.sources.indexOf(source);
+      if (index >= 0) this.sources.splice(index, 1);
+    };
+  }
+
+  /** Time (ms) of the next timer or followed deadline (a past deadline reads as now), if any. */
+  nextAt(): number | undefined {
+    return this.findNext();
+  }
+
+  /** Pending timers, plus one per followed source that has a deadline. */
+  pending(): number {
+    let count = this.queue.live;
+    for (let i = 0; i < this.sources.length; i++) {
+      if ((this.sources[i] as DeadlineSource).nextDeadline() !== undefined) count++;
+    }
+    return count;
+  }
+
+  /**
+   * Fires everything due up to and including `tMs`, then sets now to `tMs`. Throws SIM_TIME when `tMs`
+   * is before now, not finite, or when called from inside a callback. If a callback throws, the error
+   * propagates and now stays at that callback's time.
+   */
+  advanceTo(tMs: number, options?: ClockRunOptions): void {
+    assertFiniteMs(tMs, 'advanceTo');
+    if (tMs < this.nowMs) {
+      throw new SimulatorError('SIM_TIME', `advanceTo(${tMs}): time cannot go back from ${this.nowMs} ms`);
+    }
+    this.run('advanceTo', tMs, loopLimitOf(options), true);
+    this.nowMs = tMs;
+  }
+
+  /** `advanceTo(now + deltaMs)`; a negative delta throws SIM_TIME. */
+  advanceBy(deltaMs: number, options?: ClockRunOptions): void {
+    assertFiniteMs(deltaMs, 'advanceBy');
+    if (deltaMs < 0) throw new SimulatorError('SIM_TIME', `advanceBy(${deltaMs}): time cannot go back`);
+    this.advanceTo(this.nowMs + deltaMs, options);
+  }
+
+  /**
+   * Fires timers and source deadlines, advancing to each, until none are left; returns how many fired.
+   * Now ends at the last one fired. Throws SIM_LOOP_LIMIT when more than `loopLimit` would fire.
+   */
+  runUntilIdle(options?: ClockRunOptions): number {
+    return this.run('runUntilIdle', Number.POSITIVE_INFINITY, loopLimitOf(options), false);
+  }
+
+  /**
+   * The one firing loop. `perInstant` picks what the loop limit counts: callbacks at one instant
+   * (advances) or callbacks in the whole call (`runUntilIdle`).
+   */
+  private run(caller: string, untilMs: number, loopLimit: number, perInstant: boolean): number {
+    if (this.firing) {
+      // A nested advance would move time under the outer one, which then could not keep its order.
+      throw new SimulatorError('SIM_TIME', `${caller} called from inside a clock callback`);
+    }
+    this.firing = true;
+    let fired = 0;
+    let firedThisInstant = 0;
+    try {
+      for (let atMs = this.findNext(); atMs !== undefined && atMs <= untilMs; atMs = this.findNext()) {
+        if (atMs > this.nowMs) firedThisInstant = 0;
+        if ((perInstant ? firedThisInstant : fired) >= loopLimit) {
+          throw this.loopLimitError(caller, loopLimit, fired, firedThisInstant, perInstant);
+        }
+        this.fireNext(atMs);
+        fired++;
+        firedThisInstant++;
+      }
+    } finally {
+      this.firing = false;
+    }
+    return fired;
+  }
+
+  /** The earliest due time among the clock's timers and followed sources; sets `dueSource`. */
+  private findNext(): number | undefined {
+    let dueMs = this.queue.peek()?.atMs;
+    this.dueSource = undefined;
+    for (let i = 0; i < this.sources.length; i++) {
+      const source = this.sources[i] as DeadlineSource;
+      const deadlineMs = source.nextDeadline();
+      if (deadlineMs === undefined) continue;
+      assertFiniteMs(deadlineMs, 'nextDeadline()');
+      const atMs = deadlineMs < this.nowMs ? this.nowMs : deadlineMs;
+      // Strictly earlier only: on a tie the clock timer, or the earlier-followed source, stays first.
+      if (dueMs === undefined || atMs < dueMs) {
+        dueMs = atMs;
+        this.dueSource = source;
+      }
+    }
+    return dueMs;
+  }
+
+  /** Fires what `findNext` just picked, at `atMs`. */
+  private fireNext(atMs: number): void {
+    this.nowMs = atMs;
+    const source = this.dueSource;
+    if (source !== undefined) {
+      this.dueSource = undefined;
+      source.handleTimeout(atMs);
+      return;
+    }
+    this.queue.take().callback(atMs);
+  }
+
+  private loopLimitError(
+    caller: string,
+    loopLimit: number,
+    fired: number,
+    firedThisInstant: number,
+    perInstant: boolean,
+  ): SimulatorError {
+    const what = perInstant
+      ? `fired ${firedThisInstant} callbacks at ${this.nowMs} ms without time moving`
+      : `fired ${fired} callbacks, reaching ${this.nowMs} ms, and work is still pending`;
+    return new SimulatorError(
+      'SIM_LOOP_LIMIT',
+      `${caller} ${what} (loopLimit ${loopLimit}); a timer or followed source probably reschedules ` +
+        'itself forever (does a handleTimeout leave its nextDeadline unchanged?)',
+    );
+  }
+}
