@@ -19,6 +19,16 @@ export interface Rates {
   holder: number;
 }
 
+/**
+ * Joules in the heating battery at 100 % (reduced by an aged battery, F-12). A session keeps the
+ * capacity it started with, so a warning injected mid-session cannot unbalance the ledger.
+ */
+export function heatingCapacityJ(ctx: Ctx): number {
+  if (ctx.s.session) return ctx.s.session.capacityJ;
+  const aged = (ctx.s.holder.warningBits & 0x08) !== 0;
+  return ctx.d.heatingCapacityJ * (aged ? ctx.p.fault.agedCapacityPercent / 100 : 1);
+}
+
 export function isHeating(ctx: Ctx): boolean {
   return HEATING_STATES.includes(ctx.s.holder.state) && ctx.s.heater !== null;
 }
@@ -73,9 +83,9 @@ export function integrate(ctx: Ctx, toMs: number): void {
   const dt = toMs - s.nowMs;
   if (dt <= 0) return;
   const r = rates(ctx);
-  const chargerDelta = clampDelta(s.charger.levelPercent, r.charger * dt);
-  const holderDelta = clampDelta(s.holder.levelPercent, r.holder * dt);
-  s.charger.levelPercent = snap(s.charger.levelPercent + chargerDelta);
+  const chargerBefore = s.charger.levelPercent;
+  s.charger.levelPercent = snap(chargerBefore + clampDelta(chargerBefore, r.charger * dt));
+  const chargerDelta = s.charger.levelPercent - chargerBefore;
   if (chargerDelta > 0) {
     s.ledger.chargerInPercent += chargerDelta;
     s.charger.cycleAccumPercent += chargerDelta;
@@ -84,12 +94,16 @@ export function integrate(ctx: Ctx, toMs: number): void {
       s.charger.cycleCount += 1;
     }
   } else s.ledger.chargerOutPercent -= chargerDelta;
-  if (d.onePiece && isHeating(ctx)) ctx.heater.adjustBattery((chargerDelta / 100) * d.heatingCapacityJ);
-  if (!d.onePiece) {
-    s.holder.levelPercent = snap(s.holder.levelPercent + holderDelta);
-    if (holderDelta > 0) s.ledger.holderInPercent += holderDelta;
-    else s.ledger.holderOutPercent -= holderDelta;
-  } else s.holder.levelPercent = s.charger.levelPercent;
+  if (d.onePiece) {
+    if (isHeating(ctx)) ctx.heater.adjustBattery((chargerDelta / 100) * heatingCapacityJ(ctx));
+    s.holder.levelPercent = s.charger.levelPercent;
+    return;
+  }
+  const holderBefore = s.holder.levelPercent;
+  s.holder.levelPercent = snap(holderBefore + clampDelta(holderBefore, r.holder * dt));
+  const holderDelta = s.holder.levelPercent - holderBefore;
+  if (holderDelta > 0) s.ledger.holderInPercent += holderDelta;
+  else s.ledger.holderOutPercent -= holderDelta;
 }
 
 function clampDelta(level: number, delta: number): number {
@@ -109,7 +123,7 @@ function snap(level: number): number {
 /** Copies the heater's battery energy back to the heating unit's level and books the draw. */
 export function syncHeatingBattery(ctx: Ctx): void {
   const { s, d, heater } = ctx;
-  const level = Math.max(0, (heater.batteryJ / d.heatingCapacityJ) * 100);
+  const level = Math.max(0, (heater.batteryJ / heatingCapacityJ(ctx)) * 100);
   const unit = d.onePiece ? s.charger : s.holder;
   const drawn = unit.levelPercent - level;
   if (drawn > 0) {

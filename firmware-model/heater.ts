@@ -39,6 +39,8 @@ const POWER_W = 12;
 const ON = 13;
 const FAULT = 14;
 const SLOTS = 15;
+/** Time after the ramp before puff detection arms, ms. */
+const SETTLE_MS = 2000;
 
 export class HeaterLoop {
   readonly regs = new Float64Array(SLOTS);
@@ -147,11 +149,19 @@ export class HeaterLoop {
     const r = this.regs;
     const dt = this.dtMs;
     const dts = dt / 1000;
-    const cap = this.capJPerK;
-    const loss = this.lossWPerK;
-    const pmax = this.maxPowerW;
-    const kp = this.kp;
-    const plateau = this.plateauC;
+    // Unary + makes V8 keep these as unboxed doubles: class fields start as undefined, and mixing
+    // such a field with computed doubles boxed `setpoint`, `power` and `k` — one allocation per tick.
+    const cap = +this.capJPerK;
+    const loss = +this.lossWPerK;
+    const pmax = +this.maxPowerW;
+    const kp = +this.kp;
+    const plateau = +this.plateauC;
+    const overTemp = +this.overTempC;
+    const drop = +this.dropC;
+    const detectMs = +this.detectMs;
+    // The controller settles on the plateau within about a second of the ramp's end; a deficit
+    // before then is lag, not a puff.
+    const detectFrom = (r[RAMP_END] as number) + SETTLE_MS;
     const amb = r[AMBIENT] as number;
     const start = r[START] as number;
     const rampEnd = r[RAMP_END] as number;
@@ -189,11 +199,11 @@ export class HeaterLoop {
       temp += ((power - k * (temp - amb)) * dts) / cap;
       battery -= power * dts;
       energy += power * dts;
-      if (temp > this.overTempC) stop = HeaterStop.overTemp;
+      if (temp > overTemp) stop = HeaterStop.overTemp;
       else if (on && battery < cutoff) stop = HeaterStop.batteryCutoff;
-      else if (on && t >= rampEnd && setpoint - temp > this.dropC) {
+      else if (on && t >= detectFrom && setpoint - temp > drop) {
         if (below < 0) below = t;
-        else if (armed === 1 && t - below >= this.detectMs) {
+        else if (armed === 1 && t - below >= detectMs) {
           armed = 0;
           stop = HeaterStop.puffDetected;
         }

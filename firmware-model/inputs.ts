@@ -5,12 +5,12 @@
  */
 import { press, release } from './buttons.js';
 import type { Ctx } from './context.js';
-import { isHeating, syncHeatingBattery } from './energy.js';
+import { heatingCapacityJ, isHeating, syncHeatingBattery } from './energy.js';
 import { HeaterFault } from './heater.js';
 import { setChargerState, setHolderState, vibrate } from './outputs.js';
 import { beginReset } from './power.js';
 import { startCleaning } from './reconcile.js';
-import { attemptStart, endSession, heatingCapacityJ, logError, restHolder, showUses } from './session.js';
+import { attemptStart, endSession, logError, restHolder, showUses } from './session.js';
 import { applySetting } from './settings.js';
 import { END_REASON, type FaultName, type FirmwareInput, HEATING_STATES, type UsbPower } from './types.js';
 
@@ -76,7 +76,10 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
       s.environment.ambientC = input.tempC;
       if (isHeating(ctx)) {
         ctx.heater.setAmbient(input.tempC);
-        if (input.tempC > profile.ambientMaxC) endSession(ctx, END_REASON.ambientTooHigh);
+        // §11.2: out of range ends heating with reason 9; the record has no "too low" reason, so a
+        // cold end uses it too and the ambient bits (1 too low, 2 too high) tell which.
+        if (input.tempC > profile.ambientMaxC || input.tempC < profile.ambientMinC)
+          endSession(ctx, END_REASON.ambientTooHigh);
       }
       if (
         (input.tempC < profile.ambientMinC || input.tempC > profile.ambientMaxC) &&

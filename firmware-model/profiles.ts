@@ -56,9 +56,9 @@ interface ProfileRow {
 
 /** ILUMA two-piece recharge, copied from 3 DUO (`model.iluma.holderRecharge`, D). */
 const ILUMA_RECHARGE = [110, 205] as const;
-/** Firmware versions of the public record (P§7.7): charger v135.5.0.33, holder v124.6.0.114. */
+/** Firmware versions of the public record (P§7.7), the default for every model (P§12 D-31). */
 const ILUMA_FW = ['135.5.0.33', '124.6.0.114'] as const;
-const LEGACY_FW = ['1.0.0.0', '1.0.0.0'] as const;
+const LEGACY_FW = ILUMA_FW;
 const ILUMA_SESSION = { session: { warningPuffsBeforeEnd: 2 } };
 
 const ROWS: Readonly<Record<string, ProfileRow>> = {

@@ -4,18 +4,12 @@
  * and counters. The control loop itself is in heater.ts.
  */
 import type { Ctx } from './context.js';
-import { syncHeatingBattery } from './energy.js';
+import { heatingCapacityJ, syncHeatingBattery } from './energy.js';
 import { rtcSeconds, setHolderState, vibrate } from './outputs.js';
 import { END_REASON, HEATING_STATES } from './types.js';
 import { ambientBits } from './views.js';
 
 const SESSION_TIMERS = ['preheatEnd', 'warning', 'sessionEnd', 'pauseExpire', 'heaterReport'] as const;
-
-/** Joules in the heating battery at 100 % (reduced by an aged battery, F-12). */
-export function heatingCapacityJ(ctx: Ctx): number {
-  const aged = (ctx.s.holder.warningBits & 0x08) !== 0;
-  return ctx.d.heatingCapacityJ * (aged ? ctx.p.fault.agedCapacityPercent / 100 : 1);
-}
 
 export function puffLimit(ctx: Ctx): number {
   const flex = ctx.s.settings.flexPuff && ctx.profile.capabilities.includes('flexPuff');
@@ -34,6 +28,10 @@ export function attemptStart(ctx: Ctx, trigger: string): void {
   }
   if (h.state !== 'IDLE_READY') {
     reject(ctx, trigger, `holder is ${h.state}`);
+    return;
+  }
+  if (ctx.d.onePiece && s.charger.errorBits !== 0) {
+    reject(ctx, trigger, 'device error');
     return;
   }
   if (!h.stickInserted) {
@@ -93,6 +91,7 @@ function begin(ctx: Ctx): void {
     p.session.maxSeconds * 1000 +
     (p.session.timerStartsAt === 'ready' ? p.session.preheatSeconds * 1000 : 0);
   s.session = {
+    capacityJ: capacity,
     startMs: now,
     endAtMs,
     readyAtMs: now + p.session.preheatSeconds * 1000,

@@ -4,7 +4,8 @@
  */
 import type { Capability } from '../protocol/index.js';
 import type { Ctx } from './context.js';
-import type { SettingName, VibrationFlags } from './types.js';
+import { endSession } from './session.js';
+import { END_REASON, type SettingName, type VibrationFlags } from './types.js';
 
 const NEEDS: Record<string, Capability> = {
   chargerBrightness: 'brightness',
@@ -52,5 +53,7 @@ export function applySetting(ctx: Ctx, name: SettingName, value: boolean | numbe
     return true;
   }
   s.settings[name as 'autoStart' | 'smartGesture' | 'flexPuff' | 'pauseMode' | 'lock'] = value;
+  // A locked device never heats (§7): locking during a session ends it as a user action.
+  if (name === 'lock' && value) endSession(ctx, END_REASON.userAction);
   return true;
 }

@@ -205,6 +205,8 @@ export interface HolderUnit {
 }
 
 export interface SessionRecord {
+  /** Heating-battery capacity for this session, J (fixed at start). */
+  capacityJ: number;
   startMs: number;
   /** When the 6-minute limit falls (moves forward while paused). */
   endAtMs: number;

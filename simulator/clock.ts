@@ -191,7 +191,10 @@ function assertFiniteMs(valueMs: number, what: string): void {
 function loopLimitOf(options: ClockRunOptions | undefined): number {
   const loopLimit = options?.loopLimit ?? DEFAULT_LOOP_LIMIT;
   if (!(loopLimit >= 0) || (!Number.isInteger(loopLimit) && loopLimit !== Number.POSITIVE_INFINITY)) {
-    throw new SimulatorError('SIM_BAD_INPUT', `loopLimit must be a whole number ≥ 0 or Infinity, got ${loopLimit}`);
+    throw new SimulatorError(
+      'SIM_BAD_INPUT',
+      `loopLimit must be a whole number ≥ 0 or Infinity, got ${loopLimit}`,
+    );
   }
   return loopLimit;
 }

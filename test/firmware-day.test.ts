@@ -54,7 +54,9 @@ describe.each(allProfiles().map((p) => p.id))('a day with %s', (model) => {
     d.undock();
     const start1 = d.startSession();
     expect(d.holder.state).toBe('PREHEAT');
-    expect(d.holder.light).toMatchObject(legacy ? { pattern: 'blink', colour: 'green' } : { pattern: 'pulse', colour: 'white' });
+    expect(d.holder.light).toMatchObject(
+      legacy ? { pattern: 'blink', colour: 'green' } : { pattern: 'pulse', colour: 'white' },
+    );
     expect(vibrations(d, start1, 'heatingStart')).toHaveLength(1);
     expect(d.holder.lastExperience.reason).toBe(1);
     d.until(() => d.holder.state === 'SESSION_ACTIVE');

@@ -7,8 +7,11 @@ import { allProfiles } from '../firmware-model/index.js';
 import { Driver } from './helpers/firmware-driver.js';
 
 const MODELS = allProfiles().map((p) => p.id);
-const TWO_PIECE = allProfiles().filter((p) => p.parts === 'holder+charger').map((p) => p.id);
-const within1 = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(expected * 0.01);
+const TWO_PIECE = allProfiles()
+  .filter((p) => p.parts === 'holder+charger')
+  .map((p) => p.id);
+const within1 = (actual: number, expected: number) =>
+  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(expected * 0.01);
 
 function heatingDriver(model: string, params = {}): Driver {
   const d = new Driver(model, { params, initial: { docked: false } });
@@ -21,7 +24,7 @@ describe.each(MODELS)('%s session timings', (model) => {
     const d = heatingDriver(model);
     const start = d.startSession();
     const ready = d.until(() => d.holder.state === 'SESSION_ACTIVE');
-    within1(d.stateAt('holder', 'SESSION_ACTIVE', start) as number - start, 20_000);
+    within1((d.stateAt('holder', 'SESSION_ACTIVE', start) as number) - start, 20_000);
     expect(ready - start).toBeLessThan(20_200);
     const vib = d.firstAfter(start + 1, (e) => e.type === 'vibration' && e.reason === 'startingToUse');
     expect(vib).toMatchObject({ pulses: 2 });
@@ -38,7 +41,8 @@ describe.each(MODELS)('%s session timings', (model) => {
 
   it('ends at the 14th puff with reason 8 (FlexPuff off)', () => {
     const d = heatingDriver(model, {});
-    if (d.fw.profile.capabilities.includes('flexPuff')) d.send({ type: 'setting', name: 'flexPuff', value: false });
+    if (d.fw.profile.capabilities.includes('flexPuff'))
+      d.send({ type: 'setting', name: 'flexPuff', value: false });
     d.startSession();
     d.until(() => d.holder.state === 'SESSION_ACTIVE');
     for (let i = 0; i < 14; i++) d.send({ type: 'puff' }, 10_000);
@@ -51,7 +55,8 @@ describe.each(MODELS)('%s session timings', (model) => {
 describe('puff-based warning (ILUMA: 2 puffs left, §2.1)', () => {
   it.each(MODELS)('%s', (model) => {
     const d = heatingDriver(model);
-    if (d.fw.profile.capabilities.includes('flexPuff')) d.send({ type: 'setting', name: 'flexPuff', value: false });
+    if (d.fw.profile.capabilities.includes('flexPuff'))
+      d.send({ type: 'setting', name: 'flexPuff', value: false });
     d.startSession();
     d.until(() => d.holder.state === 'SESSION_ACTIVE');
     for (let i = 0; i < 12; i++) d.send({ type: 'puff' }, 10_000);
@@ -235,7 +240,9 @@ describe('ambient out of range refuses heating (§3.2, F-01)', () => {
     const light = d.holder.light;
     const family = d.fw.profile.lightFamily;
     expect(light).toMatchObject(
-      family === 'iqos-2.4' ? expected['iqos-2.4-plus'] as object : { pattern: 'blinkN', colour: 'white', count: 2 },
+      family === 'iqos-2.4'
+        ? (expected['iqos-2.4-plus'] as object)
+        : { pattern: 'blinkN', colour: 'white', count: 2 },
     );
     d.wait(3_000);
     expect(d.holder.state).toBe('IDLE_READY');

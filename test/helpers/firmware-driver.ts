@@ -2,7 +2,12 @@
  * A small driver over `Firmware` for tests: one clock, the user gestures as functions, and the
  * events collected with their times.
  */
-import { Firmware, type FirmwareEvent, type FirmwareInput, type FirmwareOptions } from '../../firmware-model/index.js';
+import {
+  Firmware,
+  type FirmwareEvent,
+  type FirmwareInput,
+  type FirmwareOptions,
+} from '../../firmware-model/index.js';
 
 export class Driver {
   readonly fw: Firmware;
@@ -43,7 +48,10 @@ export class Driver {
   until(predicate: () => boolean, limitMs = 86_400_000, stepMs = 100): number {
     const end = this.t + limitMs;
     while (!predicate()) {
-      if (this.t >= end) throw new Error(`condition not reached within ${limitMs} ms (holder ${this.holder.state}, charger ${this.charger.state})`);
+      if (this.t >= end)
+        throw new Error(
+          `condition not reached within ${limitMs} ms (holder ${this.holder.state}, charger ${this.charger.state})`,
+        );
       this.wait(stepMs);
     }
     return this.t;
