@@ -3,9 +3,12 @@
  * code instead of exiting, so tests drive the same code as the binary.
  */
 import { Command, CommanderError } from 'commander';
+import { FirmwareError } from '../firmware-model/index.js';
 import { ProtocolError } from '../protocol/index.js';
+import { SimulatorError } from '../simulator/index.js';
 import { registerDecode } from './decode.js';
 import { registerEncode } from './encode.js';
+import { registerExchange } from './exchange.js';
 import { type CliIo, CliUsageError, EXIT_OK, EXIT_USAGE } from './io.js';
 import { registerModels } from './models.js';
 
@@ -33,6 +36,7 @@ Examples:
   registerDecode(program, io, setExit);
   registerEncode(program, io, setExit);
   registerModels(program, io);
+  registerExchange(program, io, setExit);
   for (const sub of program.commands)
     sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   try {
@@ -42,7 +46,12 @@ Examples:
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    if (e instanceof CliUsageError || e instanceof ProtocolError) {
+    if (
+      e instanceof CliUsageError ||
+      e instanceof ProtocolError ||
+      e instanceof FirmwareError ||
+      e instanceof SimulatorError
+    ) {
       io.err(`error ${e.code}: ${e.message}\n`);
       return EXIT_USAGE;
     }

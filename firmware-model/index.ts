@@ -25,7 +25,7 @@ export {
   HEATING_STATES,
   type HolderStateName,
   type HolderUnit,
-  type LastExperience,
+  type ExperienceRecord,
   type Light,
   type LightColour,
   type LightPattern,

@@ -69,7 +69,7 @@ export const END_REASON = {
   heaterVariation: 10,
 } as const;
 
-export interface LastExperience {
+export interface ExperienceRecord {
   reason: number;
   puffs: number;
   dutyCycleFault: boolean;
@@ -197,7 +197,7 @@ export interface HolderUnit {
   errorBits: number;
   warningBits: number;
   systemError: number;
-  lastExperience: LastExperience;
+  lastExperience: ExperienceRecord;
   sticksSinceClean: number;
   light: Light;
   /** State to return to after a transient (out-of-range indication, pause). */

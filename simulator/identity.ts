@@ -3,8 +3,9 @@
  * versions, advertised name and BLE address, generated deterministically from a seed in the
  * observed formats and overridable field by field. A factory reset restores exactly these.
  */
-import { DIS_MANUFACTURER, type ModelInfo } from '../protocol/index.js';
+
 import type { ModelProfile } from '../firmware-model/index.js';
+import { DIS_MANUFACTURER, type ModelInfo } from '../protocol/index.js';
 import { SeededRandom } from './random.js';
 
 export interface DeviceIdentity {

@@ -1,0 +1,274 @@
+/**
+ * The client (central) API: connect, discover, subscribe, and typed calls for the registers, over
+ * any `Transport` — BLE (ATT packets) or USB (64-byte reports). SCP replies are paired with
+ * requests by position (FIFO), as real clients do (P§6.2), each request with its own timeout.
+ */
+import {
+  BATTERY_CHAR_UUID,
+  type BatteryRecord,
+  BlePacketAssembler,
+  DEVICE_EPOCH_UNIX_S,
+  type DecodedFrame,
+  decodeBatteryRecord,
+  decodeDisString,
+  decodeFrame,
+  decodeStatusRecord,
+  decodeUsbReport,
+  type EncodeOptions,
+  encodeCommand,
+  encodeUsbReport,
+  type Fields,
+  fragmentFrame,
+  SCP_CHAR_UUID,
+  STATUS_CHAR_UUID,
+  type StatusRecord,
+  sigUuid,
+  type Unit,
+} from '../protocol/index.js';
+import { SimulatorError } from './errors.js';
+import { GattClient, type Scheduler } from './gatt-client.js';
+import type { Transport } from './link.js';
+import type { WirePacket } from './wire.js';
+
+export interface ClientOptions {
+  scheduler: Scheduler;
+  /** Which wire the transport carries (default ble). */
+  channel?: 'ble' | 'usb';
+  /** Per-request timeout, ms (default 1000; the tightest real client uses 120). */
+  requestTimeoutMs?: number;
+  /** MTU to ask for (default 247, P§12 D-22). */
+  mtu?: number;
+}
+
+export interface DeviceInformation {
+  modelNumber: string;
+  serialNumber: string;
+  softwareRevision: string;
+  manufacturer: string;
+}
+
+interface PendingRequest {
+  resolve(frame: Uint8Array): void;
+  reject(error: Error): void;
+  timer: { cancel(): void };
+}
+
+export class IqosClient {
+  private readonly pending: PendingRequest[] = [];
+  private readonly assembler = new BlePacketAssembler();
+  private readonly batteryListeners = new Set<(record: BatteryRecord) => void>();
+  private readonly statusListeners = new Set<(record: StatusRecord) => void>();
+  private gatt: GattClient | undefined;
+  private readonly channel: 'ble' | 'usb';
+  private readonly timeoutMs: number;
+  private readonly offData: () => void;
+
+  private constructor(
+    private readonly transport: Transport,
+    private readonly options: ClientOptions,
+  ) {
+    this.channel = options.channel ?? 'ble';
+    this.timeoutMs = options.requestTimeoutMs ?? 1000;
+    this.offData = transport.onData((packet) => this.onPacket(packet));
+    transport.onClose((reason) => {
+      for (const p of this.pending.splice(0)) {
+        p.timer.cancel();
+        p.reject(new SimulatorError('SIM_DISCONNECTED', `link lost: ${reason}`));
+      }
+    });
+  }
+
+  /** Connects: over BLE exchanges the MTU, discovers, and subscribes SCP, battery and status. */
+  static async connect(transport: Transport, options: ClientOptions): Promise<IqosClient> {
+    const client = new IqosClient(transport, options);
+    if (client.channel === 'ble') {
+      const gatt = new GattClient(transport, options.scheduler);
+      client.gatt = gatt;
+      await gatt.exchangeMtu(options.mtu ?? 247);
+      await gatt.discover();
+      gatt.onNotification((handle, value) => client.onNotification(handle, value));
+      for (const uuid of [SCP_CHAR_UUID, BATTERY_CHAR_UUID, STATUS_CHAR_UUID])
+        await gatt.subscribe(gatt.characteristic(uuid));
+    }
+    return client;
+  }
+
+  get mtu(): number {
+    return this.gatt?.mtu ?? 64;
+  }
+
+  /** The GATT client underneath (BLE only). */
+  get gattClient(): GattClient | undefined {
+    return this.gatt;
+  }
+
+  onBattery(listener: (record: BatteryRecord) => void): () => void {
+    this.batteryListeners.add(listener);
+    return () => this.batteryListeners.delete(listener);
+  }
+
+  onStatus(listener: (record: StatusRecord) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Sends one logical SCP frame; resolves with the next reply frame (pairing by position). */
+  request(frame: Uint8Array, timeoutMs = this.timeoutMs): Promise<Uint8Array> {
+    const reply = new Promise<Uint8Array>((resolve, reject) => {
+      const entry: PendingRequest = {
+        resolve,
+        reject,
+        timer: this.options.scheduler.schedule(this.options.scheduler.now() + timeoutMs, () => {
+          const i = this.pending.indexOf(entry);
+          if (i >= 0) this.pending.splice(i, 1);
+          reject(new SimulatorError('SIM_TIMEOUT', `no reply within ${timeoutMs} ms`));
+        }),
+      };
+      this.pending.push(entry);
+    });
+    this.send(frame).catch((error: Error) => {
+      const entry = this.pending.shift();
+      entry?.timer.cancel();
+      entry?.reject(error);
+    });
+    return reply;
+  }
+
+  /** Encodes a catalogue command, sends it and decodes the reply (PROTOCOL_* errors reject). */
+  async call(name: string, options: EncodeOptions = {}): Promise<DecodedFrame> {
+    const reply = await this.request(encodeCommand(name, options));
+    const decoded = decodeFrame(reply);
+    if (!decoded.ok) throw decoded.error;
+    return decoded.value;
+  }
+
+  async readDeviceInformation(): Promise<DeviceInformation> {
+    const gatt = this.requireGatt();
+    const text = async (short: number) =>
+      decodeDisString(await gatt.read(gatt.characteristic(sigUuid(short)).valueHandle)).text;
+    return {
+      modelNumber: await text(0x2a24),
+      serialNumber: await text(0x2a25),
+      softwareRevision: await text(0x2a28),
+      manufacturer: await text(0x2a29),
+    };
+  }
+
+  async readBattery(): Promise<BatteryRecord> {
+    const gatt = this.requireGatt();
+    const result = decodeBatteryRecord(await gatt.read(gatt.characteristic(BATTERY_CHAR_UUID).valueHandle));
+    if (!result.ok) throw result.error;
+    return result.value;
+  }
+
+  async readStatus(): Promise<StatusRecord> {
+    const gatt = this.requireGatt();
+    const result = decodeStatusRecord(await gatt.read(gatt.characteristic(STATUS_CHAR_UUID).valueHandle));
+    if (!result.ok) throw result.error;
+    return result.value;
+  }
+
+  async getFirmwareVersion(unit: Unit = 'charger'): Promise<string> {
+    const f = (await this.call('get-firmware', { unit })).fields;
+    return `${f.major}.${f.minor}.${f.patch}.${f.build}`;
+  }
+  async getProductNumber(unit: Unit = 'charger'): Promise<string> {
+    return String((await this.call('get-product-number', { unit })).fields.productNumber);
+  }
+  async getBatteryPercent(): Promise<number> {
+    return Number((await this.call('get-battery-percent')).fields.percent);
+  }
+  async setBrightness(level: 'high' | 'low', unit: 'charger' | 'holder' = 'charger'): Promise<DecodedFrame> {
+    return this.call(unit === 'charger' ? 'set-brightness' : 'set-holder-brightness', { args: [level] });
+  }
+  async getBrightness(unit: 'charger' | 'holder' = 'charger'): Promise<Fields> {
+    return (await this.call(unit === 'charger' ? 'get-brightness' : 'get-holder-brightness')).fields;
+  }
+  async setSetting(
+    name: 'auto-start' | 'pause-mode' | 'smart-gesture' | 'flexpuff',
+    on: boolean,
+  ): Promise<DecodedFrame> {
+    return this.call(`set-${name}`, { args: [on ? 'on' : 'off'], unit: 'holder' });
+  }
+  async getSetting(name: 'auto-start' | 'pause-mode' | 'smart-gesture' | 'flexpuff'): Promise<Fields> {
+    return (await this.call(`get-${name}`, { unit: 'holder' })).fields;
+  }
+  async setFlexBattery(mode: 'eco' | 'performance'): Promise<DecodedFrame> {
+    return this.call('set-flexbattery', { args: [mode] });
+  }
+  async setVibration(flags: string[]): Promise<DecodedFrame> {
+    return this.call('set-vibration', { args: [flags.join(',')] });
+  }
+  async lock(): Promise<DecodedFrame> {
+    return this.call('set-lock', { args: ['lock'] });
+  }
+  async unlock(): Promise<DecodedFrame> {
+    return this.call('set-lock', { args: ['unlock'] });
+  }
+  async isLocked(): Promise<boolean> {
+    const f = (await this.call('get-lock')).fields;
+    return f.locked === true;
+  }
+  async findMyIqos(on: boolean): Promise<DecodedFrame> {
+    return this.call('find-my', { args: [on ? 'start' : 'stop'] });
+  }
+  /** Reads the device clock (table 00 04), seconds since 2010-01-01 UTC. */
+  async readClock(unit: Unit = 'charger'): Promise<number> {
+    return Number((await this.call('get-clock', { unit })).fields.seconds);
+  }
+  /** Writes the clock as the official app does once per session (P§8.2). */
+  async syncClock(unixMs: number): Promise<DecodedFrame> {
+    return this.call('set-clock', { fields: { seconds: Math.floor(unixMs / 1000) - DEVICE_EPOCH_UNIX_S } });
+  }
+  async readUsageCounters(unit: Unit = 'charger'): Promise<Fields> {
+    return (await this.call('get-usage-counters', { unit })).fields;
+  }
+
+  close(): void {
+    this.offData();
+    this.gatt?.close();
+    this.transport.close();
+  }
+
+  private requireGatt(): GattClient {
+    if (!this.gatt) throw new SimulatorError('SIM_BAD_INPUT', 'GATT characteristics need a BLE transport');
+    return this.gatt;
+  }
+
+  private async send(frame: Uint8Array): Promise<void> {
+    if (this.channel === 'usb') {
+      this.transport.write({ channel: 'usb', bytes: encodeUsbReport(frame) });
+      return;
+    }
+    const gatt = this.requireGatt();
+    const scp = gatt.characteristic(SCP_CHAR_UUID).valueHandle;
+    for (const packet of fragmentFrame(frame, gatt.mtu)) await gatt.write(scp, packet);
+  }
+
+  private onPacket(packet: WirePacket): void {
+    if (packet.channel !== 'usb' || this.channel !== 'usb') return;
+    const frame = decodeUsbReport(packet.bytes);
+    if (frame.ok) this.deliver(frame.value);
+  }
+
+  private onNotification(handle: number, value: Uint8Array): void {
+    const gatt = this.requireGatt();
+    if (handle === gatt.characteristic(SCP_CHAR_UUID).valueHandle) {
+      const frame = this.assembler.push(value, this.options.scheduler.now());
+      if (frame?.ok) this.deliver(frame.value);
+    } else if (handle === gatt.characteristic(BATTERY_CHAR_UUID).valueHandle) {
+      const record = decodeBatteryRecord(value);
+      if (record.ok) for (const l of this.batteryListeners) l(record.value);
+    } else if (handle === gatt.characteristic(STATUS_CHAR_UUID).valueHandle) {
+      const record = decodeStatusRecord(value);
+      if (record.ok) for (const l of this.statusListeners) l(record.value);
+    }
+  }
+
+  private deliver(frame: Uint8Array): void {
+    const entry = this.pending.shift();
+    if (!entry) return;
+    entry.timer.cancel();
+    entry.resolve(frame);
+  }
+}

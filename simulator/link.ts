@@ -1,0 +1,139 @@
+/**
+ * The in-memory link (house rule 8: a product feature, not a test mock): a client `Transport` wired
+ * to a `VirtualDevice` through a `VirtualClock`, with an optional one-way latency. Every delivery is
+ * a clock timer, so a whole exchange is deterministic and runs in virtual time.
+ */
+import type { VirtualClock } from './clock.js';
+import type { VirtualDevice } from './device.js';
+import { SimulatorError } from './errors.js';
+import type { WirePacket } from './wire.js';
+
+/** The one transport shape (architecture "core contracts"): bytes out, bytes in, close. */
+export interface Transport {
+  write(packet: WirePacket): void;
+  onData(listener: (packet: WirePacket) => void): () => void;
+  /** Called when the link drops (device disconnect, link fault, close). */
+  onClose(listener: (reason: string) => void): () => void;
+  close(): void;
+  readonly open: boolean;
+}
+
+export interface LinkOptions {
+  /** One-way latency, ms (default 0: delivered at the current virtual time, after the sender returns). */
+  latencyMs?: number;
+  /** Connect the BLE channel at once (default true). */
+  connect?: boolean;
+}
+
+/** Hooks a fault injector uses to drop, corrupt or delay packets in either direction. */
+export interface LinkTap {
+  /** Returns the packets to deliver (none to drop, a changed copy to corrupt) and an extra delay. */
+  toDevice?(packet: WirePacket, nowMs: number): { packets: WirePacket[]; delayMs?: number };
+  toClient?(packet: WirePacket, nowMs: number): { packets: WirePacket[]; delayMs?: number };
+}
+
+export class InMemoryLink implements Transport {
+  private readonly listeners = new Set<(packet: WirePacket) => void>();
+  private readonly closeListeners = new Set<(reason: string) => void>();
+  private readonly unfollow: () => void;
+  private openValue = true;
+  private readonly latencyMs: number;
+  tap: LinkTap | undefined;
+
+  constructor(
+    readonly clock: VirtualClock,
+    readonly device: VirtualDevice,
+    options: LinkOptions = {},
+  ) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.unfollow = clock.follow({
+      nextDeadline: () => device.nextDeadline(),
+      handleTimeout: (nowMs) => {
+        device.handleTimeout(nowMs);
+        this.drain();
+      },
+    });
+    if (options.connect ?? true) device.connect(clock.now());
+  }
+
+  get open(): boolean {
+    return this.openValue;
+  }
+
+  write(packet: WirePacket): void {
+    if (!this.openValue) throw new SimulatorError('SIM_DISCONNECTED', 'the link is closed');
+    const now = this.clock.now();
+    const routed = this.tap?.toDevice?.(packet, now) ?? { packets: [packet] };
+    for (const p of routed.packets) {
+      this.clock.schedule(now + this.latencyMs + (routed.delayMs ?? 0), (t) => {
+        if (!this.openValue) return;
+        this.device.receive(p, t);
+        this.drain();
+      });
+    }
+  }
+
+  onData(listener: (packet: WirePacket) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onClose(listener: (reason: string) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  /** Drops the BLE connection from the device side (F-49) or on close. */
+  disconnect(reason = 'disconnected'): void {
+    if (!this.openValue) return;
+    this.openValue = false;
+    this.device.disconnect(this.clock.now());
+    for (const listener of this.closeListeners) listener(reason);
+  }
+
+  close(): void {
+    this.disconnect('closed by the client');
+    this.unfollow();
+  }
+
+  /** Hands every packet the device has ready to the client side, after the latency. */
+  private drain(): void {
+    const now = this.clock.now();
+    for (let packet = this.device.pollTransmit(); packet; packet = this.device.pollTransmit()) {
+      const routed = this.tap?.toClient?.(packet, now) ?? { packets: [packet] };
+      for (const p of routed.packets) {
+        this.clock.schedule(now + this.latencyMs + (routed.delayMs ?? 0), () => {
+          if (!this.openValue) return;
+          for (const listener of this.listeners) listener(p);
+        });
+      }
+    }
+  }
+}
+
+/**
+ * Awaits `promise` while advancing `clock` from timer to timer: the way a test (or the CLI) runs an
+ * async client call in virtual time. Throws SIM_TIMEOUT if the clock runs dry or passes `limitMs`.
+ */
+export async function runUntilSettled<T>(
+  clock: VirtualClock,
+  promise: Promise<T>,
+  limitMs = 3_600_000,
+): Promise<T> {
+  let settled = false;
+  const tracked = promise.finally(() => {
+    settled = true;
+  });
+  tracked.catch(() => undefined);
+  const end = clock.now() + limitMs;
+  for (;;) {
+    for (let i = 0; i < 8 && !settled; i++) await Promise.resolve();
+    if (settled) return tracked;
+    const next = clock.nextAt();
+    if (next === undefined)
+      throw new SimulatorError('SIM_TIMEOUT', 'nothing left to run and the call has not finished');
+    if (next > end)
+      throw new SimulatorError('SIM_TIMEOUT', `the call did not finish within ${limitMs} ms of virtual time`);
+    clock.advanceTo(Math.max(next, clock.now()));
+  }
+}
