@@ -4,11 +4,13 @@
  * baseline exists; otherwise a table.
  */
 import { type BenchLine, runCodecBench } from './codec.js';
+import { runDeviceBench } from './device.js';
 import { runHeatingBench } from './heating.js';
 
 const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   codec: runCodecBench,
   heating: runHeatingBench,
+  device: runDeviceBench,
 };
 
 const args = process.argv.slice(2);
@@ -29,7 +31,7 @@ for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
       const extra =
         l.ratio === undefined ? '' : `  (${l.ratio}× baseline ${l.baseline?.toLocaleString('en')})`;
       process.stdout.write(
-        `${l.bench.padEnd(6)} ${l.metric.padEnd(34)} ${l.value.toLocaleString('en').padStart(14)} ${l.unit}${extra}\n`,
+        `${l.bench.padEnd(8)} ${l.metric.padEnd(34)} ${l.value.toLocaleString('en').padStart(14)} ${l.unit}${extra}\n`,
       );
     }
   }

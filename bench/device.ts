@@ -1,0 +1,148 @@
+/**
+ * Virtual-device cost (issue #4). One JSON line per metric:
+ * - `session-realtime-ratio`: a whole 6-minute ILUMA i session (undock, stick, a puff every 30 s,
+ *   the end, dock) with a BLE client subscribed to battery and status through the in-memory link,
+ *   in virtual time: virtual seconds per wall second (median of 10 runs). `notifications-per-session`
+ *   counts what the client received, so the run is known to carry traffic.
+ * - `device-request-reply-us-p50` / `-p99`: one SCP read (get-battery-percent) as an ATT Write
+ *   Request into `VirtualDevice.receive` until its notification comes out of `pollTransmit`: the
+ *   sans-IO device path, in-process.
+ * - `client-request-reply-us-p50`: the same read through `IqosClient.call` over the in-memory link,
+ *   driven by `runUntilSettled` (promises, clock, GATT client, assembler included).
+ * - `idle-holder-bytes`: heap per idle virtual ILUMA i (1,000 devices, after GC where exposed).
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  createVirtualDevice,
+  encodeCommand,
+  fragmentFrame,
+  HANDLES,
+  InMemoryLink,
+  IqosClient,
+  runUntilSettled,
+  VirtualClock,
+} from '../index.js';
+import { encodeAttPdu } from '../simulator/index.js';
+import type { BenchLine } from './codec.js';
+
+const MODEL = 'iluma-i';
+
+async function sessionRatio(): Promise<{ ratio: number; notifications: number }> {
+  const ratios: number[] = [];
+  let notifications = 0;
+  for (let run = 0; run < 12; run++) {
+    const started = performance.now();
+    const clock = new VirtualClock();
+    const device = createVirtualDevice({ model: MODEL });
+    device.queueEvents = false;
+    const link = new InMemoryLink(clock, device);
+    const client = await runUntilSettled(clock, IqosClient.connect(link, { scheduler: clock }));
+    let received = 0;
+    client.onBattery(() => received++);
+    client.onStatus(() => received++);
+    const t0 = clock.now();
+    device.input({ type: 'undock' }, clock.now());
+    device.input({ type: 'stick', action: 'insert' }, clock.now());
+    clock.advanceBy(20_000);
+    for (let i = 0; i < 11; i++) {
+      device.input({ type: 'puff' }, clock.now());
+      clock.advanceBy(30_000);
+    }
+    clock.advanceBy(40_000);
+    device.input({ type: 'stick', action: 'remove' }, clock.now());
+    device.input({ type: 'dock' }, clock.now());
+    clock.advanceBy(1_000);
+    const virtualMs = clock.now() - t0;
+    const wallMs = performance.now() - started;
+    if (device.firmware.state.holder.lastExperience.reason !== 2)
+      throw new Error('the session did not end normally');
+    if (run >= 2) ratios.push(virtualMs / wallMs);
+    notifications = received;
+    client.close();
+  }
+  ratios.sort((a, b) => a - b);
+  return { ratio: Math.round(ratios[Math.floor(ratios.length / 2)] ?? 0), notifications };
+}
+
+function deviceLatency(): { p50: number; p99: number } {
+  const device = createVirtualDevice({ model: MODEL, replyDelayMs: 0 });
+  device.queueEvents = false;
+  let now = 0;
+  device.connect(now);
+  // Subscribe to SCP notifications (CCCD = value handle + 1).
+  device.receive(
+    { channel: 'att', bytes: Uint8Array.of(0x12, (HANDLES.scp + 1) & 0xff, (HANDLES.scp + 1) >> 8, 1, 0) },
+    now,
+  );
+  while (device.pollTransmit());
+  const [packet] = fragmentFrame(encodeCommand('get-battery-percent'), 23);
+  const request = encodeAttPdu({ kind: 'writeRequest', handle: HANDLES.scp, value: packet as Uint8Array });
+  const samples: number[] = [];
+  for (let i = 0; i < 30_000; i++) {
+    now += 1;
+    const t = performance.now();
+    device.receive({ channel: 'att', bytes: request }, now);
+    let out = 0;
+    for (let p = device.pollTransmit(); p; p = device.pollTransmit()) out++;
+    const dt = performance.now() - t;
+    if (out !== 2) throw new Error(`expected a write response and a notification, got ${out} packets`);
+    if (i >= 5_000) samples.push(dt * 1000);
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    p50: round(samples[Math.floor(samples.length * 0.5)] ?? 0),
+    p99: round(samples[Math.floor(samples.length * 0.99)] ?? 0),
+  };
+}
+
+async function clientLatency(): Promise<number> {
+  const clock = new VirtualClock();
+  const device = createVirtualDevice({ model: MODEL, replyDelayMs: 0 });
+  device.queueEvents = false;
+  const link = new InMemoryLink(clock, device);
+  const client = await runUntilSettled(clock, IqosClient.connect(link, { scheduler: clock }));
+  const samples: number[] = [];
+  for (let i = 0; i < 3_000; i++) {
+    const t = performance.now();
+    await runUntilSettled(clock, client.call('get-battery-percent'));
+    if (i >= 500) samples.push((performance.now() - t) * 1000);
+  }
+  samples.sort((a, b) => a - b);
+  client.close();
+  return round(samples[Math.floor(samples.length / 2)] ?? 0);
+}
+
+function idleHolderBytes(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const devices = Array.from({ length: 1_000 }, (_, i) => createVirtualDevice({ model: MODEL, seed: i }));
+  gc?.();
+  const after = process.memoryUsage().heapUsed;
+  if (devices.length !== 1_000) throw new Error('unreachable');
+  return Math.round((after - before) / devices.length);
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+export async function runDeviceBench(): Promise<BenchLine[]> {
+  const session = await sessionRatio();
+  const device = deviceLatency();
+  const client = await clientLatency();
+  const idle = idleHolderBytes();
+  return [
+    { bench: 'device', metric: 'session-realtime-ratio', value: session.ratio, unit: 'virtual s/wall s' },
+    {
+      bench: 'device',
+      metric: 'notifications-per-session',
+      value: session.notifications,
+      unit: 'notifications',
+    },
+    { bench: 'device', metric: 'device-request-reply-us-p50', value: device.p50, unit: 'µs' },
+    { bench: 'device', metric: 'device-request-reply-us-p99', value: device.p99, unit: 'µs' },
+    { bench: 'device', metric: 'client-request-reply-us-p50', value: client, unit: 'µs' },
+    { bench: 'device', metric: 'idle-holder-bytes', value: idle, unit: 'bytes' },
+  ];
+}
