@@ -116,6 +116,8 @@ export class VirtualDevice implements Endpoint {
   /** Keep events for `pollEvent` (default true; a long-running pump reading only `events$` turns it off). */
   queueEvents = true;
   private seq = 0;
+  /** Notifications raised while a PDU is being handled, sent after its response. */
+  private deferred: Uint8Array[] | undefined;
   private nowMs: number;
   private connectedValue = false;
   private bondedValue: boolean;
@@ -241,7 +243,13 @@ export class VirtualDevice implements Endpoint {
       });
       return;
     }
-    for (const response of this.gatt.handlePdu(packet.bytes, nowMs)) this.queue(nowMs, 'att', response);
+    // A CCCD enable notifies the current value (D-18/19); that notification follows the Write Response.
+    this.deferred = [];
+    const responses = this.gatt.handlePdu(packet.bytes, nowMs);
+    const deferred = this.deferred;
+    this.deferred = undefined;
+    for (const response of responses) this.queue(nowMs, 'att', response);
+    for (const pdu of deferred) this.queue(nowMs, 'att', pdu);
   }
 
   pollTransmit(): WirePacket | undefined {
@@ -311,7 +319,9 @@ export class VirtualDevice implements Endpoint {
         ? batteryValue(this.firmware.battery())
         : statusValue(this.firmware.status());
     const pdu = this.gatt.notify(handle, value);
-    if (pdu) this.queue(Math.max(atMs, this.nowMs), 'att', pdu);
+    if (!pdu) return;
+    if (this.deferred) this.deferred.push(pdu);
+    else this.queue(Math.max(atMs, this.nowMs), 'att', pdu);
   }
 
   private readValue(handle: number): Uint8Array | { error: number } {
