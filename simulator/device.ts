@@ -219,6 +219,23 @@ export class VirtualDevice implements Endpoint {
     this.emit({ type: 'bond', atMs: nowMs, bonded: false });
   }
 
+  /**
+   * Factory reset: a fresh firmware (settings, counters and records back to defaults), the identity
+   * generated from the seed and overrides again, bonds and stored registers cleared.
+   */
+  factoryReset(nowMs: number): void {
+    this.advance(nowMs);
+    if (this.connectedValue) this.disconnect(nowMs);
+    const profile = getProfile(this.model);
+    this.identityValue = generateIdentity(profile, this.seed, this.identityOverrides);
+    this.firmware = new Firmware(this.model, { startMs: nowMs });
+    this.firmware.drainEvents();
+    this.scp.firmware = this.firmware;
+    this.scp.registers.clear();
+    this.bondedValue = false;
+    this.emit({ type: 'bond', atMs: nowMs, bonded: false });
+  }
+
   /** A user or environment input to the firmware (buttons, stick, puffs, dock, USB, faults …). */
   input(input: FirmwareInput, nowMs: number): void {
     this.advance(nowMs);

@@ -89,7 +89,8 @@ export function emptyScpDiagnostics(): ScpDiagnostics {
 const NONE: Uint8Array[] = [];
 
 export class ScpResponder {
-  readonly firmware: Firmware;
+  /** The firmware answered from; the device swaps it on a factory reset. */
+  firmware: Firmware;
   /** Opaque and written register values (D-15, D-25, D-26); snapshot it with `toJSON()` / `load()`. */
   readonly registers = new RegisterStore();
   readonly diag: ScpDiagnostics = emptyScpDiagnostics();
