@@ -75,4 +75,25 @@ describe('VirtualDevice', () => {
     expect(copy.identity).toEqual(device.identity);
     expect(copy.firmware.state).toEqual(device.firmware.state);
   });
+
+  it('notifies battery changes at most once a second (D-18)', async () => {
+    const clock = new VirtualClock();
+    const device = createVirtualDevice({ model: 'iluma-i' });
+    const link = new InMemoryLink(clock, device);
+    const client = await runUntilSettled(clock, IqosClient.connect(link, { scheduler: clock }));
+    const seen: [number, number | undefined][] = [];
+    client.onBattery((r) => seen.push([clock.now(), r.chargerLevelPct]));
+    clock.advanceBy(5_000);
+    seen.length = 0;
+    const t0 = clock.now();
+    for (const percent of [50, 40, 30]) {
+      device.input({ type: 'level', unit: 'charger', percent }, clock.now());
+      clock.advanceBy(100);
+    }
+    clock.advanceBy(3_000);
+    expect(seen).toEqual([
+      [t0, 50],
+      [t0 + 1_000, 30],
+    ]);
+  });
 });

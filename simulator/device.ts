@@ -82,6 +82,9 @@ interface Outgoing {
 
 const dis = (short: number) => sigUuid(short);
 
+/** Battery notifications at most this often (P§12 D-18 `ble.batteryNotifyMinIntervalMs`). */
+const BATTERY_NOTIFY_MIN_INTERVAL_MS = 1000;
+
 function valueHandle(uuid: string): number {
   for (const service of GATT_SERVICES)
     for (const c of service.characteristics) if (c.uuid === uuid) return c.valueHandle;
@@ -116,6 +119,9 @@ export class VirtualDevice implements Endpoint {
   /** Keep events for `pollEvent` (default true; a long-running pump reading only `events$` turns it off). */
   queueEvents = true;
   private seq = 0;
+  private lastBatteryNotifyMs = Number.NEGATIVE_INFINITY;
+  /** A battery notification held back by the D-18 minimum interval, due at this time. */
+  private batteryNotifyDueMs = Number.POSITIVE_INFINITY;
   /** Notifications raised while a PDU is being handled, sent after its response. */
   private deferred: Uint8Array[] | undefined;
   private nowMs: number;
@@ -288,10 +294,12 @@ export class VirtualDevice implements Endpoint {
   }
 
   nextDeadline(): number | undefined {
-    const firmware = this.firmware.nextDeadline();
-    const out = this.outgoing[0]?.atMs;
-    if (firmware === undefined) return out;
-    return out === undefined ? firmware : Math.min(firmware, out);
+    const next = Math.min(
+      this.firmware.nextDeadline() ?? Number.POSITIVE_INFINITY,
+      this.outgoing[0]?.atMs ?? Number.POSITIVE_INFINITY,
+      this.batteryNotifyDueMs,
+    );
+    return Number.isFinite(next) ? next : undefined;
   }
 
   handleTimeout(nowMs: number): void {
@@ -325,9 +333,19 @@ export class VirtualDevice implements Endpoint {
   private pumpFirmware(): void {
     for (let e = this.firmware.pollEvent(); e; e = this.firmware.pollEvent()) {
       this.emit(e);
-      if (e.type === 'notify' && this.connectedValue)
-        this.notifyCharacteristic(e.characteristic === 'battery' ? HANDLES.battery : HANDLES.status, e.atMs);
+      if (e.type !== 'notify' || !this.connectedValue) continue;
+      if (e.characteristic === 'status') this.notifyCharacteristic(HANDLES.status, e.atMs);
+      else if (e.atMs - this.lastBatteryNotifyMs >= BATTERY_NOTIFY_MIN_INTERVAL_MS)
+        this.notifyBattery(e.atMs);
+      else this.batteryNotifyDueMs = this.lastBatteryNotifyMs + BATTERY_NOTIFY_MIN_INTERVAL_MS;
     }
+    if (this.batteryNotifyDueMs <= this.nowMs) this.notifyBattery(this.nowMs);
+  }
+
+  private notifyBattery(atMs: number): void {
+    this.batteryNotifyDueMs = Number.POSITIVE_INFINITY;
+    this.lastBatteryNotifyMs = atMs;
+    if (this.connectedValue) this.notifyCharacteristic(HANDLES.battery, atMs);
   }
 
   private notifyCharacteristic(handle: number, atMs: number): void {
