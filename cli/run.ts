@@ -1,0 +1,264 @@
+/**
+ * `iqsim run --model <name> [--state file.json] [--seed n] [--json] [--speed x] [--duration-ms n]`
+ * (issue #4 items 7 and 10): one virtual device in real time through the real-time pump, driven by
+ * keys (live view on a TTY) or JSON-line firmware inputs on stdin, printing its events. With
+ * `--state` the device is restored from the file when it exists and saved to it atomically after
+ * state changes (at most every 200 ms) and on exit, so even `kill -9` leaves a file that restores.
+ */
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { FirmwareError, type FirmwareInput, getProfile } from '../firmware-model/index.js';
+import { createVirtualDevice, SimulatorError, type VirtualDevice } from '../simulator/index.js';
+import {
+  createSnapshotWriter,
+  loadSnapshot,
+  saveSnapshotAtomic,
+  startRealTimePump,
+} from '../simulator/transports/index.js';
+import { type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
+import { KeyControls, parseInputLine } from './run-input.js';
+import { formatEvent, LiveView, statusLines, type ViewInfo } from './run-view.js';
+
+/** The process streams `run` needs beyond `CliIo` (defaults: `process.stdin` and `process`). */
+export interface RunStdio {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  signals: {
+    on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+    off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  };
+}
+
+interface Flags {
+  model: string;
+  state?: string;
+  seed: string;
+  json?: boolean;
+  speed: string;
+  durationMs?: string;
+}
+
+interface Session {
+  io: CliIo;
+  stdio: RunStdio;
+  setExit: (code: number) => void;
+  mode: 'json' | 'lines' | 'view';
+  speed: number;
+  durationMs: number | undefined;
+  statePath: string | undefined;
+}
+
+export function registerRun(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+  stdio: RunStdio = { stdin: process.stdin, signals: process },
+): void {
+  program
+    .command('run')
+    .description('run one virtual device in real time: live view and keys on a TTY, JSON lines with --json')
+    .requiredOption('-m, --model <name>', 'model id (see iqsim models)')
+    .option(
+      '--state <file>',
+      'restore from this JSON snapshot if it exists; save to it atomically as it runs',
+    )
+    .option('--seed <n>', 'identity seed of a fresh device (a restored one keeps its own)', '1')
+    .option(
+      '--json',
+      'print every device event as one JSON line; read firmware inputs as JSON lines on stdin',
+    )
+    .option('--speed <x>', 'virtual ms per real ms', '1')
+    .option('--duration-ms <n>', 'stop after n ms of real time (default: until q, SIGINT or SIGTERM)')
+    .addHelpText(
+      'after',
+      `
+Keys (live view): b holder button, c charger button (press/release toggles), s stick, p puff,
+d dock/undock, u USB on/off, q quit.
+
+Examples:
+  iqsim run --model iluma-i --state ~/.iqsim/iluma.json
+  echo '{"type":"undock"}' | iqsim run --model iluma-i --json --speed 10 --duration-ms 2000`,
+    )
+    .action(async (flags: Flags) => {
+      const seed = Number(flags.seed);
+      if (!Number.isInteger(seed) || seed < 0)
+        throw new CliUsageError('CLI_BAD_SEED', 'seed must be a non-negative integer');
+      const speed = Number(flags.speed);
+      if (!(Number.isFinite(speed) && speed > 0))
+        throw new CliUsageError('CLI_BAD_SPEED', `speed must be a number > 0`);
+      const durationMs = flags.durationMs === undefined ? undefined : Number(flags.durationMs);
+      if (durationMs !== undefined && !(Number.isInteger(durationMs) && durationMs >= 0))
+        throw new CliUsageError('CLI_BAD_DURATION', 'duration-ms must be a non-negative integer');
+      const modelId = getProfile(flags.model).id;
+      const device = openDevice(modelId, seed, flags.state);
+      const interactive = stdio.stdin.isTTY === true && typeof stdio.stdin.setRawMode === 'function';
+      const mode = flags.json ? 'json' : interactive ? 'view' : 'lines';
+      await runSession(device, { io, stdio, setExit, mode, speed, durationMs, statePath: flags.state });
+    });
+}
+
+/**
+ * The device from `statePath` when that file exists, else a fresh one saved there at once (so a bad
+ * path fails now, with exit 2). A file that does not load or restore is a SIM_SNAPSHOT error and is
+ * left as it is.
+ */
+function openDevice(modelId: string, seed: number, statePath: string | undefined): VirtualDevice {
+  if (statePath === undefined || !existsSync(statePath)) {
+    const device = createVirtualDevice({ model: modelId, seed });
+    if (statePath !== undefined) saveSnapshotAtomic(statePath, device.snapshot());
+    return device;
+  }
+  const snapshot = loadSnapshot(statePath);
+  let device: VirtualDevice;
+  try {
+    device = createVirtualDevice({ model: modelId, snapshot });
+  } catch (e) {
+    const code = e instanceof FirmwareError || e instanceof SimulatorError ? `${e.code} ` : '';
+    throw new SimulatorError(
+      'SIM_SNAPSHOT',
+      `${statePath} does not restore: ${code}${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  if (device.model !== modelId)
+    throw new SimulatorError('SIM_SNAPSHOT', `${statePath} holds model ${device.model}, not ${modelId}`);
+  return device;
+}
+
+function runSession(device: VirtualDevice, s: Session): Promise<void> {
+  const { io, stdio, mode } = s;
+  device.queueEvents = false; // events$ only: the poll queue would grow for as long as the run lasts
+  const keys = new KeyControls();
+  const info: ViewInfo = { model: device.model, speed: s.speed, statePath: s.statePath, held: keys.held };
+  const view = mode === 'view' ? new LiveView((text) => io.out(text)) : undefined;
+  let saveReported = false;
+  const saveFailed = (e: SimulatorError): void => {
+    if (!saveReported) io.err(`error ${e.code}: ${e.message}\n`);
+    saveReported = true;
+    s.setExit(EXIT_FAILED);
+  };
+  const writer =
+    s.statePath === undefined
+      ? undefined
+      : createSnapshotWriter(s.statePath, () => device.snapshot(), { onError: saveFailed });
+  const report = (code: string, message: string): void => {
+    if (mode === 'json') io.out(`${JSON.stringify({ ok: false, error: { code, message } })}\n`);
+    else if (mode === 'lines') io.err(`error ${code}: ${message}\n`);
+    else info.message = `error ${code}: ${message}`;
+  };
+  const subscription = device.events$.subscribe((event) => {
+    writer?.changed();
+    if (mode === 'json') io.out(`${JSON.stringify(event)}\n`);
+    else if (mode === 'lines') io.out(`${formatEvent(event)}\n`);
+    else {
+      info.lastEvent = event;
+      info.message = undefined;
+    }
+  });
+
+  return new Promise<void>((resolve, reject) => {
+    const cleanups: (() => void)[] = [];
+    let finished = false;
+    let failure: unknown;
+    const draw = (): void => view?.draw(statusLines(device, pump.nowMs(), info));
+    const finish = (error?: unknown): void => {
+      failure ??= error;
+      if (finished) return;
+      finished = true;
+      pump.stop(); // one last advance to now, so the final save has the time that passed
+      for (const cleanup of cleanups.reverse()) cleanup();
+      subscription.unsubscribe();
+      try {
+        writer?.changed();
+        writer?.close();
+      } catch (e) {
+        if (e instanceof SimulatorError) saveFailed(e);
+        else failure ??= e;
+      }
+      if (view) {
+        draw();
+        view.close();
+      }
+      if (failure === undefined) resolve();
+      else reject(failure);
+    };
+    let drawnAtMs = Number.NEGATIVE_INFINITY;
+    const onTick = (): void => {
+      // While heating the pump wakes at every heater report; 20 redraws a second are plenty.
+      if (!view || performance.now() - drawnAtMs < 50) return;
+      drawnAtMs = performance.now();
+      draw();
+    };
+    const pump = startRealTimePump(device, { speed: s.speed, onTick, onError: finish });
+    const apply = (input: FirmwareInput): void => {
+      if (finished) return;
+      try {
+        pump.input(input);
+      } catch (e) {
+        if (e instanceof FirmwareError || e instanceof SimulatorError) report(e.code, e.message);
+        else finish(e);
+      }
+    };
+
+    if (mode === 'view') cleanups.push(readKeys(stdio.stdin, keys, device, apply, () => finish()));
+    else cleanups.push(readLines(stdio.stdin, apply, report));
+    const onSignal = (): void => finish();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      stdio.signals.on(signal, onSignal);
+      cleanups.push(() => stdio.signals.off(signal, onSignal));
+    }
+    if (s.durationMs !== undefined) {
+      const timer = setTimeout(() => finish(), s.durationMs);
+      cleanups.push(() => clearTimeout(timer));
+    }
+    draw();
+  });
+}
+
+/** JSON-line firmware inputs; returns the cleanup. Bad lines are reported and skipped; EOF changes nothing. */
+function readLines(
+  stdin: RunStdio['stdin'],
+  apply: (input: FirmwareInput) => void,
+  report: (code: string, message: string) => void,
+): () => void {
+  const lines = createInterface({ input: stdin, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+  lines.on('line', (line) => {
+    const parsed = parseInputLine(line);
+    if (!parsed) return;
+    if (parsed.ok) apply(parsed.input);
+    else report('CLI_BAD_INPUT', parsed.message);
+  });
+  return () => {
+    lines.close();
+    stdin.pause();
+  };
+}
+
+/** Single keys in raw mode; returns the cleanup, which restores cooked mode. */
+function readKeys(
+  stdin: RunStdio['stdin'],
+  keys: KeyControls,
+  device: VirtualDevice,
+  apply: (input: FirmwareInput) => void,
+  quit: () => void,
+): () => void {
+  const onData = (chunk: string | Buffer): void => {
+    for (const key of String(chunk)) {
+      const action = keys.action(key, device.firmware.state);
+      if (action.kind === 'quit') {
+        quit();
+        return;
+      }
+      if (action.kind === 'input') apply(action.input);
+    }
+  };
+  stdin.setRawMode?.(true);
+  stdin.setEncoding('utf8');
+  stdin.on('data', onData);
+  stdin.resume();
+  return () => {
+    stdin.off('data', onData);
+    stdin.setRawMode?.(false);
+    stdin.pause();
+  };
+}
