@@ -193,8 +193,10 @@ export class HeaterLoop {
         feed += loss * (setpoint - amb);
       }
       power = feed + kp * (setpoint - temp);
-      if (power < 0 || !on) power = 0;
-      else if (power > pmax || fault === HeaterFault.runaway) power = pmax;
+      // A runaway heater (F-02) ignores the controller: full power until the protection trips.
+      if (!on) power = 0;
+      else if (fault === HeaterFault.runaway || power > pmax) power = pmax;
+      else if (power < 0) power = 0;
       const k = t <= puffEnd ? loss + puffCooling : loss;
       temp += ((power - k * (temp - amb)) * dts) / cap;
       battery -= power * dts;

@@ -24,8 +24,18 @@ describe('BLE transport byte (spec §4.1, D-8, D-9)', () => {
     expect(done?.ok && toHex(done.value)).toBe(toHex(RECORD));
     expect(a.push(hexBytes('02 C0 02 23 C3'))?.ok).toBe(false);
     a.push(first as Uint8Array, 0);
-    const stale = a.push(last as Uint8Array, 5000);
-    expect(stale?.ok === false && stale.error.code).toBe('PROTOCOL_TRUNCATED');
+    a.push(first as Uint8Array, 5000);
+    expect(a.discardedFrames).toBe(1);
+    // After a stale partial, a packet that ends a frame on its own is that frame (the decoder's CRC
+    // then judges it): a lost last fragment costs one frame, not the next one too.
+    const after = a.push(hexBytes('00 C0 02 23 C3'), 12_000);
+    expect(after?.ok && toHex(after.value)).toBe('C0 02 23 C3');
+    expect(a.discardedFrames).toBe(2);
+    const stale = new BlePacketAssembler();
+    stale.push(first as Uint8Array, 0);
+    stale.push(hexBytes('01 C0'), 1);
+    const expired = stale.push(hexBytes('01 AA'), 5000);
+    expect(expired?.ok === false && expired.error.code).toBe('PROTOCOL_TRUNCATED');
     const big = new BlePacketAssembler({ maxFrameBytes: 10 });
     const over = big.push(first as Uint8Array);
     expect(over?.ok === false && over.error.code).toBe('PROTOCOL_LENGTH');

@@ -101,9 +101,15 @@ export class BlePacketAssembler {
     this.length = 0;
   }
 
+  /** Partial frames dropped because their last packet never came within the timeout. */
+  discardedFrames = 0;
+
   push(packet: Uint8Array, nowMs = 0): Result<Uint8Array> | undefined {
     if (this.expire(nowMs)) {
-      this.acceptPart(packet, nowMs);
+      this.discardedFrames += 1;
+      // The packet after a stale partial may carry a whole frame of its own: keep it.
+      const next = this.acceptPart(packet, nowMs);
+      if (next?.ok) return next;
       return fail(
         'PROTOCOL_TRUNCATED',
         `partial frame discarded after ${this.timeoutMs} ms without its last packet`,

@@ -77,6 +77,8 @@ export class GattClient {
         this.pending = undefined;
         pending?.timer.cancel();
         pending?.reject(new SimulatorError('SIM_DISCONNECTED', `link lost: ${reason}`));
+        // Queued requests then settle too: each finds the link closed and rejects.
+        this.next();
       }),
     );
   }

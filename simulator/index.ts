@@ -21,6 +21,18 @@ export {
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
 export { type Exchange, type ExchangeOptions, requestFrame, runExchange } from './exchange.js';
 export {
+  DEVICE_FAULTS,
+  type DeviceFault,
+  FaultInjector,
+  type FaultInjectorOptions,
+  type FaultLogEntry,
+  type FaultOptions,
+  type FaultTrigger,
+  LINK_FAULTS,
+  type LinkFault,
+  type ScheduledFault,
+} from './faults.js';
+export {
   AttError,
   type DiscoveredCharacteristic,
   type DiscoveredService,
@@ -32,5 +44,22 @@ export { type DeviceIdentity, generateIdentity, softwareRevisionString } from '.
 export { InMemoryLink, type LinkOptions, type LinkTap, runUntilSettled, type Transport } from './link.js';
 export { SeededRandom } from './random.js';
 export { batteryValue, statusValue } from './records.js';
+export {
+  type Expectation,
+  formatScenarioError,
+  parseScenario,
+  type RunScenarioOptions,
+  runScenario,
+  SCENARIO_SCHEMA,
+  type Scenario,
+  type ScenarioError,
+  type ScenarioFailure,
+  type ScenarioReport,
+  type ScenarioResult,
+  type ScenarioStep,
+  STEP_KINDS,
+  type StepKind,
+  type StepReport,
+} from './scenario.js';
 export { type ScpDiagnostics, ScpResponder } from './scp.js';
 export type { Channel, Endpoint, WirePacket } from './wire.js';

@@ -87,6 +87,8 @@ export class InMemoryLink implements Transport {
   disconnect(reason = 'disconnected'): void {
     if (!this.openValue) return;
     this.openValue = false;
+    // A dropped link stops taking the device's output, so a new link gets what comes after.
+    this.unfollow();
     this.device.disconnect(this.clock.now());
     for (const listener of this.closeListeners) listener(reason);
   }
@@ -98,6 +100,7 @@ export class InMemoryLink implements Transport {
 
   /** Hands every packet the device has ready to the client side, after the latency. */
   private drain(): void {
+    if (!this.openValue) return;
     const now = this.clock.now();
     for (let packet = this.device.pollTransmit(); packet; packet = this.device.pollTransmit()) {
       const routed = this.tap?.toClient?.(packet, now) ?? { packets: [packet] };
