@@ -12,6 +12,7 @@ import { registerExchange } from './exchange.js';
 import { type CliIo, CliUsageError, EXIT_OK, EXIT_USAGE } from './io.js';
 import { registerModels } from './models.js';
 import { registerRun } from './run.js';
+import { registerScenario } from './scenario.js';
 
 export const VERSION = '0.1.0';
 
@@ -38,6 +39,7 @@ Examples:
   registerEncode(program, io, setExit);
   registerModels(program, io);
   registerExchange(program, io, setExit);
+  registerScenario(program, io, setExit);
   registerRun(program, io, setExit);
   for (const sub of program.commands)
     sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
