@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { allProfiles } from '../firmware-model/index.js';
 import type { StatusRecord } from '../protocol/index.js';
+import { parseScenario, runScenario } from '../simulator/index.js';
 import { createRig } from '../testing/index.js';
 
 const SCP_MODELS = allProfiles().filter((p) => p.info.scp);
@@ -123,5 +124,40 @@ describe.each(LEGACY.map((p) => p.id))('client against %s (no SCP)', (model) => 
     const record = await rig.run(client.readStatus());
     expect(record.holder1?.lastExperience).toMatchObject({ endOfHeatReason: 2, puffCount: 3 });
     rig.close();
+  });
+});
+
+describe('a heating session by scenario, per model', () => {
+  it.each(allProfiles().map((p) => [p.id, p] as const))('%s', async (model, profile) => {
+    const twoPiece = profile.parts === 'holder+charger';
+    const start = profile.stickStarts ? [] : [{ press: 'holder', holdMs: 1200 }];
+    const parsed = parseScenario(
+      JSON.stringify({
+        name: `session on ${model}`,
+        model,
+        steps: [
+          ...(twoPiece ? [{ input: { type: 'undock' } }] : []),
+          { input: { type: 'stick', action: 'insert' } },
+          ...start,
+          { waitUntil: { holder: 'SESSION_ACTIVE' }, timeoutMs: 60000 },
+          { puff: {}, count: 6, everyMs: 30000 },
+          {
+            waitUntil: { holder: profile.usesPerCharge === 1 ? 'IDLE_EMPTY' : 'IDLE_READY' },
+            timeoutMs: 400000,
+          },
+          {
+            expect: {
+              lastExperience: { reason: 2, puffs: 6 },
+              status: { endOfHeatReason: 2, puffs: 6 },
+              counters: twoPiece ? { holder: { '8E': 1 }, charger: { '1E': 1 } } : { charger: { '8E': 1 } },
+            },
+          },
+        ],
+      }),
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const report = await runScenario(parsed.scenario);
+    expect(report.steps.filter((s) => !s.ok)).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });
