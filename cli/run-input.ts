@@ -3,7 +3,7 @@
  * field by field before they reach the firmware, and single keys for the live view.
  */
 import {
-  type FaultName,
+  FAULT_NAMES,
   type FirmwareInput,
   type FirmwareState,
   SETTING_NAMES,
@@ -20,19 +20,7 @@ interface InputRule {
 }
 
 const UNITS: readonly UnitName[] = ['holder', 'charger'];
-/** Exhaustive over `FaultName`: a new fault fails to compile here until it is listed. */
-const FAULTS: Record<FaultName, true> = {
-  heaterOverTemp: true,
-  heaterPower: true,
-  heaterVariation: true,
-  dutyCycle: true,
-  holderError: true,
-  holderWarning: true,
-  chargerError: true,
-  magnet: true,
-  rtcReset: true,
-};
-const FAULT_RULE: InputRule = { required: { fault: Object.keys(FAULTS) }, optional: { bits: 'number' } };
+const FAULT_RULE: InputRule = { required: { fault: [...FAULT_NAMES] }, optional: { bits: 'number' } };
 
 /** Fields of each firmware input (firmware-model/types.ts `FirmwareInput`); exhaustive over its types. */
 const RULES: Record<FirmwareInput['type'], InputRule> = {

@@ -19,6 +19,7 @@ export {
   type Counters,
   END_REASON,
   type ExperienceRecord,
+  FAULT_NAMES,
   type FaultName,
   type FirmwareEvent,
   type FirmwareInput,

@@ -112,6 +112,19 @@ export type FaultName =
   | 'magnet'
   | 'rtcReset';
 
+/** Every `FaultName`, listed once (exhaustive: a new fault fails to compile here until it is added). */
+export const FAULT_NAMES = Object.keys({
+  heaterOverTemp: true,
+  heaterPower: true,
+  heaterVariation: true,
+  dutyCycle: true,
+  holderError: true,
+  holderWarning: true,
+  chargerError: true,
+  magnet: true,
+  rtcReset: true,
+} satisfies Record<FaultName, true>) as readonly FaultName[];
+
 export type FirmwareInput =
   | { type: 'button'; unit: UnitName; action: 'press' | 'release' }
   | { type: 'stick'; action: 'insert' | 'remove'; used?: boolean }

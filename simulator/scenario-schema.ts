@@ -10,7 +10,7 @@ import {
   type BatteryView,
   type ChargerStateName,
   type ExperienceRecord,
-  type FaultName,
+  FAULT_NAMES,
   type FirmwareInput,
   type HolderStateName,
   type InitialConditions,
@@ -100,17 +100,6 @@ const COLOURS: Record<LightColour, true> = {
   orange: true,
   red: true,
   yellow: true,
-};
-const FAULTS: Record<FaultName, true> = {
-  heaterOverTemp: true,
-  heaterPower: true,
-  heaterVariation: true,
-  dutyCycle: true,
-  holderError: true,
-  holderWarning: true,
-  chargerError: true,
-  magnet: true,
-  rtcReset: true,
 };
 
 const ref = (name: string): Schema => ({ $ref: `#/$defs/${name}` });
@@ -449,7 +438,7 @@ export const SCENARIO_SCHEMA: Schema = {
       properties: { fault: ref('faultName'), bits: ref('faultBits') },
       additionalProperties: false,
     },
-    faultName: strings(keysOf(FAULTS), 'device fault (device-model.md §15.1)'),
+    faultName: strings([...FAULT_NAMES], 'device fault (device-model.md §15.1)'),
     faultBits: { type: 'integer', minimum: 0, maximum: 255, description: 'error or warning bits (P§3.5)' },
     counterTag: { type: 'string', pattern: '^[0-9A-Fa-f]{1,2}$', description: 'counter tag in hex, e.g. 8E' },
     counterBlocks: {
