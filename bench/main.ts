@@ -6,11 +6,15 @@
 import { type BenchLine, runCodecBench } from './codec.js';
 import { runDeviceBench } from './device.js';
 import { runHeatingBench } from './heating.js';
+import { runSerialBench } from './serial.js';
 
 const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   codec: runCodecBench,
   heating: runHeatingBench,
   device: runDeviceBench,
+  serial: runSerialBench,
+  // Loaded on demand: playwright-core takes about 0.5 s to import.
+  webbluetooth: async () => (await import('./webbluetooth.js')).runWebBluetoothBench(),
 };
 
 const args = process.argv.slice(2);

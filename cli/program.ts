@@ -11,8 +11,10 @@ import { registerEncode } from './encode.js';
 import { registerExchange } from './exchange.js';
 import { type CliIo, CliUsageError, EXIT_OK, EXIT_USAGE } from './io.js';
 import { registerModels } from './models.js';
+import { registerProbe } from './probe.js';
 import { registerRun } from './run.js';
 import { registerScenario } from './scenario.js';
+import { registerSend } from './send.js';
 
 export const VERSION = '0.1.0';
 
@@ -41,6 +43,8 @@ Examples:
   registerExchange(program, io, setExit);
   registerScenario(program, io, setExit);
   registerRun(program, io, setExit);
+  registerProbe(program, io, setExit);
+  registerSend(program, io, setExit);
   for (const sub of program.commands)
     sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   try {

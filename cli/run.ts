@@ -20,6 +20,7 @@ import {
 import { type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
 import { KeyControls, parseInputLine } from './run-input.js';
 import { formatEvent, LiveView, statusLines, type ViewInfo } from './run-view.js';
+import { openSerialForRun, type SerialForRun } from './serial-run.js';
 
 /** The process streams `run` needs beyond `CliIo` (defaults: `process.stdin` and `process`). */
 export interface RunStdio {
@@ -37,6 +38,7 @@ interface Flags {
   json?: boolean;
   speed: string;
   durationMs?: string;
+  serial?: string;
 }
 
 interface Session {
@@ -47,6 +49,7 @@ interface Session {
   speed: number;
   durationMs: number | undefined;
   statePath: string | undefined;
+  pty?: SerialForRun;
 }
 
 export function registerRun(
@@ -70,6 +73,7 @@ export function registerRun(
     )
     .option('--speed <x>', 'virtual ms per real ms', '1')
     .option('--duration-ms <n>', 'stop after n ms of real time (default: until q, SIGINT or SIGTERM)')
+    .option('--serial <path>', 'also serve 64-byte 3F reports on a pty at <path> (made with socat)')
     .addHelpText(
       'after',
       `
@@ -94,7 +98,8 @@ Examples:
       const device = openDevice(modelId, seed, flags.state);
       const interactive = stdio.stdin.isTTY === true && typeof stdio.stdin.setRawMode === 'function';
       const mode = flags.json ? 'json' : interactive ? 'view' : 'lines';
-      await runSession(device, { io, stdio, setExit, mode, speed, durationMs, statePath: flags.state });
+      const pty = flags.serial === undefined ? undefined : await openSerialForRun(flags.serial, io, setExit);
+      await runSession(device, { io, stdio, setExit, mode, speed, durationMs, statePath: flags.state, pty });
     });
 }
 
@@ -189,7 +194,9 @@ function runSession(device: VirtualDevice, s: Session): Promise<void> {
       drawnAtMs = performance.now();
       draw();
     };
-    const pump = startRealTimePump(device, { speed: s.speed, onTick, onError: finish });
+    const onTransmit = s.pty?.attach(device, () => pump.nowMs(), s.speed, finish);
+    const pump = startRealTimePump(device, { speed: s.speed, onTick, onError: finish, onTransmit });
+    if (s.pty) cleanups.push(() => s.pty?.close());
     const apply = (input: FirmwareInput): void => {
       if (finished) return;
       try {

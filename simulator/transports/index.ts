@@ -1,8 +1,18 @@
 /**
  * The only layer with real I/O and real time (architecture.md): the real-time pump that drives a
- * virtual device from the process clock, and snapshot files written atomically.
+ * virtual device from the process clock, and snapshot files written atomically; transports chosen
+ * by a spec string (`openTransport`), the recorder, and serial links over ptys (docs/transports.md).
  */
+export { type ClockPump, type ClockPumpOptions, realTimeScheduler, startClockPump } from './clock-pump.js';
+export { TransportError, type TransportErrorCode } from './errors.js';
 export { type JsonPosition, jsonErrorPosition } from './json-position.js';
+export {
+  createVirtualNoble,
+  createVirtualNobleBindings,
+  nobleWithBindings,
+  VirtualNobleBindings,
+  type VirtualNobleBindingsOptions,
+} from './noble/index.js';
 export {
   createSnapshotWriter,
   isSnapshotTempFile,
@@ -12,3 +22,54 @@ export {
   saveSnapshotAtomic,
 } from './persistence.js';
 export { type PumpedDevice, type RealTimePump, type RealTimePumpOptions, startRealTimePump } from './pump.js';
+export {
+  type RecordedTransport,
+  type RecorderOptions,
+  type RecordLine,
+  recordTransport,
+} from './recorder.js';
+export {
+  type OpenedTransport,
+  type OpenTransportOptions,
+  openTransport,
+  parseTransportSpec,
+  type TransportSpec,
+} from './select.js';
+export { openSerialTransport, SerialTransport, type SerialTransportStats } from './serial/client.js';
+export {
+  type BridgedDevice,
+  type DeviceBridgeOptions,
+  type DeviceBridgeStats,
+  openSerialDevice,
+  type SerialDevicePort,
+  UsbDeviceBridge,
+} from './serial/device-bridge.js';
+export { type MockPort, mockPortEndpoint } from './serial/mock-port.js';
+export {
+  type ByteEndpoint,
+  DEFAULT_BAUD_RATE,
+  openSerialPort,
+  type SerialBinding,
+  type SerialOpenOptions,
+  streamEndpoint,
+} from './serial/port.js';
+export { DEVICE_END_SUFFIX, type PtyOptions, type PtyPair, startPtyPair } from './serial/pty.js';
+export { type ReportChunk, UsbReportStream } from './serial/report-stream.js';
+export {
+  type Bluetooth,
+  type BluetoothDevice,
+  type BluetoothRemoteGATTCharacteristic,
+  type BluetoothRemoteGATTServer,
+  type BluetoothRemoteGATTService,
+  type ChooserOption,
+  type ChooserPolicy,
+  HubSession,
+  type InstallOptions,
+  installWebBluetooth,
+  type StaticServer,
+  serveStatic,
+  type WebBluetoothBackend,
+  type WebBluetoothEvent,
+  WebBluetoothHub,
+  type WebBluetoothHubOptions,
+} from './webbluetooth/index.js';

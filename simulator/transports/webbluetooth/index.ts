@@ -1,0 +1,35 @@
+/**
+ * Web Bluetooth backed by virtual devices (issue #5 item 1): the `navigator.bluetooth` shim, the
+ * Node-side hub and chooser, and a static server for pages. The Playwright bridge for real Chromium
+ * is its own entry, `./playwright.js`, so that importing this one does not load playwright-core
+ * (about 0.5 s).
+ */
+export { type ScanRecord, scanRecordOf } from './filters.js';
+export {
+  type ChooserOption,
+  type ChooserPolicy,
+  WebBluetoothHub,
+  type WebBluetoothHubOptions,
+} from './hub.js';
+export { installWebBluetooth } from './install.js';
+export { type ChooserCandidate, HubSession } from './session.js';
+export { type StaticServer, serveStatic } from './static-server.js';
+export type {
+  Bluetooth,
+  BluetoothCharacteristicProperties,
+  BluetoothDevice,
+  BluetoothRemoteGATTCharacteristic,
+  BluetoothRemoteGATTServer,
+  BluetoothRemoteGATTService,
+  BluetoothUUIDStatic,
+  BridgeCall,
+  BridgeReply,
+  InstalledWebBluetooth,
+  InstallOptions,
+  PermittedDeviceJson,
+  RequestDeviceOptions,
+  RequestDeviceOptionsJson,
+  ServiceJson,
+  WebBluetoothBackend,
+  WebBluetoothEvent,
+} from './types.js';
