@@ -48,14 +48,7 @@ Examples:
       if (!Number.isInteger(seed) || seed < 0)
         throw new CliUsageError('CLI_BAD_SEED', `seed must be a non-negative integer`);
       getProfile(flags.model);
-      const requests = hex.map((h) => {
-        try {
-          return requestFrame(h);
-        } catch (e) {
-          if (e instanceof ProtocolError) throw new CliUsageError(e.code, `${e.message} in '${h}'`);
-          throw e;
-        }
-      });
+      const requests = parseRequestArgs(hex);
       const exchanges = await runExchange(requests, { model: flags.model, transport: flags.transport, seed });
       if (flags.json) io.out(`${JSON.stringify({ ok: true, exchanges })}\n`);
       else
@@ -69,4 +62,16 @@ Examples:
         }
       if (exchanges.some((e) => e.replies.length === 0)) setExit(EXIT_FAILED);
     });
+}
+
+/** Request frames from command-line hex (BLE value or logical frame); bad hex is a usage error. */
+export function parseRequestArgs(hex: readonly string[]): Uint8Array[] {
+  return hex.map((h) => {
+    try {
+      return requestFrame(h);
+    } catch (e) {
+      if (e instanceof ProtocolError) throw new CliUsageError(e.code, `${e.message} in '${h}'`);
+      throw e;
+    }
+  });
 }

@@ -9,12 +9,13 @@ import {
   BlePacketAssembler,
   decodeFrame,
   decodeUsbReport,
-  ProtocolError,
+  type ProtocolError,
   SCP_CHAR_UUID,
   toHex,
 } from '../protocol/index.js';
-import { type Exchange, type IqosClient, requestFrame, type Scheduler } from '../simulator/index.js';
+import type { Exchange, IqosClient, Scheduler } from '../simulator/index.js';
 import type { OpenedTransport } from '../simulator/transports/index.js';
+import { parseRequestArgs } from './exchange.js';
 import { type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
 import { type LinkFlags, linkOptions, withClient } from './probe.js';
 
@@ -50,14 +51,7 @@ Examples:
       const windowMs = Number(flags.windowMs);
       if (!(Number.isInteger(windowMs) && windowMs > 0))
         throw new CliUsageError('CLI_BAD_WINDOW', 'window-ms must be a whole number > 0');
-      const requests = hex.map((h) => {
-        try {
-          return requestFrame(h);
-        } catch (e) {
-          if (e instanceof ProtocolError) throw new CliUsageError(e.code, `${e.message} in '${h}'`);
-          throw e;
-        }
-      });
+      const requests = parseRequestArgs(hex);
       await withClient(spec, flags, io, setExit, async (client, opened) => {
         const exchanges = await sendAll(client, opened, requests, windowMs);
         print(io, exchanges, flags.json === true);

@@ -1,22 +1,8 @@
 /** The CLI in-process (same code as the binary) plus one run of the built binary. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../cli/program.js';
 import { isFrameVector, VECTORS } from './fixtures/vectors.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  });
-  return { code, out, err };
-}
+import { cli } from './helpers/cli.js';
 
 interface JsonItem {
   hex: string;

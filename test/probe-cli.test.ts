@@ -8,23 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/program.js';
 import { createVirtualDevice } from '../simulator/index.js';
 import { openTransport, parseTransportSpec } from '../simulator/transports/index.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  });
-  return { code, out, err };
-}
+import { cli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iqsim-probe-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

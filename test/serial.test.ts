@@ -12,7 +12,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SerialPortMock } from 'serialport';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/program.js';
 import { decodeFrame, decodeUsbReport, encodeCommand, encodeUsbReport, toHex } from '../protocol/index.js';
 import { createVirtualDevice, IqosClient, type WirePacket } from '../simulator/index.js';
 import {
@@ -26,6 +25,7 @@ import {
   UsbDeviceBridge,
   UsbReportStream,
 } from '../simulator/transports/index.js';
+import { cli } from './helpers/cli.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = join(ROOT, 'dist/cli/main.js');
@@ -48,20 +48,6 @@ const GARBAGE = Uint8Array.of(
   0x01,
   0x00,
 );
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  });
-  return { code, out, err };
-}
 
 /** Resolves with the next usb packet the transport delivers. */
 function nextReport(transport: { onData(l: (p: WirePacket) => void): () => void }): Promise<Uint8Array> {
