@@ -13,6 +13,7 @@ import { FirmwareError, type FirmwareInput, getProfile } from '../firmware-model
 import { createVirtualDevice, SimulatorError, type VirtualDevice } from '../simulator/index.js';
 import {
   createSnapshotWriter,
+  hostRtcSeconds,
   loadSnapshot,
   saveSnapshotAtomic,
   startRealTimePump,
@@ -110,7 +111,11 @@ Examples:
  */
 function openDevice(modelId: string, seed: number, statePath: string | undefined): VirtualDevice {
   if (statePath === undefined || !existsSync(statePath)) {
-    const device = createVirtualDevice({ model: modelId, seed });
+    const device = createVirtualDevice({
+      model: modelId,
+      seed,
+      firmware: { initial: { rtcSeconds: hostRtcSeconds() } },
+    });
     if (statePath !== undefined) saveSnapshotAtomic(statePath, device.snapshot());
     return device;
   }

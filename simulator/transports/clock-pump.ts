@@ -11,6 +11,7 @@
  * process alive, as an open connection does; `stop()` clears them.
  */
 import { performance } from 'node:perf_hooks';
+import { DEVICE_EPOCH_UNIX_S } from '../../protocol/index.js';
 import type { Scheduler, VirtualClock } from '../index.js';
 
 export interface ClockPumpOptions {
@@ -126,4 +127,12 @@ export function realTimeScheduler(realNowMs: () => number = () => performance.no
       return { cancel: () => clearTimeout(timer) };
     },
   };
+}
+
+/**
+ * The host clock in device seconds (since 2010-01-01 UTC, P§8.1): where a device started in real time
+ * sets its RTC (P§12 D-27 `rtc.start = "host"`). Virtual-time devices start at 0 for determinism.
+ */
+export function hostRtcSeconds(unixMs: number = Date.now()): number {
+  return Math.max(0, Math.floor(unixMs / 1000) - DEVICE_EPOCH_UNIX_S);
 }

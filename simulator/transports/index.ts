@@ -3,7 +3,13 @@
  * virtual device from the process clock, and snapshot files written atomically; transports chosen
  * by a spec string (`openTransport`), the recorder, and serial links over ptys (docs/transports.md).
  */
-export { type ClockPump, type ClockPumpOptions, realTimeScheduler, startClockPump } from './clock-pump.js';
+export {
+  type ClockPump,
+  type ClockPumpOptions,
+  hostRtcSeconds,
+  realTimeScheduler,
+  startClockPump,
+} from './clock-pump.js';
 export { TransportError, type TransportErrorCode } from './errors.js';
 export { type JsonPosition, jsonErrorPosition } from './json-position.js';
 export {

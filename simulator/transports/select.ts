@@ -34,7 +34,7 @@ import {
   type VirtualDevice,
   type WirePacket,
 } from '../index.js';
-import { type ClockPump, realTimeScheduler, startClockPump } from './clock-pump.js';
+import { type ClockPump, hostRtcSeconds, realTimeScheduler, startClockPump } from './clock-pump.js';
 import { messageOf, TransportError } from './errors.js';
 import { recordTransport } from './recorder.js';
 import { openSerialTransport } from './serial/client.js';
@@ -172,7 +172,11 @@ interface RawOpen {
 /** An in-process virtual device over the in-memory link, its clock pumped in real time. */
 function openSim(spec: Extract<TransportSpec, { kind: 'sim' }>): RawOpen {
   const clock = new VirtualClock();
-  const device = createVirtualDevice({ model: spec.model, seed: spec.seed });
+  const device = createVirtualDevice({
+    model: spec.model,
+    seed: spec.seed,
+    firmware: { initial: { rtcSeconds: hostRtcSeconds() } },
+  });
   // Over USB nothing connects: a BLE central would make the device stop advertising.
   const link = new InMemoryLink(clock, device, { connect: spec.channel === 'ble' });
   let pump: ClockPump | undefined;
