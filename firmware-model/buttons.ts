@@ -25,7 +25,9 @@ export function press(ctx: Ctx, unit: UnitName): void {
   const now = s.nowMs;
   track.downAtMs = now;
   track.consumed = false;
-  track.wasOff = !chargerIsOn(ctx);
+  // Only a switched-off unit powers on at 4 s; ERROR and out-of-range leave only by a reset (§12.2).
+  const c = s.charger;
+  track.wasOff = c.state === 'OFF' || c.state === 'DEEP_DISCHARGED' || c.offWhenPlugged;
   track.quickPresses = now - track.lastReleaseMs <= p.buttons.multiPressWindowMs ? track.quickPresses + 1 : 1;
   const heating = HEATING_STATES.includes(s.holder.state);
   if (which === 'holder' || ctx.d.onePiece) {
@@ -64,7 +66,8 @@ export function release(ctx: Ctx, unit: UnitName): void {
   }
   if (track.consumed) return;
   if (which === 'charger' && heldMs >= p.buttons.powerHoldSeconds * 1000) {
-    if (!track.wasOff) powerOff(ctx);
+    // In ERROR only the reset hold acts (§12.2): a 4 s hold neither hides nor clears the fault.
+    if (!track.wasOff && s.charger.state !== 'ERROR') powerOff(ctx);
     return;
   }
   if (heldMs >= p.buttons.startHoldSeconds * 1000 && which === 'holder') return;

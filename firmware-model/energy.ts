@@ -9,8 +9,8 @@ import { HEATING_STATES } from './types.js';
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
-/** Levels this close to a boundary are put on it (deadlines are whole milliseconds). */
-const SNAP_PERCENT = 1e-3;
+/** A mark closer than this is where the level already is, not one still ahead of it. */
+const ON_MARK_PERCENT = 1e-9;
 
 export interface Rates {
   /** Charger (or one-piece main unit), % per ms. */
@@ -27,6 +27,25 @@ export function heatingCapacityJ(ctx: Ctx): number {
   if (ctx.s.session) return ctx.s.session.capacityJ;
   const aged = (ctx.s.holder.warningBits & 0x08) !== 0;
   return ctx.d.heatingCapacityJ * (aged ? ctx.p.fault.agedCapacityPercent / 100 : 1);
+}
+
+/**
+ * Uses the charge level buys while charging: one per use's worth (§1 recharge times are per use, so
+ * DUO has one use at 50 % after 110 s and two at 100 %).
+ */
+export function usesByCharge(ctx: Ctx, levelPercent: number): number {
+  return Math.min(ctx.profile.usesPerCharge, Math.floor((levelPercent + 1e-9) / ctx.d.energyPerUsePercent));
+}
+
+/**
+ * Sessions the level can still power above the cut-off: each draws `session.energyFractionPerUse` of a
+ * use's worth (more on an aged battery, F-12). Uses left never exceed this once charging stops.
+ */
+export function usesByEnergy(ctx: Ctx, levelPercent: number): number {
+  const agedFactor = heatingCapacityJ(ctx) / ctx.d.heatingCapacityJ;
+  const drawPercent = (ctx.p.session.energyFractionPerUse * ctx.d.energyPerUsePercent) / agedFactor;
+  const usable = levelPercent - ctx.p.holder.cutoffPercent;
+  return Math.max(0, Math.min(ctx.profile.usesPerCharge, Math.floor(usable / drawPercent + 1e-9)));
 }
 
 export function isHeating(ctx: Ctx): boolean {
@@ -84,7 +103,7 @@ export function integrate(ctx: Ctx, toMs: number): void {
   if (dt <= 0) return;
   const r = rates(ctx);
   const chargerBefore = s.charger.levelPercent;
-  s.charger.levelPercent = snap(chargerBefore + clampDelta(chargerBefore, r.charger * dt));
+  s.charger.levelPercent = move(chargerBefore, r.charger, dt, !(d.onePiece && isHeating(ctx)));
   const chargerDelta = s.charger.levelPercent - chargerBefore;
   if (chargerDelta > 0) {
     s.ledger.chargerInPercent += chargerDelta;
@@ -100,24 +119,25 @@ export function integrate(ctx: Ctx, toMs: number): void {
     return;
   }
   const holderBefore = s.holder.levelPercent;
-  s.holder.levelPercent = snap(holderBefore + clampDelta(holderBefore, r.holder * dt));
+  s.holder.levelPercent = move(holderBefore, r.holder, dt, true);
   const holderDelta = s.holder.levelPercent - holderBefore;
   if (holderDelta > 0) s.ledger.holderInPercent += holderDelta;
   else s.ledger.holderOutPercent -= holderDelta;
 }
 
-function clampDelta(level: number, delta: number): number {
-  if (level + delta > 100) return 100 - level;
-  if (level + delta < 0) return -level;
-  return delta;
-}
-
-function snap(level: number): number {
-  const nearest = Math.round(level);
-  const half = Math.round(level * 2) / 2;
-  if (Math.abs(level - nearest) < SNAP_PERCENT) return nearest;
-  if (Math.abs(level - half) < SNAP_PERCENT) return half;
-  return level;
+/**
+ * `level` moved at `ratePctPerMs` for `dtMs`, within 0–100. Deadlines are whole milliseconds, so a
+ * level that reached a mark (a whole or half percent, which includes every boundary) within one
+ * millisecond of travel is put on it exactly — only a mark it moved towards, so tiny steps of a slow
+ * drain are never undone.
+ */
+function move(level: number, ratePctPerMs: number, dtMs: number, snap: boolean): number {
+  if (ratePctPerMs === 0) return level;
+  const next = Math.min(100, Math.max(0, level + ratePctPerMs * dtMs));
+  if (!snap) return next;
+  const mark = Math.round(next * 2) / 2;
+  const towards = ratePctPerMs > 0 ? mark > level : mark < level;
+  return towards && Math.abs(next - mark) <= Math.abs(ratePctPerMs) + 1e-12 ? mark : next;
 }
 
 /** Copies the heater's battery energy back to the heating unit's level and books the draw. */
@@ -169,7 +189,8 @@ function pushCrossing(out: number[], level: number, rate: number, marks: number[
   let best = Number.POSITIVE_INFINITY;
   for (const mark of all) {
     const distance = mark - level;
-    if (rate > 0 ? distance > SNAP_PERCENT : distance < -SNAP_PERCENT) best = Math.min(best, distance / rate);
+    if (rate > 0 ? distance > ON_MARK_PERCENT : distance < -ON_MARK_PERCENT)
+      best = Math.min(best, distance / rate);
   }
   if (Number.isFinite(best)) out.push(best);
 }

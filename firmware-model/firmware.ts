@@ -14,10 +14,11 @@ import { rtcSeconds } from './outputs.js';
 import type { DeepPartial, FirmwareParams } from './params.js';
 import { getProfile, type ModelProfile, resolveParams } from './profiles.js';
 import { reconcile } from './reconcile.js';
-import { endSession, onPuffDetected } from './session.js';
+import { armSleep, endSession, onPuffDetected } from './session.js';
 import { checkState, type InitialConditions, initialState } from './state.js';
 import { fireTimer } from './timers.js';
 import { END_REASON, type FirmwareEvent, type FirmwareInput, type FirmwareState } from './types.js';
+import { checkInput, checkParams } from './validate.js';
 import { type BatteryView, batteryView, type StatusView, statusView } from './views.js';
 
 export interface FirmwareSnapshot {
@@ -77,6 +78,7 @@ export class Firmware {
     this.params = snapshot
       ? resolveParams(this.profile, snapshot.params)
       : resolveParams(this.profile, options.params);
+    checkParams(this.params);
     const derived = derive(this.profile, this.params);
     const state = snapshot
       ? checkState(snapshot.state, this.profile.id)
@@ -109,7 +111,11 @@ export class Firmware {
     if (snapshot) {
       this.batterySignature = String(snapshot.notified?.battery ?? '');
       this.statusSignature = String(snapshot.notified?.status ?? '');
-    } else this.settle(true, true);
+    } else {
+      // A holder that starts out of its case idles towards sleep like one just taken out.
+      armSleep(this.ctx);
+      this.settle(true, true);
+    }
   }
 
   /** The live state (read-only by contract; mutate through `input`). */
@@ -125,6 +131,7 @@ export class Firmware {
   input(input: FirmwareInput, nowMs: number): void {
     if (typeof input !== 'object' || input === null || !INPUT_TYPES.has((input as { type: string }).type))
       throw new FirmwareError('FIRMWARE_INPUT', `unknown firmware input ${JSON.stringify(input)}`);
+    checkInput(input);
     this.advanceTo(nowMs);
     const recheck = applyInput(this.ctx, input);
     this.settle(recheck);
@@ -141,7 +148,7 @@ export class Firmware {
       const target = due ? (s.timers[next as string] as number) : nowMs;
       if (isHeating(this.ctx)) {
         const stop = heater.run(target);
-        const reached = stop === HeaterStop.reached ? target : heater.timeMs;
+        const reached = stop === HeaterStop.reached ? target : Math.max(s.nowMs, heater.timeMs);
         integrate(this.ctx, reached);
         s.nowMs = reached;
         syncHeatingBattery(this.ctx);
@@ -272,9 +279,12 @@ export class Firmware {
   }
 }
 
-/** What a battery notification carries (P§3.4): percentages, temperatures, holder presence — not the mV drift. */
+/**
+ * What a battery notification carries (P§3.4, flags 0x000F / 0x0007): the charger level and
+ * temperature (a u8, so clamped at 0) and the holder level when present — not the mV drift.
+ */
 function batterySignature(v: BatteryView): string {
-  return `${v.chargerPercent}/${v.chargerTempC}/${v.holderPresent ? `${v.holderPercent}/${v.holderTempC}` : '-'}`;
+  return `${v.chargerPercent}/${Math.max(0, v.chargerTempC)}/${v.holderPresent ? v.holderPercent : '-'}`;
 }
 
 function derive(profile: ModelProfile, params: FirmwareParams): Derived {

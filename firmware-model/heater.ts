@@ -38,7 +38,9 @@ const ENERGY_J = 11;
 const POWER_W = 12;
 const ON = 13;
 const FAULT = 14;
-const SLOTS = 15;
+/** Temperature the set-point ramp starts from: ambient at the start, the heater's after a pause. */
+const RAMP_FROM = 15;
+const SLOTS = 16;
 /** Time after the ramp before puff detection arms, ms. */
 const SETTLE_MS = 2000;
 
@@ -85,6 +87,7 @@ export class HeaterLoop {
     r[BATTERY_J] = batteryJ;
     r[CUTOFF_J] = cutoffJ;
     r[ON] = 1;
+    r[RAMP_FROM] = startTempC;
   }
 
   /** Restores the registers of a snapshot. */
@@ -130,10 +133,19 @@ export class HeaterLoop {
     this.regs[FAULT] = fault;
   }
 
-  /** Moves the set-point ramp and stops counting time while paused (the profile resumes where it was). */
-  shift(byMs: number): void {
-    this.regs[START] = (this.regs[START] as number) + byMs;
-    this.regs[RAMP_END] = (this.regs[RAMP_END] as number) + byMs;
+  /**
+   * Heat again after a pause: the set-point ramps from the heater's present temperature back to the
+   * plateau over `rampSeconds`, and puff detection re-arms only once it has settled, so the reheat
+   * is neither mistaken for a puff nor blind to the puffs after it.
+   */
+  resume(nowMs: number): void {
+    const r = this.regs;
+    r[RAMP_FROM] = r[TEMP] as number;
+    r[START] = nowMs;
+    r[RAMP_END] = nowMs + this.rampMs;
+    r[BELOW_SINCE] = -1;
+    r[ARMED] = 1;
+    r[ON] = 1;
   }
 
   /** Adds or removes battery energy from outside the loop (charging a one-piece while heating). */
@@ -165,7 +177,8 @@ export class HeaterLoop {
     const amb = r[AMBIENT] as number;
     const start = r[START] as number;
     const rampEnd = r[RAMP_END] as number;
-    const rampRate = (plateau - amb) / ((rampEnd - start) / 1000);
+    const rampFrom = r[RAMP_FROM] as number;
+    const rampRate = (plateau - rampFrom) / ((rampEnd - start) / 1000);
     const puffEnd = r[PUFF_END] as number;
     const puffCooling = this.puffLoss * (r[FLOW] as number);
     const cutoff = r[CUTOFF_J] as number;
@@ -187,7 +200,7 @@ export class HeaterLoop {
       let feed = 0;
       if (on) {
         if (t < rampEnd) {
-          setpoint = amb + rampRate * ((t - start) / 1000);
+          setpoint = rampFrom + rampRate * ((t - start) / 1000);
           feed = cap * rampRate;
         } else setpoint = plateau;
         feed += loss * (setpoint - amb);

@@ -165,6 +165,8 @@ function onUsb(ctx: Ctx, power: UsbPower): boolean {
   const c = s.charger;
   const before = c.usbPower;
   c.usbPower = power;
+  // The charge timeout depends on the source's rate: re-arm it for the new one.
+  if (before !== power) ctx.clearTimer('chargeTimeout');
   if (before === 'none' && power !== 'none') {
     if (c.state === 'OFF') {
       c.offWhenPlugged = true;
@@ -274,6 +276,10 @@ export function holderErrorBits(ctx: Ctx, bits: number): void {
   const { s } = ctx;
   if (isHeating(ctx)) endSession(ctx, END_REASON.systemFault);
   s.holder.errorBits |= bits;
+  if (s.holder.state === 'CLEANING') {
+    s.charger.cleaningHolder = false;
+    ctx.clearTimer('cleaningEnd');
+  }
   logError(ctx, 0x02, s.holder.errorBits);
   if (s.holder.state !== 'RESETTING') setHolderState(ctx, 'ERROR');
   vibrate(ctx, 'holder', 'error', 1);

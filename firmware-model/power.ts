@@ -24,7 +24,8 @@ export function powerOff(ctx: Ctx): void {
 
 export function beginReset(ctx: Ctx): void {
   const { s, p, d } = ctx;
-  endSession(ctx, END_REASON.userAction);
+  // An undocked two-piece holder is not part of the reset: its session goes on.
+  if (d.onePiece || s.holder.docked) endSession(ctx, END_REASON.userAction);
   const end = s.nowMs + p.reset.durationSeconds * 1000;
   setChargerState(ctx, 'RESETTING');
   s.charger.chargingHolder = false;

@@ -5,7 +5,7 @@
  * handler only does what its event itself does.
  */
 import type { Ctx } from './context.js';
-import { chargeCeiling } from './energy.js';
+import { chargeCeiling, usesByCharge, usesByEnergy } from './energy.js';
 import { chargerLight, holderLight, sameLight } from './lights.js';
 import { setChargerState, setHolderState, vibrate } from './outputs.js';
 import { endSession, restHolder } from './session.js';
@@ -38,8 +38,11 @@ export function reconcile(ctx: Ctx, recheck = false): void {
   if (c.state === 'USB_CHARGING' && c.levelPercent >= ceiling) setChargerState(ctx, 'USB_CHARGED');
   if (c.state === 'USB_CHARGED' && c.levelPercent < ceiling - 2) setChargerState(ctx, 'USB_CHARGING');
   if (c.state === 'USB_CHARGING' && !c.dark) {
+    // A weak source charges at `usb.weakSourceFactor`: the timeout stretches with it (F-17 is slow
+    // charging, not a fault).
+    const factor = c.usbPower === 'weak' ? p.usb.weakSourceFactor : 1;
     if (!('chargeTimeout' in s.timers))
-      ctx.setTimer('chargeTimeout', s.nowMs + p.charger.chargeTimeoutMinutes * 60_000);
+      ctx.setTimer('chargeTimeout', s.nowMs + (p.charger.chargeTimeoutMinutes * 60_000) / factor);
   } else ctx.clearTimer('chargeTimeout');
   if (c.state === 'TEMP_OUT_OF_RANGE' && recheck && inRange(ctx)) {
     setChargerState(ctx, c.usbPower === 'none' ? 'STANDBY' : 'USB_CHARGING');
@@ -147,13 +150,13 @@ export function startCleaning(ctx: Ctx): void {
 
 function reconcileUses(ctx: Ctx): void {
   const { s, d, profile } = ctx;
-  const level = d.onePiece ? s.charger.levelPercent : s.holder.levelPercent;
-  const byEnergy = Math.min(profile.usesPerCharge, Math.floor((level + 1e-9) / d.energyPerUsePercent));
-  const charging = d.onePiece ? s.charger.state === 'USB_CHARGING' : s.charger.chargingHolder;
   const h = s.holder;
   if (HEATING_STATES.includes(h.state)) return;
-  h.usesLeft = charging ? Math.max(h.usesLeft, byEnergy) : Math.min(h.usesLeft, byEnergy);
+  const level = d.onePiece ? s.charger.levelPercent : s.holder.levelPercent;
+  const charging = d.onePiece ? s.charger.state === 'USB_CHARGING' : s.charger.chargingHolder;
   if (level >= 100) h.usesLeft = profile.usesPerCharge;
+  else if (charging) h.usesLeft = Math.max(h.usesLeft, usesByCharge(ctx, level));
+  else h.usesLeft = Math.min(h.usesLeft, usesByEnergy(ctx, level));
 }
 
 function updateLights(ctx: Ctx): void {

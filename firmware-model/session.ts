@@ -4,7 +4,7 @@
  * and counters. The control loop itself is in heater.ts.
  */
 import type { Ctx } from './context.js';
-import { heatingCapacityJ, syncHeatingBattery } from './energy.js';
+import { heatingCapacityJ, syncHeatingBattery, usesByEnergy } from './energy.js';
 import { rtcSeconds, setHolderState, vibrate } from './outputs.js';
 import { END_REASON, HEATING_STATES } from './types.js';
 import { ambientBits } from './views.js';
@@ -30,7 +30,7 @@ export function attemptStart(ctx: Ctx, trigger: string): void {
     reject(ctx, trigger, `holder is ${h.state}`);
     return;
   }
-  if (ctx.d.onePiece && s.charger.errorBits !== 0) {
+  if (h.errorBits !== 0 || (ctx.d.onePiece && s.charger.errorBits !== 0)) {
     reject(ctx, trigger, 'device error');
     return;
   }
@@ -191,10 +191,9 @@ export function onButtonDuringSession(ctx: Ctx): void {
     if (p.pause.freezesTimer) {
       session.endAtMs += pausedMs;
       if (!session.reachedReady) session.readyAtMs += pausedMs;
-      ctx.heater.shift(pausedMs);
     }
     ctx.clearTimer('pauseExpire');
-    ctx.heater.setOn(true);
+    ctx.heater.resume(s.nowMs);
     setHolderState(ctx, s.holder.resumeState ?? 'SESSION_ACTIVE');
     s.holder.resumeState = null;
     armSessionTimers(ctx);
@@ -242,10 +241,8 @@ export function endSession(ctx: Ctx, reason: number): void {
     newInformationWasRead: false,
   };
   if (session.reachedReady) countUse(ctx, now - session.startMs);
-  const byEnergy = Math.floor(
-    ((d.onePiece ? s.charger.levelPercent : s.holder.levelPercent) + 1e-9) / d.energyPerUsePercent,
-  );
-  s.holder.usesLeft = Math.max(0, Math.min(s.holder.usesLeft - 1, byEnergy));
+  const level = d.onePiece ? s.charger.levelPercent : s.holder.levelPercent;
+  s.holder.usesLeft = Math.max(0, Math.min(s.holder.usesLeft - 1, usesByEnergy(ctx, level)));
   s.session = null;
   if (reason === END_REASON.userAction) vibrate(ctx, 'holder', 'manuallyTerminated', 1, 'manuallyTerminated');
   ctx.emit({ type: 'session', atMs: now, phase: 'end', puffs: session.puffs, reason });

@@ -41,8 +41,9 @@ export function fireTimer(ctx: Ctx, name: TimerName): boolean {
       finishCooldown(ctx);
       return true;
     case 'cleaningEnd':
-      s.holder.sticksSinceClean = 0;
       s.charger.cleaningHolder = false;
+      if (s.holder.state !== 'CLEANING') return false;
+      s.holder.sticksSinceClean = 0;
       setHolderState(ctx, 'DOCKED_UNCHARGED');
       return true;
     case 'chargerResetEnd':

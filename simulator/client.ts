@@ -38,6 +38,8 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   /** MTU to ask for (default 247, P§12 D-22). */
   mtu?: number;
+  /** ATT transaction timeout, ms (default 30 000, Core spec Vol 3 Part F §3.3.3). */
+  attTimeoutMs?: number;
 }
 
 export interface DeviceInformation {
@@ -51,6 +53,21 @@ interface PendingRequest {
   resolve(frame: Uint8Array): void;
   reject(error: Error): void;
   timer: { cancel(): void };
+  /** What a reply to this request looks like (unit, register or table), when the request decodes. */
+  expects?: ReplyKey;
+}
+
+interface ReplyKey {
+  unit: Unit;
+  register?: number;
+  table?: number;
+}
+
+function replyKey(frame: Uint8Array): ReplyKey | undefined {
+  const decoded = decodeFrame(frame, { crcPosition: 'either' });
+  if (!decoded.ok) return undefined;
+  const { unit, register, table } = decoded.value;
+  return { unit, ...(register === undefined ? {} : { register }), ...(table === undefined ? {} : { table }) };
 }
 
 export class IqosClient {
@@ -62,6 +79,10 @@ export class IqosClient {
   private readonly channel: 'ble' | 'usb';
   private readonly timeoutMs: number;
   private readonly offData: () => void;
+  /** Frames go out one after another: all fragments of one before the next (P§4.1). */
+  private sending: Promise<void> = Promise.resolve();
+  /** Replies dropped because they did not answer the oldest pending request (late or duplicated). */
+  staleReplies = 0;
 
   private constructor(
     private readonly transport: Transport,
@@ -82,7 +103,7 @@ export class IqosClient {
   static async connect(transport: Transport, options: ClientOptions): Promise<IqosClient> {
     const client = new IqosClient(transport, options);
     if (client.channel === 'ble') {
-      const gatt = new GattClient(transport, options.scheduler);
+      const gatt = new GattClient(transport, options.scheduler, options.attTimeoutMs);
       client.gatt = gatt;
       await gatt.exchangeMtu(options.mtu ?? 247);
       await gatt.discover();
@@ -112,26 +133,43 @@ export class IqosClient {
     return () => this.statusListeners.delete(listener);
   }
 
-  /** Sends one logical SCP frame; resolves with the next reply frame (pairing by position). */
+  /**
+   * Sends one logical SCP frame; resolves with the next reply frame (pairing by position, P§6.2).
+   * A reply that does not answer the oldest pending request — its unit, register or table differ,
+   * as with a reply arriving after its request timed out — is dropped and counted in `staleReplies`.
+   */
   request(frame: Uint8Array, timeoutMs = this.timeoutMs): Promise<Uint8Array> {
+    let entry: PendingRequest | undefined;
     const reply = new Promise<Uint8Array>((resolve, reject) => {
-      const entry: PendingRequest = {
+      const expects = replyKey(frame);
+      const self: PendingRequest = {
         resolve,
         reject,
+        ...(expects ? { expects } : {}),
         timer: this.options.scheduler.schedule(this.options.scheduler.now() + timeoutMs, () => {
-          const i = this.pending.indexOf(entry);
-          if (i >= 0) this.pending.splice(i, 1);
+          this.forget(self);
           reject(new SimulatorError('SIM_TIMEOUT', `no reply within ${timeoutMs} ms`));
         }),
       };
-      this.pending.push(entry);
+      entry = self;
+      this.pending.push(self);
     });
-    this.send(frame).catch((error: Error) => {
-      const entry = this.pending.shift();
-      entry?.timer.cancel();
-      entry?.reject(error);
+    const sent = this.sending.then(() => this.send(frame));
+    this.sending = sent.catch(() => undefined);
+    sent.catch((error: Error) => {
+      if (!entry || !this.forget(entry)) return;
+      entry.timer.cancel();
+      entry.reject(error);
     });
     return reply;
+  }
+
+  /** Removes a request from the pending list; false if it was already settled. */
+  private forget(entry: PendingRequest): boolean {
+    const i = this.pending.indexOf(entry);
+    if (i < 0) return false;
+    this.pending.splice(i, 1);
+    return true;
   }
 
   /** Encodes a catalogue command, sends it and decodes the reply (PROTOCOL_* errors reject). */
@@ -224,10 +262,11 @@ export class IqosClient {
     return (await this.call('get-usage-counters', { unit })).fields;
   }
 
+  /** Closes the link first, so pending calls reject with SIM_DISCONNECTED rather than time out. */
   close(): void {
+    this.transport.close();
     this.offData();
     this.gatt?.close();
-    this.transport.close();
   }
 
   private requireGatt(): GattClient {
@@ -266,8 +305,20 @@ export class IqosClient {
   }
 
   private deliver(frame: Uint8Array): void {
-    const entry = this.pending.shift();
-    if (!entry) return;
+    const entry = this.pending[0];
+    if (!entry) {
+      this.staleReplies += 1;
+      return;
+    }
+    const key = entry.expects;
+    if (key) {
+      const got = replyKey(frame);
+      if (got && (got.unit !== key.unit || got.register !== key.register || got.table !== key.table)) {
+        this.staleReplies += 1;
+        return;
+      }
+    }
+    this.pending.shift();
     entry.timer.cancel();
     entry.resolve(frame);
   }

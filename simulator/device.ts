@@ -54,6 +54,11 @@ export interface VirtualDeviceOptions {
   snapshot?: DeviceSnapshot;
 }
 
+/**
+ * Everything that persists in a device: firmware, identity, bond, stored registers and options. A
+ * restored device starts disconnected with nothing in flight (queued replies belong to the
+ * connection that was open, as on a real device that was switched off and on).
+ */
 export interface DeviceSnapshot {
   readonly format: 'iqsim-device';
   readonly version: 1;
@@ -63,6 +68,7 @@ export interface DeviceSnapshot {
   readonly identityOverrides: Partial<DeviceIdentity>;
   readonly bonded: boolean;
   readonly bondedOnly: boolean;
+  readonly replyDelayMs?: number;
   readonly firmware: FirmwareSnapshot;
   readonly registers: RegisterStoreJson;
 }
@@ -119,6 +125,13 @@ export class VirtualDevice implements Endpoint {
   /** Keep events for `pollEvent` (default true; a long-running pump reading only `events$` turns it off). */
   queueEvents = true;
   private seq = 0;
+  /** Latest time an SCP reply is queued for, per channel: later replies never go before it. */
+  private readonly replyHorizonMs: Record<Channel, number> = {
+    att: Number.NEGATIVE_INFINITY,
+    usb: Number.NEGATIVE_INFINITY,
+  };
+  /** When the echo of the SCP write being handled goes out (its Write Response follows it). */
+  private echoAtMs = 0;
   private lastBatteryNotifyMs = Number.NEGATIVE_INFINITY;
   /** A battery notification held back by the D-18 minimum interval, due at this time. */
   private batteryNotifyDueMs = Number.POSITIVE_INFINITY;
@@ -143,7 +156,7 @@ export class VirtualDevice implements Endpoint {
     this.nowMs = this.firmware.nowMs;
     this.bondedValue = snapshot?.bonded ?? false;
     this.bondedOnly = snapshot?.bondedOnly ?? options.bondedOnly ?? false;
-    this.replyDelayMs = options.replyDelayMs ?? 5;
+    this.replyDelayMs = snapshot?.replyDelayMs ?? options.replyDelayMs ?? 5;
     this.scp = new ScpResponder({
       firmware: this.firmware,
       identity: () => this.identityValue,
@@ -154,8 +167,9 @@ export class VirtualDevice implements Endpoint {
       read: (handle) => this.readValue(handle),
       write: (handle, value, withResponse, nowMs) => this.writeValue(handle, value, withResponse, nowMs),
       subscribed: (handle, enabled, nowMs) => {
-        if (enabled && (handle === HANDLES.battery || handle === HANDLES.status))
-          this.notifyCharacteristic(handle, nowMs);
+        if (!enabled) return;
+        if (handle === HANDLES.battery) this.notifyBattery(nowMs);
+        else if (handle === HANDLES.status) this.notifyCharacteristic(handle, nowMs);
       },
     });
     this.firmware.drainEvents();
@@ -204,6 +218,7 @@ export class VirtualDevice implements Endpoint {
     this.connectedValue = false;
     this.gatt.disconnect();
     this.assembler.reset();
+    this.replyHorizonMs.att = Number.NEGATIVE_INFINITY;
     for (let i = this.outgoing.length - 1; i >= 0; i--)
       if (this.outgoing[i]?.packet.channel === 'att') this.outgoing.splice(i, 1);
     this.emit({ type: 'connection', atMs: nowMs, connected: false });
@@ -268,11 +283,13 @@ export class VirtualDevice implements Endpoint {
     }
     // A CCCD enable notifies the current value (D-18/19); that notification follows the Write Response.
     this.deferred = [];
+    this.echoAtMs = nowMs;
     const responses = this.gatt.handlePdu(packet.bytes, nowMs);
     const deferred = this.deferred;
     this.deferred = undefined;
-    for (const response of responses) this.queue(nowMs, 'att', response);
-    for (const pdu of deferred) this.queue(nowMs, 'att', pdu);
+    // D-1: the ATT Write Response of an SCP write goes after its echo, even when the echo waits.
+    for (const response of responses) this.queue(this.echoAtMs, 'att', response);
+    for (const pdu of deferred) this.queue(this.echoAtMs, 'att', pdu);
   }
 
   pollTransmit(): WirePacket | undefined {
@@ -316,6 +333,7 @@ export class VirtualDevice implements Endpoint {
       identityOverrides: structuredClone(this.identityOverrides),
       bonded: this.bondedValue,
       bondedOnly: this.bondedOnly,
+      replyDelayMs: this.replyDelayMs,
       firmware: this.firmware.snapshot(),
       registers: this.scp.registers.toJSON(),
     };
@@ -429,7 +447,13 @@ export class VirtualDevice implements Endpoint {
     if (replies.length === 0) return;
     const decoded = decodeFrame(frame, { crcPosition: 'either' });
     const isWrite = decoded.ok && decoded.value.write;
-    const at = isWrite && channel === 'att' ? nowMs : nowMs + this.replyDelayMs;
+    // Replies leave in request order (P§6.1): a write's echo never overtakes an earlier read's reply.
+    const at = Math.max(
+      isWrite && channel === 'att' ? nowMs : nowMs + this.replyDelayMs,
+      this.replyHorizonMs[channel],
+    );
+    this.replyHorizonMs[channel] = at;
+    if (isWrite && channel === 'att') this.echoAtMs = at;
     for (const reply of replies) {
       if (channel === 'usb') this.queue(at, 'usb', encodeUsbReport(reply));
       else

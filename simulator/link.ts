@@ -49,7 +49,7 @@ export class InMemoryLink implements Transport {
     this.unfollow = clock.follow({
       nextDeadline: () => device.nextDeadline(),
       handleTimeout: (nowMs) => {
-        device.handleTimeout(nowMs);
+        device.handleTimeout(Math.max(nowMs, device.now));
         this.drain();
       },
     });
@@ -67,7 +67,8 @@ export class InMemoryLink implements Transport {
     for (const p of routed.packets) {
       this.clock.schedule(now + this.latencyMs + (routed.delayMs ?? 0), (t) => {
         if (!this.openValue) return;
-        this.device.receive(p, t);
+        // A device driven ahead of the clock (input with a later time) receives at its own time.
+        this.device.receive(p, Math.max(t, this.device.now));
         this.drain();
       });
     }
