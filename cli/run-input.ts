@@ -73,13 +73,13 @@ export function checkFirmwareInput(value: unknown): ParsedInput {
   const required = rule.required ?? {};
   const optional = rule.optional ?? {};
   for (const [name, fieldRule] of Object.entries(required)) {
-    if (!(name in record)) return { ok: false, message: `${type}: missing '${name}'` };
+    if (!Object.hasOwn(record, name)) return { ok: false, message: `${type}: missing '${name}'` };
     const problem = fieldProblem(name, record[name], fieldRule);
     if (problem) return { ok: false, message: `${type}: ${problem}` };
   }
   for (const [name, fieldValue] of Object.entries(record)) {
-    if (name === 'type' || name in required) continue;
-    const fieldRule = optional[name];
+    if (name === 'type' || Object.hasOwn(required, name)) continue;
+    const fieldRule = Object.hasOwn(optional, name) ? optional[name] : undefined;
     if (!fieldRule) return { ok: false, message: `${type}: unknown field '${name}'` };
     const problem = fieldProblem(name, fieldValue, fieldRule);
     if (problem) return { ok: false, message: `${type}: ${problem}` };

@@ -90,8 +90,9 @@ Examples:
       if (!Number.isInteger(seed) || seed < 0)
         throw new CliUsageError('CLI_BAD_SEED', 'seed must be a non-negative integer');
       const speed = Number(flags.speed);
-      if (!(Number.isFinite(speed) && speed > 0))
-        throw new CliUsageError('CLI_BAD_SPEED', `speed must be a number > 0`);
+      // Above a million times real time virtual ms outrun what a double can count in a long run.
+      if (!(Number.isFinite(speed) && speed > 0 && speed <= 1e6))
+        throw new CliUsageError('CLI_BAD_SPEED', 'speed must be a number above 0 and at most 1000000');
       const durationMs = flags.durationMs === undefined ? undefined : Number(flags.durationMs);
       if (durationMs !== undefined && !(Number.isInteger(durationMs) && durationMs >= 0))
         throw new CliUsageError('CLI_BAD_DURATION', 'duration-ms must be a non-negative integer');
@@ -132,6 +133,8 @@ function openDevice(modelId: string, seed: number, statePath: string | undefined
   }
   if (device.model !== modelId)
     throw new SimulatorError('SIM_SNAPSHOT', `${statePath} holds model ${device.model}, not ${modelId}`);
+  // Save at once, as for a fresh device, so an unwritable place fails now rather than mid-run.
+  saveSnapshotAtomic(statePath, device.snapshot());
   return device;
 }
 

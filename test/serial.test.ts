@@ -234,7 +234,8 @@ describe('iqsim run --serial over a socat pty pair', () => {
   });
 
   it('probe over the pty prints the identity that probe of sim: prints for the same seed', async () => {
-    const serial = await cli('probe', `serial:${ttyPath}`, '--json');
+    // Generous timeouts: a slow CI machine must not turn a late reply into a missing one.
+    const serial = await cli('probe', `serial:${ttyPath}`, '--json', '--timeout-ms', '5000');
     expect(serial).toMatchObject({ code: 0, err: '' });
     const sim = await cli('probe', 'sim:iluma-i?seed=3', '--json');
     expect(sim).toMatchObject({ code: 0, err: '' });
@@ -279,7 +280,7 @@ describe('iqsim run --serial over a socat pty pair', () => {
   });
 
   it('send over the pty prints decoded replies', async () => {
-    const result = await cli('send', `serial:${ttyPath}`, '--json', 'C0 02 23 C3');
+    const result = await cli('send', `serial:${ttyPath}`, '--json', '--window-ms', '3000', 'C0 02 23 C3');
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(JSON.parse(result.out).exchanges[0].decoded[0]).toMatchObject({ command: 'get-brightness' });
   });

@@ -60,7 +60,7 @@ async function pairedPage(): Promise<{
 const text = (page: Page, selector: string) => page.textContent(selector);
 
 /** Waits until the element's whole text is `expected` (the page updates asynchronously). */
-async function waitForText(page: Page, selector: string, expected: string, timeout = 5_000): Promise<void> {
+async function waitForText(page: Page, selector: string, expected: string, timeout = 15_000): Promise<void> {
   const exact = new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   await page.locator(selector, { hasText: exact }).waitFor({ timeout });
 }
@@ -74,13 +74,13 @@ describe('sample pairing page in headless Chromium', () => {
     expect(await text(page, '#battery')).toBe(`${device.firmware.battery().chargerPercent} %`);
 
     await page.click('#brightness-low');
-    await expect.poll(() => device.firmware.state.settings.chargerBrightness).toBe(30);
+    await expect.poll(() => device.firmware.state.settings.chargerBrightness, { timeout: 10_000 }).toBe(30);
     await waitForText(page, '#brightness', 'low');
     // The device's SCP reply reached the page as a notification on the control point.
     expect(await text(page, '#reply')).toMatch(/^00 [0-9A-F]{2}( [0-9A-F]{2})+$/);
 
     await page.click('#brightness-high');
-    await expect.poll(() => device.firmware.state.settings.chargerBrightness).toBe(100);
+    await expect.poll(() => device.firmware.state.settings.chargerBrightness, { timeout: 10_000 }).toBe(100);
     await waitForText(page, '#brightness', 'high');
 
     const vibrations: DeviceEvent[] = [];
@@ -89,7 +89,9 @@ describe('sample pairing page in headless Chromium', () => {
     });
     await page.click('#find-my');
     await expect
-      .poll(() => vibrations.some((e) => e.type === 'vibration' && e.reason === 'findMy'))
+      .poll(() => vibrations.some((e) => e.type === 'vibration' && e.reason === 'findMy'), {
+        timeout: 10_000,
+      })
       .toBe(true);
     subscription.unsubscribe();
 
@@ -117,7 +119,7 @@ describe('sample pairing page in headless Chromium', () => {
 
     // A new document drops the old one's connection, as navigation does in Chromium.
     await page.reload();
-    await expect.poll(() => hub.isConnected(id)).toBe(false);
+    await expect.poll(() => hub.isConnected(id), { timeout: 10_000 }).toBe(false);
   }, 20_000);
 
   it('refuses requestDevice outside a user gesture, as Chromium does', async () => {

@@ -9,7 +9,7 @@
  * our process dies without cleaning up (SIGKILL, a crash) instead of holding the pty forever.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { messageOf, TransportError } from '../errors.js';
 
@@ -41,6 +41,9 @@ export async function startPtyPair(path: string, options: PtyOptions = {}): Prom
     throw new TransportError('TRANSPORT_BAD_SPEC', `unusable pty path '${path}' (no , : ! quotes or spaces)`);
   const clientPath = resolve(path);
   const devicePath = `${clientPath}${DEVICE_END_SUFFIX}`;
+  // socat's link= replaces whatever is at the path (and removes it on exit): refuse anything but a
+  // dangling link, so a typo cannot delete a file or a device node, nor steal another run's pty.
+  for (const target of [clientPath, devicePath]) refuseExisting(target);
   const socat = findExecutable(options.socat ?? 'socat');
   if (socat === undefined)
     throw new TransportError(
@@ -143,4 +146,18 @@ function findExecutable(command: string): string | undefined {
 
 function pathDirs(): string[] {
   return (process.env.PATH ?? '').split(delimiter).filter((dir) => dir !== '');
+}
+
+function refuseExisting(path: string): void {
+  let isLink = false;
+  try {
+    isLink = lstatSync(path).isSymbolicLink();
+  } catch {
+    return;
+  }
+  if (isLink && !existsSync(path)) return;
+  throw new TransportError(
+    'TRANSPORT_BAD_SPEC',
+    `${path} already exists${isLink ? ' (a live pty link: another iqsim run?)' : ''}; choose a free path`,
+  );
 }

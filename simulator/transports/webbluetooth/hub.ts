@@ -263,7 +263,8 @@ export class WebBluetoothHub implements SessionHost {
 
   async attach(session: HubSession, id: string): Promise<void> {
     const entry = this.entryOf(id);
-    if (!entry.link) {
+    // A link still discovering is not ready: a second connect waits for the first one's discovery.
+    if (!entry.link || entry.opening) {
       entry.opening ??= this.open(entry).finally(() => {
         entry.opening = undefined;
       });
