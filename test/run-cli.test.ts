@@ -4,32 +4,17 @@
  * depends on the wall clock: real time only decides when a kill lands, and every wait is on an event
  * (a line printed, a process exiting) with a generous safety timeout.
  */
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FirmwareInput } from '../firmware-model/index.js';
 import { createVirtualDevice, type DeviceSnapshot, SeededRandom } from '../simulator/index.js';
+import { ensureBuiltCli, MAIN } from './helpers/built-cli.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = join(ROOT, 'dist/cli/main.js');
-/** Sources of `run` whose build must be at least as new as they are. */
-const SOURCES = ['cli/main.ts', 'cli/program.ts', 'cli/run.ts', 'cli/run-input.ts', 'cli/run-view.ts'].concat(
-  readdirSync(join(ROOT, 'simulator/transports'))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .map((f) => `simulator/transports/${f}`),
-);
 const SAFETY_MS = 15_000;
-
-/** `npm test` builds before vitest; a bare `vitest run` builds here when dist is missing or older. */
-function distIsStale(): boolean {
-  return SOURCES.some((source) => {
-    const built = join(ROOT, 'dist', source.replace(/\.ts$/, '.js'));
-    return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, source)).mtimeMs;
-  });
-}
 
 interface Exit {
   code: number | null;
@@ -42,16 +27,7 @@ const children = new Set<ChildProcessWithoutNullStreams>();
 let dir: string;
 
 beforeAll(() => {
-  if (distIsStale())
-    spawnSync(
-      process.execPath,
-      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: ROOT,
-        stdio: 'ignore',
-      },
-    );
-  expect(existsSync(MAIN)).toBe(true);
+  expect(ensureBuiltCli()).toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'iqsim-run-'));
 }, 120_000);
 

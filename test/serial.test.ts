@@ -6,10 +6,9 @@
  * timeouts, so the assertions never depend on the wall clock.
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SerialPortMock } from 'serialport';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame, decodeUsbReport, encodeCommand, encodeUsbReport, toHex } from '../protocol/index.js';
@@ -25,10 +24,9 @@ import {
   UsbDeviceBridge,
   UsbReportStream,
 } from '../simulator/transports/index.js';
+import { ensureBuiltCli, MAIN } from './helpers/built-cli.js';
 import { cli } from './helpers/cli.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = join(ROOT, 'dist/cli/main.js');
 const SAFETY_MS = 20_000;
 
 /** Noise a line picks up: report ids with out-of-range lengths and a header whose frame fails its CRC. */
@@ -167,22 +165,6 @@ describe('serial client and device bridge over @serialport/binding-mock', () => 
 
 // ---- a real pty pair behind `iqsim run --serial` ---------------------------------------------------
 
-/** Sources whose build the binary needs at least as new as they are. */
-function sourcesOf(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory()) return sourcesOf(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
-function distIsStale(): boolean {
-  return ['cli', 'simulator', 'protocol', 'firmware-model'].flatMap(sourcesOf).some((source) => {
-    const built = join(ROOT, 'dist', source.replace(/\.ts$/, '.js'));
-    return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, source)).mtimeMs;
-  });
-}
-
 describe('iqsim run --serial over a socat pty pair', () => {
   let dir: string;
   let child: ChildProcessWithoutNullStreams | undefined;
@@ -190,16 +172,7 @@ describe('iqsim run --serial over a socat pty pair', () => {
   let ttyPath: string;
 
   beforeAll(async () => {
-    if (distIsStale())
-      spawnSync(
-        process.execPath,
-        [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-        {
-          cwd: ROOT,
-          stdio: 'ignore',
-        },
-      );
-    expect(existsSync(MAIN)).toBe(true);
+    expect(ensureBuiltCli()).toBe(true);
     dir = mkdtempSync(join(tmpdir(), 'iqsim-serial-'));
     ttyPath = join(dir, 'ttyIQOS');
     const started = spawn(
