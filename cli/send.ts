@@ -5,15 +5,8 @@
  * got no reply or the link failed, 2 on a bad spec or frame.
  */
 import type { Command } from 'commander';
-import {
-  BlePacketAssembler,
-  decodeFrame,
-  decodeUsbReport,
-  type ProtocolError,
-  SCP_CHAR_UUID,
-  toHex,
-} from '../protocol/index.js';
-import type { Exchange, IqosClient, Scheduler } from '../simulator/index.js';
+import { toHex } from '../protocol/index.js';
+import { decodeReply, type Exchange, type IqosClient, type Scheduler } from '../simulator/index.js';
 import type { OpenedTransport } from '../simulator/transports/index.js';
 import { parseRequestArgs } from './exchange.js';
 import { type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
@@ -67,50 +60,25 @@ async function sendAll(
   windowMs: number,
 ): Promise<Exchange[]> {
   const received: Uint8Array[] = [];
-  const stop = collectReplies(client, opened, (frame) => received.push(frame));
+  const stop = client.onFrame((frame) => received.push(frame));
   const exchanges: Exchange[] = [];
   try {
     for (const request of requests) {
       received.length = 0;
-      // The client sends (fragmenting over BLE) and pairs the first reply; the collector sees them all.
-      client.request(request, windowMs).catch(() => undefined);
+      // Sent without pairing: every reply in the window is shown.
+      client.sendFrame(request).catch(() => undefined);
       await sleep(opened.scheduler, windowMs);
       if (opened.lost) throw opened.lost;
       exchanges.push({
         request: toHex(request),
         replies: received.map((r) => toHex(r)),
-        decoded: received.map((r) => {
-          const d = decodeFrame(r);
-          return d.ok ? d.value : { error: d.error.message, code: (d.error as ProtocolError).code };
-        }),
+        decoded: received.map(decodeReply),
       });
     }
   } finally {
     stop();
   }
   return exchanges;
-}
-
-/** Every SCP reply frame: USB reports, or SCP notifications reassembled (BLE). Returns the unsubscribe. */
-function collectReplies(
-  client: IqosClient,
-  opened: OpenedTransport,
-  onFrame: (frame: Uint8Array) => void,
-): () => void {
-  const gatt = client.gattClient;
-  if (!gatt)
-    return opened.transport.onData((packet) => {
-      if (packet.channel !== 'usb') return;
-      const frame = decodeUsbReport(packet.bytes);
-      if (frame.ok) onFrame(frame.value);
-    });
-  const scp = gatt.characteristic(SCP_CHAR_UUID).valueHandle;
-  const assembler = new BlePacketAssembler();
-  return gatt.onNotification((handle, value) => {
-    if (handle !== scp) return;
-    const frame = assembler.push(value, opened.scheduler.now());
-    if (frame?.ok) onFrame(frame.value);
-  });
 }
 
 function sleep(scheduler: Scheduler, ms: number): Promise<void> {

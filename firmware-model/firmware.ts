@@ -213,11 +213,6 @@ export class Firmware {
     return isHeating(this.ctx) ? this.ctx.heater.tempC : this.ctx.s.heaterTempC;
   }
 
-  /** Electrical energy drawn by the heater in the running session, J (0 when not heating). */
-  heaterEnergyJ(): number {
-    return isHeating(this.ctx) ? this.ctx.heater.energyJ : 0;
-  }
-
   /** Current battery rates, % per ms (for tests of energy conservation and for the live view). */
   levelRates(): { charger: number; holder: number } {
     return rates(this.ctx);

@@ -18,12 +18,18 @@ import {
   encodeCommand,
   encodeUsbReport,
   type Fields,
+  FrameHeader,
+  FrameStatus,
   fragmentFrame,
+  parseFrameInto,
+  REPLY_NODE,
   SCP_CHAR_UUID,
   STATUS_CHAR_UUID,
   type StatusRecord,
   sigUuid,
   type Unit,
+  unitOfReplyNode,
+  unitOfRequestNode,
 } from '../protocol/index.js';
 import { SimulatorError } from './errors.js';
 import { GattClient, type Scheduler } from './gatt-client.js';
@@ -57,17 +63,26 @@ interface PendingRequest {
   expects?: ReplyKey;
 }
 
+/** Who answers and on what: the reply node byte and the register or table (P§4.2). */
 interface ReplyKey {
-  unit: Unit;
-  register?: number;
-  table?: number;
+  node: number;
+  long: boolean;
+  address: number;
 }
 
-function replyKey(frame: Uint8Array): ReplyKey | undefined {
-  const decoded = decodeFrame(frame, { crcPosition: 'either' });
-  if (!decoded.ok) return undefined;
-  const { unit, register, table } = decoded.value;
-  return { unit, ...(register === undefined ? {} : { register }), ...(table === undefined ? {} : { table }) };
+const keyHeader = new FrameHeader();
+
+/** The key of a frame from its header alone (no payload decode); undefined when it does not parse. */
+function frameKey(frame: Uint8Array, reply: boolean): ReplyKey | undefined {
+  const status = parseFrameInto(frame, 0, frame.length, keyHeader, 'either');
+  if (status !== FrameStatus.OK) return undefined;
+  const unit = reply ? unitOfReplyNode(keyHeader.node) : unitOfRequestNode(keyHeader.node);
+  if (!unit) return undefined;
+  return {
+    node: REPLY_NODE[unit],
+    long: keyHeader.long,
+    address: keyHeader.long ? keyHeader.table : keyHeader.address,
+  };
 }
 
 export class IqosClient {
@@ -75,6 +90,7 @@ export class IqosClient {
   private readonly assembler = new BlePacketAssembler();
   private readonly batteryListeners = new Set<(record: BatteryRecord) => void>();
   private readonly statusListeners = new Set<(record: StatusRecord) => void>();
+  private readonly frameListeners = new Set<(frame: Uint8Array) => void>();
   private gatt: GattClient | undefined;
   private readonly channel: 'ble' | 'usb';
   private readonly timeoutMs: number;
@@ -141,7 +157,7 @@ export class IqosClient {
   request(frame: Uint8Array, timeoutMs = this.timeoutMs): Promise<Uint8Array> {
     let entry: PendingRequest | undefined;
     const reply = new Promise<Uint8Array>((resolve, reject) => {
-      const expects = replyKey(frame);
+      const expects = frameKey(frame, false);
       const self: PendingRequest = {
         resolve,
         reject,
@@ -154,14 +170,29 @@ export class IqosClient {
       entry = self;
       this.pending.push(self);
     });
-    const sent = this.sending.then(() => this.send(frame));
-    this.sending = sent.catch(() => undefined);
+    const sent = this.sendFrame(frame);
     sent.catch((error: Error) => {
       if (!entry || !this.forget(entry)) return;
       entry.timer.cancel();
       entry.reject(error);
     });
     return reply;
+  }
+
+  /**
+   * Sends one logical SCP frame without waiting for a reply (fragments over BLE, a report over USB),
+   * after any frame already being sent. Replies still reach `onFrame` listeners.
+   */
+  sendFrame(frame: Uint8Array): Promise<void> {
+    const sent = this.sending.then(() => this.send(frame));
+    this.sending = sent.catch(() => undefined);
+    return sent;
+  }
+
+  /** Every SCP reply frame as it arrives, before pairing (for tools that show all traffic). */
+  onFrame(listener: (frame: Uint8Array) => void): () => void {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
   }
 
   /** Removes a request from the pending list; false if it was already settled. */
@@ -305,6 +336,7 @@ export class IqosClient {
   }
 
   private deliver(frame: Uint8Array): void {
+    for (const listener of this.frameListeners) listener(frame);
     const entry = this.pending[0];
     if (!entry) {
       this.staleReplies += 1;
@@ -312,8 +344,8 @@ export class IqosClient {
     }
     const key = entry.expects;
     if (key) {
-      const got = replyKey(frame);
-      if (got && (got.unit !== key.unit || got.register !== key.register || got.table !== key.table)) {
+      const got = frameKey(frame, true);
+      if (got && (got.node !== key.node || got.long !== key.long || got.address !== key.address)) {
         this.staleReplies += 1;
         return;
       }

@@ -19,13 +19,14 @@ import {
   BlePacketAssembler,
   buildAdvertising,
   buildScanResponse,
-  decodeFrame,
   decodeUsbReport,
   encodeDisString,
   encodeUsbReport,
+  FrameHeader,
   fragmentFrame,
   GATT_SERVICES,
   hexBytes,
+  parseFrameInto,
   SCP_CHAR_UUID,
   STATUS_CHAR_UUID,
   sigUuid,
@@ -117,6 +118,7 @@ export class VirtualDevice implements Endpoint {
   private readonly gatt: GattServer;
   readonly scp: ScpResponder;
   private readonly assembler = new BlePacketAssembler();
+  private readonly header = new FrameHeader();
   private readonly outgoing: Outgoing[] = [];
   private readonly events: DeviceEvent[] = [];
   private readonly subject = new Subject<DeviceEvent>();
@@ -445,8 +447,9 @@ export class VirtualDevice implements Endpoint {
     const replies = this.scp.handleFrame(frame, nowMs);
     this.pumpFirmware();
     if (replies.length === 0) return;
-    const decoded = decodeFrame(frame, { crcPosition: 'either' });
-    const isWrite = decoded.ok && decoded.value.write;
+    // The responder accepted the frame, so its header parses; only the write bit is needed here.
+    parseFrameInto(frame, 0, frame.length, this.header, 'either');
+    const isWrite = this.header.write;
     // Replies leave in request order (P§6.1): a write's echo never overtakes an earlier read's reply.
     const at = Math.max(
       isWrite && channel === 'att' ? nowMs : nowMs + this.replyDelayMs,

@@ -4,21 +4,16 @@
  * Used by `iqsim exchange` and by tests that replay captured traffic.
  */
 import {
-  BlePacketAssembler,
   bleBytesToFrame,
   type DecodedFrame,
   decodeFrame,
-  decodeUsbReport,
-  encodeUsbReport,
-  fragmentFrame,
   hexBytes,
   type ProtocolError,
-  SCP_CHAR_UUID,
   toHex,
 } from '../protocol/index.js';
+import { IqosClient } from './client.js';
 import { VirtualClock } from './clock.js';
 import { createVirtualDevice, type VirtualDeviceOptions } from './device.js';
-import { GattClient } from './gatt-client.js';
 import { InMemoryLink, runUntilSettled } from './link.js';
 
 export interface ExchangeOptions {
@@ -46,7 +41,8 @@ export function requestFrame(hex: string): Uint8Array {
   return bytes;
 }
 
-function decodeReply(frame: Uint8Array): Exchange['decoded'][number] {
+/** A reply as `exchange` and `send` print it: the decoded frame, or its error code and message. */
+export function decodeReply(frame: Uint8Array): Exchange['decoded'][number] {
   const result = decodeFrame(frame);
   return result.ok
     ? result.value
@@ -59,38 +55,16 @@ export async function runExchange(
 ): Promise<Exchange[]> {
   const clock = new VirtualClock();
   const device = createVirtualDevice({ ...options.device, model: options.model, seed: options.seed ?? 1 });
-  const usb = options.transport === 'usb';
-  const link = new InMemoryLink(clock, device, { connect: !usb });
+  const channel = options.transport === 'usb' ? 'usb' : 'ble';
+  const link = new InMemoryLink(clock, device, { connect: channel === 'ble' });
   const window = options.windowMs ?? 200;
+  const client = await runUntilSettled(clock, IqosClient.connect(link, { scheduler: clock, channel }));
   const received: Uint8Array[] = [];
-  let send: (frame: Uint8Array) => Promise<void>;
-  if (usb) {
-    link.onData((packet) => {
-      if (packet.channel !== 'usb') return;
-      const frame = decodeUsbReport(packet.bytes);
-      if (frame.ok) received.push(frame.value);
-    });
-    send = async (frame) => link.write({ channel: 'usb', bytes: encodeUsbReport(frame) });
-  } else {
-    const gatt = new GattClient(link, clock);
-    await runUntilSettled(clock, gatt.exchangeMtu(247));
-    await runUntilSettled(clock, gatt.discover());
-    const scp = gatt.characteristic(SCP_CHAR_UUID);
-    await runUntilSettled(clock, gatt.subscribe(scp));
-    const assembler = new BlePacketAssembler();
-    gatt.onNotification((handle, value) => {
-      if (handle !== scp.valueHandle) return;
-      const frame = assembler.push(value, clock.now());
-      if (frame?.ok) received.push(frame.value);
-    });
-    send = async (frame) => {
-      for (const packet of fragmentFrame(frame, gatt.mtu)) await gatt.write(scp.valueHandle, packet);
-    };
-  }
+  client.onFrame((frame) => received.push(frame));
   const exchanges: Exchange[] = [];
   for (const request of requests) {
     received.length = 0;
-    await runUntilSettled(clock, send(request));
+    await runUntilSettled(clock, client.sendFrame(request));
     clock.advanceBy(window);
     exchanges.push({
       request: toHex(request),
@@ -98,6 +72,6 @@ export async function runExchange(
       decoded: received.map(decodeReply),
     });
   }
-  link.close();
+  client.close();
   return exchanges;
 }

@@ -16,7 +16,7 @@ import {
   encodeWriteCommand,
   encodeWriteRequest,
 } from './att.js';
-import type { AttPdu } from './att-pdu.js';
+import { type AttPdu, uuidFromAttBytes } from './att-pdu.js';
 import { SimulatorError } from './errors.js';
 import type { Transport } from './link.js';
 import type { WirePacket } from './wire.js';
@@ -105,7 +105,7 @@ export class GattClient {
       if (reply.kind !== 'readByGroupTypeResponse' || reply.entries.length === 0) break;
       for (const e of reply.entries)
         services.push({
-          uuid: uuidOfValue(e.value),
+          uuid: uuidFromAttBytes(e.value) ?? '',
           startHandle: e.handle,
           endHandle: e.endGroupHandle,
           characteristics: [],
@@ -122,7 +122,7 @@ export class GattClient {
         for (const e of reply.entries) {
           const v = e.value;
           service.characteristics.push({
-            uuid: uuidOfValue(v.subarray(3)),
+            uuid: uuidFromAttBytes(v.subarray(3)) ?? '',
             properties: v[0] ?? 0,
             declarationHandle: e.handle,
             valueHandle: (v[1] ?? 0) | ((v[2] ?? 0) << 8),
@@ -243,13 +243,4 @@ export class GattClient {
     pending.resolve(pdu);
     this.next();
   }
-}
-
-function uuidOfValue(bytes: Uint8Array): string {
-  if (bytes.length === 2) return normalizeUuid((bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8));
-  const hex = Array.from(bytes)
-    .reverse()
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -19,7 +19,7 @@ export {
   type VirtualDeviceOptions,
 } from './device.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
-export { type Exchange, type ExchangeOptions, requestFrame, runExchange } from './exchange.js';
+export { decodeReply, type Exchange, type ExchangeOptions, requestFrame, runExchange } from './exchange.js';
 export {
   DEVICE_FAULTS,
   type DeviceFault,
