@@ -1,4 +1,21 @@
 /** The simulator core: virtual clock, virtual devices, the in-memory link and the client API. */
+
+export { type ClientOptions, type DeviceInformation, IqosClient } from './client/client.js';
+export {
+  decodeReply,
+  type Exchange,
+  type ExchangeOptions,
+  requestFrame,
+  runExchange,
+} from './client/exchange.js';
+export {
+  AttError,
+  type DiscoveredCharacteristic,
+  type DiscoveredService,
+  GattClient,
+  type Scheduler,
+} from './client/gatt-client.js';
+export { type DeadlineSource, type TimerHandle, VirtualClock } from './clock.js';
 export {
   ATT_ERROR_INSUFFICIENT_AUTHENTICATION,
   ATT_ERROR_INVALID_ATTRIBUTE_VALUE_LENGTH,
@@ -7,9 +24,7 @@ export {
   type AttPdu,
   decodeAttPdu,
   encodeAttPdu,
-} from './att.js';
-export { type ClientOptions, type DeviceInformation, IqosClient } from './client.js';
-export { type DeadlineSource, type TimerHandle, VirtualClock } from './clock.js';
+} from './device/att.js';
 export {
   createVirtualDevice,
   type DeviceEvent,
@@ -17,9 +32,12 @@ export {
   HANDLES,
   VirtualDevice,
   type VirtualDeviceOptions,
-} from './device.js';
+} from './device/device.js';
+export { GattServer, type GattValueSource } from './device/gatt-server.js';
+export { type DeviceIdentity, generateIdentity, softwareRevisionString } from './device/identity.js';
+export { batteryValue, statusValue } from './device/records.js';
+export { type ScpDiagnostics, ScpResponder } from './device/scp.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
-export { decodeReply, type Exchange, type ExchangeOptions, requestFrame, runExchange } from './exchange.js';
 export {
   DEVICE_FAULTS,
   type DeviceFault,
@@ -31,19 +49,9 @@ export {
   LINK_FAULTS,
   type LinkFault,
   type ScheduledFault,
-} from './faults.js';
-export {
-  AttError,
-  type DiscoveredCharacteristic,
-  type DiscoveredService,
-  GattClient,
-  type Scheduler,
-} from './gatt-client.js';
-export { GattServer, type GattValueSource } from './gatt-server.js';
-export { type DeviceIdentity, generateIdentity, softwareRevisionString } from './identity.js';
+} from './faults/faults.js';
 export { InMemoryLink, type LinkOptions, type LinkTap, runUntilSettled, type Transport } from './link.js';
 export { SeededRandom } from './random.js';
-export { batteryValue, statusValue } from './records.js';
 export {
   type Expectation,
   formatScenarioError,
@@ -60,6 +68,5 @@ export {
   STEP_KINDS,
   type StepKind,
   type StepReport,
-} from './scenario.js';
-export { type ScpDiagnostics, ScpResponder } from './scp.js';
+} from './scenario/scenario.js';
 export type { Channel, Endpoint, WirePacket } from './wire.js';

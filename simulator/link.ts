@@ -4,7 +4,7 @@
  * a clock timer, so a whole exchange is deterministic and runs in virtual time.
  */
 import type { VirtualClock } from './clock.js';
-import type { VirtualDevice } from './device.js';
+import type { VirtualDevice } from './device/device.js';
 import { SimulatorError } from './errors.js';
 import type { WirePacket } from './wire.js';
 

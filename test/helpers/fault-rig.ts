@@ -1,10 +1,10 @@
 /** The fault-injection test rig shared by simulator/faults*.test.ts. */
 import { expect } from 'vitest';
 import type { DeepPartial, FirmwareParams, InitialConditions, Light } from '../../firmware-model/index.js';
-import { IqosClient } from '../../simulator/client.js';
+import { IqosClient } from '../../simulator/client/client.js';
 import { VirtualClock } from '../../simulator/clock.js';
-import { createVirtualDevice, type DeviceEvent, type VirtualDevice } from '../../simulator/device.js';
-import { FaultInjector } from '../../simulator/faults.js';
+import { createVirtualDevice, type DeviceEvent, type VirtualDevice } from '../../simulator/device/device.js';
+import { FaultInjector } from '../../simulator/faults/faults.js';
 import { InMemoryLink, runUntilSettled } from '../../simulator/link.js';
 
 export interface DeviceOptions {
