@@ -19,6 +19,7 @@ export {
   VirtualNobleBindings,
   type VirtualNobleBindingsOptions,
 } from './noble/index.js';
+export type { OpenedTransport, OpenTransportOptions } from './opened.js';
 export {
   createSnapshotWriter,
   isSnapshotTempFile,
@@ -34,13 +35,7 @@ export {
   type RecordLine,
   recordTransport,
 } from './recorder.js';
-export {
-  type OpenedTransport,
-  type OpenTransportOptions,
-  openTransport,
-  parseTransportSpec,
-  type TransportSpec,
-} from './select.js';
+export { openTransport } from './select.js';
 export { openSerialTransport, SerialTransport, type SerialTransportStats } from './serial/client.js';
 export {
   type BridgedDevice,
@@ -61,6 +56,7 @@ export {
 } from './serial/port.js';
 export { DEVICE_END_SUFFIX, type PtyOptions, type PtyPair, startPtyPair } from './serial/pty.js';
 export { type ReportChunk, UsbReportStream } from './serial/report-stream.js';
+export { MAX_SEED, parseTransportSpec, type SimSpec, type TransportSpec } from './spec.js';
 export {
   type Bluetooth,
   type BluetoothDevice,
