@@ -10,6 +10,7 @@ import { registerDecode } from './decode.js';
 import { registerEncode } from './encode.js';
 import { registerExchange } from './exchange.js';
 import { type CliIo, CliUsageError, EXIT_OK, EXIT_USAGE } from './io.js';
+import { registerLabel } from './label.js';
 import { registerModels } from './models.js';
 import { registerProbe } from './probe.js';
 import { registerRun } from './run.js';
@@ -45,6 +46,7 @@ Examples:
   registerRun(program, io, setExit);
   registerProbe(program, io, setExit);
   registerSend(program, io, setExit);
+  registerLabel(program, io);
   for (const sub of program.commands)
     sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   try {
