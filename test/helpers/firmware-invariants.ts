@@ -1,6 +1,8 @@
 /**
- * Shared by test/firmware-properties-*.test.ts (split in two files so the workers share the load).
- * Issue #3 acceptance: invariants over 10,000 seeded random input sequences per model.
+ * Shared by test/firmware-properties.test.ts (a short run in `npm test`) and
+ * test/deep/firmware-properties-*.test.ts (issue #3 acceptance: 10,000 seeded random input sequences
+ * per model, in `npm run test:deep`, split in two files so the workers share the load). Both use the
+ * same fast-check seed per model.
  * - never heating while docked, locked, in error, or with the ambient out of range;
  * - battery levels within 0–100 % and each unit's energy ledger balanced (level = start + in − out);
  * - usage counters never decrease;
@@ -17,8 +19,6 @@ import {
   HEATING_STATES,
   SETTING_NAMES,
 } from '../../firmware-model/index.js';
-
-const RUNS = Number(process.env.IQSIM_PROPERTY_RUNS ?? 10_000);
 
 const inputArb: fc.Arbitrary<FirmwareInput> = fc.oneof(
   {
@@ -222,14 +222,17 @@ function run(fw: Firmware, steps: readonly Step[], fromMs: number, check: boolea
   return events;
 }
 
-/** Registers the invariant property test for every model whose index has the given parity. */
-export function describeInvariants(parity: 0 | 1): void {
+/**
+ * Registers the invariant property test, `runs` sequences each, for every model whose index has the
+ * given parity (or every model).
+ */
+export function describeInvariants(runs: number, parity?: 0 | 1): void {
   describe.each(
     allProfiles()
       .map((p, i) => [p.id, i] as const)
-      .filter(([, i]) => i % 2 === parity),
+      .filter(([, i]) => parity === undefined || i % 2 === parity),
   )('%s invariants', (model, index) => {
-    it(`hold over ${RUNS} random sequences, and a restored snapshot behaves the same`, () => {
+    it(`hold over ${runs} random sequences, and a restored snapshot behaves the same`, () => {
       fc.assert(
         fc.property(fc.array(stepArb, { maxLength: 24 }), fc.nat(), (steps, cut) => {
           const fw = new Firmware(model, { initial: { docked: index % 2 === 0 } });
@@ -254,7 +257,7 @@ export function describeInvariants(parity: 0 | 1): void {
           );
           checkSessions(fw, [...events, ...original]);
         }),
-        { numRuns: RUNS, seed: 0x1c05 + index },
+        { numRuns: runs, seed: 0x1c05 + index },
       );
     });
   });
