@@ -14,6 +14,8 @@ export type SimulatorErrorCode =
   | 'SIM_SCENARIO'
   /** A snapshot that is malformed or belongs to another model or version. */
   | 'SIM_SNAPSHOT'
+  /** A register-override set (file or option) with a bad key, value or format (docs/simulator.md). */
+  | 'SIM_OVERRIDES'
   /** A client request got no reply within its virtual-time budget. */
   | 'SIM_TIMEOUT'
   /** An operation on a link or client that is not (or no longer) connected. */

@@ -35,8 +35,22 @@ export {
 } from './device/device.js';
 export { GattServer, type GattValueSource } from './device/gatt-server.js';
 export { type DeviceIdentity, generateIdentity, softwareRevisionString } from './device/identity.js';
+export {
+  canonicalOverrideKey,
+  checkOverrides,
+  MAX_TABLE_OVERRIDE_BYTES,
+  OVERRIDES_FORMAT,
+  parseOverrides,
+  type RegisterOverridesFile,
+} from './device/overrides.js';
 export { batteryValue, statusValue } from './device/records.js';
-export { type ScpDiagnostics, ScpResponder } from './device/scp.js';
+export {
+  type RegisterStoreJson,
+  registerKey,
+  type ScpDiagnostics,
+  ScpResponder,
+  tableKey,
+} from './device/scp.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
 export {
   DEVICE_FAULTS,

@@ -53,6 +53,8 @@ export interface VirtualDeviceOptions {
   replyDelayMs?: number;
   startMs?: number;
   snapshot?: DeviceSnapshot;
+  /** Register overrides, key → hex reply payload (overrides.ts); on a snapshot, replace its own. */
+  overrides?: RegisterStoreJson;
 }
 
 /**
@@ -72,6 +74,8 @@ export interface DeviceSnapshot {
   readonly replyDelayMs?: number;
   readonly firmware: FirmwareSnapshot;
   readonly registers: RegisterStoreJson;
+  /** Register overrides (overrides.ts); absent in snapshots saved before overrides existed. */
+  readonly overrides?: RegisterStoreJson;
 }
 
 export type DeviceEvent =
@@ -165,6 +169,8 @@ export class VirtualDevice implements Endpoint {
       options: { holderReachable: () => profile.parts === 'one-piece' || this.firmware.state.holder.docked },
     });
     if (snapshot) this.scp.registers.load(snapshot.registers);
+    const overrides = options.overrides ?? snapshot?.overrides;
+    if (overrides) this.scp.setOverrides(overrides);
     this.gatt = new GattServer(GATT_SERVICES, {
       read: (handle) => this.readValue(handle),
       write: (handle, value, withResponse, nowMs) => this.writeValue(handle, value, withResponse, nowMs),
@@ -338,6 +344,7 @@ export class VirtualDevice implements Endpoint {
       replyDelayMs: this.replyDelayMs,
       firmware: this.firmware.snapshot(),
       registers: this.scp.registers.toJSON(),
+      overrides: this.scp.overrides.toJSON(),
     };
   }
 

@@ -19,8 +19,9 @@ import {
   REPLY_NODE,
 } from '../../protocol/index.js';
 import type { DeviceIdentity } from './identity.js';
+import { checkOverrides } from './overrides.js';
 import { readRegister, type ScpContext } from './scp-reads.js';
-import { RegisterStore, type RegisterStoreJson } from './scp-store.js';
+import { RegisterStore, type RegisterStoreJson, registerKey, tableKey } from './scp-store.js';
 import { readTable } from './scp-tables.js';
 import { applyShortWrite, applyTableWrite, type WriteOutcome } from './scp-writes.js';
 
@@ -70,6 +71,8 @@ export interface ScpResponderInit {
   readonly options?: ScpOptions;
   /** Initial register store contents (`RegisterStore.toJSON()` of a snapshot, or configuration). */
   readonly registers?: RegisterStoreJson;
+  /** Register overrides (overrides.ts): reply payloads that win over every computed value. */
+  readonly overrides?: RegisterStoreJson;
 }
 
 export function emptyScpDiagnostics(): ScpDiagnostics {
@@ -93,6 +96,11 @@ export class ScpResponder {
   firmware: Firmware;
   /** Opaque and written register values (D-15, D-25, D-26); snapshot it with `toJSON()` / `load()`. */
   readonly registers = new RegisterStore();
+  /**
+   * Overrides (overrides.ts): a read of a key here answers these bytes, whatever the firmware
+   * computes or a client wrote. Checked keys only: set them through `setOverrides`.
+   */
+  readonly overrides = new RegisterStore();
   readonly diag: ScpDiagnostics = emptyScpDiagnostics();
   private readonly identity: () => DeviceIdentity;
   private readonly writeReply: 'echo' | 'none' | 'ack';
@@ -113,6 +121,21 @@ export class ScpResponder {
     this.validateInnerCheck = o.validateInnerCheck ?? false;
     this.vibrationRecordByte = o.vibrationRecordByte ?? 0x10;
     if (init.registers) this.registers.load(init.registers);
+    if (init.overrides) this.setOverrides(init.overrides);
+  }
+
+  /** Replaces every override with `registers` (key → hex), checked first: SIM_OVERRIDES changes nothing. */
+  setOverrides(registers: RegisterStoreJson): void {
+    this.overrides.load(checkOverrides(registers));
+  }
+
+  /** The override of a short read: the selector-keyed one first (argument byte 0), then the register's. */
+  private overriddenRegister(f: DecodedFrame, address: number, argument: Uint8Array): Uint8Array | undefined {
+    const selector = argument[0];
+    return (
+      (selector === undefined ? undefined : this.overrides.get(registerKey(f.unit, address, selector))) ??
+      this.overrides.get(registerKey(f.unit, address))
+    );
   }
 
   /**
@@ -173,7 +196,8 @@ export class ScpResponder {
     const node = REPLY_NODE[f.unit];
     const payload = frame.subarray(3, 3 + (PAYLOAD_SIZES[f.lengthCode ?? 0] ?? 0));
     if (!f.write) {
-      const data = readRegister(ctx, f.unit, address, payload);
+      const data =
+        this.overriddenRegister(f, address, payload) ?? readRegister(ctx, f.unit, address, payload);
       if (!data)
         return this.unknown(() => encodeShortFrame({ node, address, response: true, payload: zeros(4) }));
       this.diag.accepted++;
@@ -186,6 +210,8 @@ export class ScpResponder {
         this.diag.innerCheckMismatch++;
       },
     });
+    if (outcome.kind === 'unknown' && this.overriddenRegister(f, address, payload))
+      return this.refused({ kind: 'readOnly' }); // an override makes the register exist (D-14)
     if (outcome.kind !== 'applied') return this.refused(outcome);
     this.diag.accepted++;
     // D-1: one frame, request type | 0x80 with the write bit kept, at the request's length code.
@@ -205,7 +231,7 @@ export class ScpResponder {
       return [encodeLongFrame({ node, table, response: true, write: true })];
     }
     // Long reads carry no argument the device uses (P§10): any table data in the request is ignored.
-    const data = readTable(ctx, f.unit, table);
+    const data = this.overrides.get(tableKey(f.unit, table)) ?? readTable(ctx, f.unit, table);
     if (!data) return this.unknown(() => encodeLongFrame({ node, table, response: true }));
     this.diag.accepted++;
     return [encodeLongFrame({ node, table, response: true, data })];

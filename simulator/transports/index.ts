@@ -20,6 +20,7 @@ export {
   type VirtualNobleBindingsOptions,
 } from './noble/index.js';
 export type { OpenedTransport, OpenTransportOptions } from './opened.js';
+export { loadOverridesFile } from './overrides-file.js';
 export {
   createSnapshotWriter,
   isSnapshotTempFile,
