@@ -53,8 +53,9 @@ export async function runExchange(
   requests: readonly Uint8Array[],
   options: ExchangeOptions,
 ): Promise<Exchange[]> {
-  const clock = new VirtualClock();
   const device = createVirtualDevice({ ...options.device, model: options.model, seed: options.seed ?? 1 });
+  // A device restored from a snapshot continues from its own virtual time.
+  const clock = new VirtualClock(device.now);
   const channel = options.transport === 'usb' ? 'usb' : 'ble';
   const link = new InMemoryLink(clock, device, { connect: channel === 'ble' });
   const window = options.windowMs ?? 200;

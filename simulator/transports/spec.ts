@@ -5,7 +5,7 @@
  *
  * | spec | link | channel |
  * |---|---|---|
- * | `sim:<model>[?seed=n][&channel=ble\|usb]` | in-process virtual device, in-memory link, real-time clock pump | ble (default) or usb |
+ * | `sim:<model>[?seed=n][&channel=ble\|usb][&snapshot=file][&overrides=file]` | in-process virtual device, in-memory link, real-time clock pump | ble (default) or usb |
  * | `serial:<path>[?baud=n]` | a serial port (`iqsim run --serial`, a USB CDC bridge) carrying 64-byte reports | usb |
  * | `ble:<address>` | a real device through noble's default (HCI) bindings | ble |
  * | `webbluetooth` | only inside the Playwright browser bridge | — |
@@ -20,6 +20,10 @@ export interface SimSpec {
   /** Identity seed, 0…2³²−1 (`SeededRandom` keeps 32 bits: larger seeds would alias). */
   readonly seed: number;
   readonly channel: 'ble' | 'usb';
+  /** A device snapshot file to restore instead of a fresh device (`iqsim run --state` writes one). */
+  readonly snapshot?: string;
+  /** A register-override file (docs/simulator.md "Register overrides"). */
+  readonly overrides?: string;
 }
 
 export type TransportSpec =
@@ -51,6 +55,16 @@ const SIM_OPTIONS: Record<string, SimOption> = {
   channel(text, into) {
     if (text !== 'ble' && text !== 'usb') return `channel must be ble or usb, got '${text}'`;
     into.channel = text;
+    return undefined;
+  },
+  snapshot(text, into) {
+    if (text === '') return 'snapshot needs a file path';
+    into.snapshot = text;
+    return undefined;
+  },
+  overrides(text, into) {
+    if (text === '') return 'overrides needs a file path';
+    into.overrides = text;
     return undefined;
   },
 };
