@@ -1,6 +1,10 @@
-/** The README's example test, kept true: the same code, run here. */
+/**
+ * The README's example test, kept true: the same code, run here through the package name (Node's
+ * self-reference through package.json `exports`, so a missing `iqsim/testing` entry fails here;
+ * `npm test` builds dist/ first). test/pack.test.ts runs the README's own text against the tarball.
+ */
+import { createRig } from 'iqsim/testing';
 import { expect, it } from 'vitest';
-import { createRig } from '../testing/index.js';
 
 it('reads the battery and sees a session end', async () => {
   const rig = await createRig({ model: 'iluma-i' });

@@ -1,0 +1,103 @@
+/**
+ * The package is what the docs say (issue 9 item 1): `npm pack` the project, check what the tarball
+ * holds, install it into a scratch project outside the repository (no access to the source tree;
+ * offline from the npm cache where it can), and run the README's "Testing an app flow" example there
+ * with vitest, exactly as written in the README. Needs dist/ built (`npm test` builds first).
+ * No timeout: the work is fixed (one install, one test file).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/built-cli.js';
+
+interface PackJson {
+  filename: string;
+  files: { path: string }[];
+}
+interface Manifest {
+  exports: Record<string, { types: string; default: string }>;
+  bin: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+}
+
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
+
+/** The README's code block under a heading, as written. */
+function readmeBlock(heading: string): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const at = readme.indexOf(`## ${heading}`);
+  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (at < 0 || !block) throw new Error(`README has no ts block under "## ${heading}"`);
+  return block[1] as string;
+}
+
+function run(command: string, args: string[], cwd: string) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
+
+let scratch = '';
+let packed: PackJson;
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'iqsim-pack-'));
+  // --ignore-scripts: pack dist/ as `npm test` built it, without rebuilding under other tests' feet.
+  const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], ROOT);
+  expect(pack.status, pack.output).toBe(0);
+  packed = (JSON.parse(pack.output.slice(pack.output.indexOf('['))) as PackJson[])[0] as PackJson;
+});
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('npm pack', () => {
+  it('holds every exports entry and the bin, and nothing that points outside it', () => {
+    const files = new Set(packed.files.map((f) => f.path));
+    const promised = [
+      ...Object.values(manifest.exports).flatMap((entry) => [entry.types, entry.default]),
+      ...Object.values(manifest.bin),
+    ].map((path) => path.replace(/^\.\//, ''));
+    expect(promised.filter((path) => !files.has(path))).toEqual([]);
+    // No benchmarks, no tests, no source maps (they would name .ts files the package does not ship).
+    expect([...files].filter((path) => /^dist\/bench\/|\.test\.|\.map$/.test(path))).toEqual([]);
+    // Every compiled file has its source: no output of moved or deleted files.
+    const orphans = [...files].filter(
+      (path) => /^dist\/.*\.js$/.test(path) && !existsSync(join(ROOT, path.slice(5).replace(/\.js$/, '.ts'))),
+    );
+    expect(orphans).toEqual([]);
+  });
+
+  it('lists the transports’ packages as optional peers, not as dependencies', () => {
+    for (const name of ['playwright-core', '@stoprocent/noble', 'serialport', '@serialport/stream']) {
+      expect(manifest.peerDependencies[name], name).toBeDefined();
+      expect(manifest.peerDependenciesMeta[name]?.optional, name).toBe(true);
+    }
+  });
+
+  it('installed outside the repository, runs the README’s "Testing an app flow" example', () => {
+    const project = join(scratch, 'app');
+    run('mkdir', ['-p', project], scratch);
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'readme-app', private: true, type: 'module' }),
+    );
+    writeFileSync(join(project, 'flow.test.ts'), readmeBlock('Testing an app flow against a virtual device'));
+    const vitest = `vitest@${(JSON.parse(readFileSync(join(ROOT, 'node_modules/vitest/package.json'), 'utf8')) as { version: string }).version}`;
+    const tarball = join(scratch, packed.filename);
+    const flags = ['--no-audit', '--no-fund', '--no-package-lock'];
+    let install = run('npm', ['install', '--offline', ...flags, tarball, vitest], project);
+    if (install.status !== 0)
+      install = run('npm', ['install', '--prefer-offline', ...flags, tarball, vitest], project);
+    expect(install.status, install.output).toBe(0);
+    // The transports' packages are optional peers: a QA install does not fetch them.
+    for (const name of ['playwright-core', '@stoprocent/noble', 'serialport'])
+      expect(existsSync(join(project, 'node_modules', name)), name).toBe(false);
+    const test = run(process.execPath, [join(project, 'node_modules/vitest/vitest.mjs'), 'run'], project);
+    expect(test.status, test.output).toBe(0);
+    expect(test.output).toMatch(/1 passed/);
+  });
+});
