@@ -33,6 +33,24 @@ export interface DeadlineSource {
   handleTimeout(nowMs: number): void;
 }
 
+/**
+ * One turn of the host's event loop (a macrotask): when it resolves, every promise job queued before
+ * it, and every job those queued, has run. The core has no timers (house rule 1), so whoever owns I/O
+ * passes it in: `hostTurn` in `simulator/transports/host-turn.ts`.
+ */
+export type HostTurn = () => Promise<void>;
+
+export interface VirtualClockOptions {
+  /**
+   * Lets `settleJobs` wait for the promise job queue to be empty, exactly. Without it the clock waits
+   * until `QUIET_TURNS` promise turns pass with no timer scheduled, cancelled or fired.
+   */
+  readonly hostTurn?: HostTurn;
+}
+
+/** Promise turns with no clock activity after which a clock without a host turn calls the jobs done. */
+export const QUIET_TURNS = 256;
+
 export interface ClockRunOptions {
   /**
    * Guard against a timer or source that reschedules itself forever. For `runUntilIdle` it caps the
@@ -78,6 +96,8 @@ class Timer implements TimerHandle {
 class TimerQueue {
   /** Pending (not fired, not cancelled) timers. */
   live = 0;
+  /** Bumped by every push, take and cancel: lets a waiter see that promise jobs touched the clock. */
+  activity = 0;
   private readonly heap: Timer[] = [];
   /** Cancelled records still in the heap. */
   private cancelled = 0;
@@ -88,6 +108,7 @@ class TimerQueue {
     this.heap.push(timer);
     this.siftUp(this.heap.length - 1);
     this.live++;
+    this.activity++;
     return timer;
   }
 
@@ -108,11 +129,13 @@ class TimerQueue {
     this.removeTop();
     timer.state = FIRED;
     this.live--;
+    this.activity++;
     return timer;
   }
 
   onCancel(): void {
     this.live--;
+    this.activity++;
     this.cancelled++;
     // 64: below that a rebuild costs more than the dead records it saves.
     if (this.cancelled > 64 && this.cancelled > this.live) this.compact();
@@ -207,10 +230,45 @@ export class VirtualClock {
   private dueSource: DeadlineSource | undefined;
   /** True while an advance or `runUntilIdle` is firing callbacks. */
   private firing = false;
+  private readonly hostTurn: HostTurn | undefined;
 
-  constructor(startMs = 0) {
+  constructor(startMs = 0, options: VirtualClockOptions = {}) {
     assertFiniteMs(startMs, 'VirtualClock start');
     this.nowMs = startMs;
+    this.hostTurn = options.hostTurn;
+  }
+
+  /** Whether `settleJobs` is exact (a host turn was given) rather than counting quiet promise turns. */
+  get exactSettle(): boolean {
+    return this.hostTurn !== undefined;
+  }
+
+  /**
+   * Resolves once the promise jobs queued now have run (and those they queued), or as soon as `done()`
+   * holds: what a driver awaits before it moves time, so async client code that is still between two
+   * awaits gets to schedule its next timer first. Exact with a host turn; otherwise it waits for
+   * `QUIET_TURNS` consecutive promise turns in which no timer was scheduled, cancelled or fired.
+   */
+  async settleJobs(done: () => boolean = () => false): Promise<void> {
+    // Most calls settle within a few turns of the callback that resolved them: no host turn needed.
+    for (let i = 0; i < 4; i++) {
+      if (done()) return;
+      await undefined;
+    }
+    if (done()) return;
+    if (this.hostTurn) {
+      await this.hostTurn();
+      return;
+    }
+    let mark = this.queue.activity;
+    for (let quiet = 0; quiet < QUIET_TURNS && !done(); ) {
+      await undefined;
+      if (this.queue.activity === mark) quiet++;
+      else {
+        mark = this.queue.activity;
+        quiet = 0;
+      }
+    }
   }
 
   /** Current virtual time (ms). */

@@ -117,7 +117,11 @@ export class InMemoryLink implements Transport {
 
 /**
  * Awaits `promise` while advancing `clock` from timer to timer: the way a test (or the CLI) runs an
- * async client call in virtual time. Throws SIM_TIMEOUT if the clock runs dry or passes `limitMs`.
+ * async client call in virtual time. Before each step it lets the promise jobs already queued run
+ * (`clock.settleJobs`), so client code between two awaits schedules its next packet or timer before
+ * time moves; time only moves to the clock's next timer, so whatever happens first (a reply, a
+ * disconnect, a timeout) is what the call reports. Throws SIM_TIMEOUT when nothing is left to run
+ * or the next timer lies beyond `limitMs`.
  */
 export async function runUntilSettled<T>(
   clock: VirtualClock,
@@ -129,9 +133,10 @@ export async function runUntilSettled<T>(
     settled = true;
   });
   tracked.catch(() => undefined);
+  const isSettled = () => settled;
   const end = clock.now() + limitMs;
   for (;;) {
-    for (let i = 0; i < 8 && !settled; i++) await Promise.resolve();
+    await clock.settleJobs(isSettled);
     if (settled) return tracked;
     const next = clock.nextAt();
     if (next === undefined)

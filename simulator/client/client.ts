@@ -164,6 +164,9 @@ export class IqosClient {
         ...(expects ? { expects } : {}),
         timer: this.options.scheduler.schedule(this.options.scheduler.now() + timeoutMs, () => {
           this.forget(self);
+          // A reply still half-assembled now lost a fragment (replies come whole and in order,
+          // P§6.1): drop it, or the next reply's packets would be glued onto it and lost too.
+          this.assembler.reset();
           reject(new SimulatorError('SIM_TIMEOUT', `no reply within ${timeoutMs} ms`));
         }),
       };
