@@ -18,7 +18,7 @@ import { armSleep, endSession, onPuffDetected } from './session.js';
 import { checkState, type InitialConditions, initialState } from './state.js';
 import { fireTimer } from './timers.js';
 import { END_REASON, type FirmwareEvent, type FirmwareInput, type FirmwareState } from './types.js';
-import { checkInput, checkParams } from './validate.js';
+import { checkInitial, checkInput, checkParams } from './validate.js';
 import { type BatteryView, batteryView, type StatusView, statusView } from './views.js';
 
 export interface FirmwareSnapshot {
@@ -79,6 +79,7 @@ export class Firmware {
       ? resolveParams(this.profile, snapshot.params)
       : resolveParams(this.profile, options.params);
     checkParams(this.params);
+    if (!snapshot) checkInitial(options.initial ?? {});
     const derived = derive(this.profile, this.params);
     const state = snapshot
       ? checkState(snapshot.state, this.profile.id)

@@ -37,4 +37,11 @@ export {
   type UsbPower,
   type VibrationFlags,
 } from './types.js';
+export {
+  AMBIENT_RANGE_C,
+  checkInput,
+  INPUT_RANGES,
+  type NumberRange,
+  rangeProblem,
+} from './validate.js';
 export type { BatteryView, StatusView } from './views.js';

@@ -5,7 +5,7 @@
  * which corrupting byte, how long a weak-USB dropout lasts) comes from one `SeededRandom`, so one seed
  * and one sequence of calls give one run, and `log` says what was applied when.
  */
-import type { FirmwareInput } from '../../firmware-model/index.js';
+import { checkInput, type FirmwareInput } from '../../firmware-model/index.js';
 import type { TimerHandle, VirtualClock } from '../clock.js';
 import type { VirtualDevice } from '../device/device.js';
 import { SimulatorError } from '../errors.js';
@@ -226,6 +226,15 @@ export class FaultInjector {
     whole('index', o.index, 0);
     whole('keepBytes', o.keepBytes, 1);
     whole('bits', o.bits, 0);
+    // Whatever the fault turns into must be a valid firmware input now: applied later (at a time,
+    // on a request) an out-of-range value would throw from inside the clock (issue 10).
+    for (const step of 'steps' in row ? (row.steps?.(this.device, o) ?? []) : []) {
+      try {
+        checkInput(step.input);
+      } catch (error) {
+        throw new SimulatorError('SIM_BAD_INPUT', `${id}: ${(error as Error).message}`);
+      }
+    }
     for (const [name, v] of [
       ['delayMs', o.delayMs],
       ['intervalMs', o.intervalMs],
