@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
+import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createVirtualDevice } from '../simulator/index.js';
@@ -17,7 +17,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function decodePng(file: string): string | undefined {
   const png = PNG.sync.read(readFileSync(file));
-  return jsQR(
+  // jsqr is CommonJS with `exports.default`: under NodeNext the default import is its exports object.
+  return jsqr.default(
     new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.byteLength),
     png.width,
     png.height,

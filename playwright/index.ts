@@ -1,0 +1,151 @@
+/**
+ * `iqsim/playwright`: a `@playwright/test` fixture for testing a companion web app against a virtual
+ * IQOS device and a registration service (issue #12 item 1). Each test gets:
+ *
+ * - `device`: a virtual holder of `test.use({ model, seed })` (default ILUMA i, seed 1), driveable
+ *   from the test (inputs, faults, virtual time, radio);
+ * - `bluetooth`: the device chooser (`choose`, `cancel`), more devices, adapter on/off;
+ * - `registry`: a fresh registration service in test mode (`:memory:`, outbox, clock, faults);
+ * - `page`: Playwright's page with the Web Bluetooth shim injected and bridged to the device.
+ *
+ * The browser is Debian's Chromium (`/usr/bin/chromium` or `$IQSIM_CHROMIUM`; Playwright downloads
+ * nothing), headless unless `--headed`. Everything a test made is closed after it, pass or fail.
+ */
+import { type BrowserContext, test as base, expect, type Page } from '@playwright/test';
+import { type ChooserPolicy, type HubSession, WebBluetoothHub } from '../simulator/transports/index.js';
+import {
+  attachWebBluetooth,
+  CHROMIUM_FLAGS,
+  type WebBluetoothAttachment,
+} from '../simulator/transports/webbluetooth/playwright.js';
+import { VirtualHolder, type VirtualHolderOptions } from './device.js';
+
+export { expect };
+export { VirtualHolder, type VirtualHolderOptions } from './device.js';
+
+/** Chromium executable: `$IQSIM_CHROMIUM`, else Debian's. */
+export function chromiumPath(): string {
+  return process.env.IQSIM_CHROMIUM ?? '/usr/bin/chromium';
+}
+
+/**
+ * Launch options for Debian's Chromium in a container (no sandbox, GPU, network services). Without
+ * `--headless`: Playwright adds it unless the run is `--headed`.
+ */
+export function chromiumLaunchOptions(): { executablePath: string; args: string[] } {
+  return { executablePath: chromiumPath(), args: CHROMIUM_FLAGS.filter((flag) => flag !== '--headless') };
+}
+
+export interface IqsimOptions {
+  /** Model of the test's device (`iqsim models`), default `iluma-i`. */
+  model: string;
+  /** Identity seed: product numbers, BLE address (default 1). */
+  seed: number;
+  /** Which advertised device `requestDevice` picks, default the first match. */
+  chooser: ChooserPolicy;
+  /** Require a user gesture for `requestDevice`, as Chromium does (default true). */
+  requireUserActivation: boolean;
+}
+
+/** The chooser and the adapter, as the user sees them. */
+export interface BluetoothControl {
+  readonly hub: WebBluetoothHub;
+  /** The next `requestDevice` picks this device (or follows this policy). */
+  choose(target: VirtualHolder | ChooserPolicy): void;
+  /** The user dismisses the chooser: `NotFoundError`. */
+  cancel(): void;
+  /** Adapter off: `getAvailability()` false, `requestDevice` fails. */
+  setAvailable(available: boolean): void;
+  /** Another virtual device in range (closed with the test). */
+  addDevice(options: VirtualHolderOptions): VirtualHolder;
+  /** Wires another page or a whole context to the hub (the fixture's `page` already is). */
+  attach(target: Page | BrowserContext): Promise<void>;
+  /** The hub session of a wired page's main frame (grants, connections), once it used Web Bluetooth. */
+  session(page: Page): HubSession | undefined;
+}
+
+interface IqsimFixtures {
+  device: VirtualHolder;
+  bluetooth: BluetoothControl;
+}
+
+export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoothHub }>({
+  model: ['iluma-i', { option: true }],
+  seed: [1, { option: true }],
+  chooser: ['first', { option: true }],
+  requireUserActivation: [true, { option: true }],
+
+  hub: async ({ chooser }, use) => {
+    const hub = new WebBluetoothHub({ chooser });
+    try {
+      await use(hub);
+    } finally {
+      hub.close();
+    }
+  },
+
+  device: async ({ hub, model, seed }, use) => {
+    const device = new VirtualHolder(hub, { model, seed });
+    try {
+      await use(device);
+    } finally {
+      device.close();
+    }
+  },
+
+  bluetooth: async ({ hub, requireUserActivation }, use) => {
+    const extra: VirtualHolder[] = [];
+    const attachments: WebBluetoothAttachment[] = [];
+    const control: BluetoothControl = {
+      hub,
+      choose: (target) => {
+        hub.chooser = target instanceof VirtualHolder ? { id: target.id } : target;
+      },
+      cancel: () => {
+        hub.chooser = 'cancel';
+      },
+      setAvailable: (available) => {
+        hub.available = available;
+      },
+      addDevice: (options) => {
+        const device = new VirtualHolder(hub, options);
+        extra.push(device);
+        return device;
+      },
+      attach: async (target) => {
+        attachments.push(await attachWebBluetooth(target, hub, { requireUserActivation }));
+      },
+      session: (page) => {
+        for (const attachment of attachments) {
+          const session = attachment.session(page);
+          if (session) return session;
+        }
+        return undefined;
+      },
+    };
+    try {
+      await use(control);
+    } finally {
+      for (const attachment of attachments) attachment.close();
+      for (const device of extra) device.close();
+    }
+  },
+
+  // `device` first, so it is in the hub before the page can ask for it.
+  page: async ({ page, bluetooth, device: _device }, use) => {
+    await bluetooth.attach(page);
+    await use(page);
+  },
+
+  launchOptions: [
+    async ({ launchOptions }, use) => {
+      const defaults = chromiumLaunchOptions();
+      await use({
+        ...launchOptions,
+        executablePath: launchOptions.executablePath ?? defaults.executablePath,
+        args: [...defaults.args, ...(launchOptions.args ?? [])],
+      });
+    },
+    { scope: 'worker' },
+  ],
+});
