@@ -8,7 +8,7 @@ import {
   inspectBytes,
   parseHex,
 } from '../protocol/index.js';
-import { type CliIo, CliUsageError, EXIT_FAILED, EXIT_OK } from './io.js';
+import { type CliContext, CliUsageError, EXIT_FAILED, EXIT_OK } from './io.js';
 
 interface DecodeFlags {
   readonly transport: InputTransport;
@@ -17,7 +17,7 @@ interface DecodeFlags {
   readonly json?: boolean;
 }
 
-export function registerDecode(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerDecode(program: Command, { io, setExit }: CliContext): void {
   program
     .command('decode')
     .description('decode SCP frames (BLE values, USB reports, bare frames) or characteristic values')

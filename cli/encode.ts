@@ -11,7 +11,7 @@ import {
   parseUnit,
   toHex,
 } from '../protocol/index.js';
-import { type CliIo, CliUsageError, EXIT_OK } from './io.js';
+import { type CliContext, CliUsageError, EXIT_OK } from './io.js';
 
 interface EncodeFlags {
   readonly node?: string;
@@ -31,7 +31,7 @@ function commandList(): string {
   }).join('\n');
 }
 
-export function registerEncode(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerEncode(program: Command, { io, setExit }: CliContext): void {
   program
     .command('encode')
     .description('build a request frame by command name (or, with --reply, the device reply)')

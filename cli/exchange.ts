@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { getProfile } from '../firmware-model/index.js';
 import { ProtocolError } from '../protocol/index.js';
 import { requestFrame, runExchange } from '../simulator/index.js';
-import { type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
+import { type CliContext, CliUsageError, EXIT_FAILED } from './io.js';
 
 interface Flags {
   model: string;
@@ -15,7 +15,7 @@ interface Flags {
   json?: boolean;
 }
 
-export function registerExchange(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerExchange(program: Command, { io, setExit }: CliContext): void {
   program
     .command('exchange')
     .description('send request frames to a fresh virtual device (virtual time) and print its replies')

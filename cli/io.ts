@@ -9,6 +9,12 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
+/** What a command's module gets to define itself: the streams and a way to set the exit code. */
+export interface CliContext {
+  readonly io: CliIo;
+  setExit(code: number): void;
+}
+
 /** A usage error with a stable code, printed as `error CODE: message` and exit 2. */
 export class CliUsageError extends Error {
   constructor(

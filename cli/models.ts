@@ -1,9 +1,9 @@
 /** `iqsim models`: the models known to iqsim and what the wire shows of each. */
 import type { Command } from 'commander';
 import { MODELS } from '../protocol/index.js';
-import type { CliIo } from './io.js';
+import type { CliContext } from './io.js';
 
-export function registerModels(program: Command, io: CliIo): void {
+export function registerModels(program: Command, { io }: CliContext): void {
   program
     .command('models')
     .description('list the models (names for --model) with their SCP units and capabilities')

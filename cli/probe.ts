@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import type { DecodedFrame, EncodeOptions, Fields } from '../protocol/index.js';
 import { IqosClient, SimulatorError } from '../simulator/index.js';
 import { type OpenedTransport, openTransport, TransportError } from '../simulator/transports/index.js';
-import { type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
+import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
 
 /** What an unanswered request shows as. */
 export const NO_REPLY = 'no reply';
@@ -78,7 +78,7 @@ export function linkOptions(command: Command): Command {
     .option('--timeout-ms <n>', 'per-request reply timeout, ms', String(DEFAULT_TIMEOUT_MS));
 }
 
-export function registerProbe(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerProbe(program: Command, { io, setExit }: CliContext): void {
   linkOptions(
     program
       .command('probe')

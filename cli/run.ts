@@ -18,7 +18,7 @@ import {
   saveSnapshotAtomic,
   startRealTimePump,
 } from '../simulator/transports/index.js';
-import { type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
+import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
 import { KeyControls, parseInputLine } from './run-input.js';
 import { formatEvent, LiveView, statusLines, type ViewInfo } from './run-view.js';
 import { openSerialForRun, type SerialForRun } from './serial-run.js';
@@ -55,8 +55,7 @@ interface Session {
 
 export function registerRun(
   program: Command,
-  io: CliIo,
-  setExit: (code: number) => void,
+  { io, setExit }: CliContext,
   stdio: RunStdio = { stdin: process.stdin, signals: process },
 ): void {
   program

@@ -14,7 +14,7 @@ import {
   type ScenarioFailure,
   type ScenarioReport,
 } from '../simulator/index.js';
-import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
+import { type CliContext, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
 
 interface Flags {
   model?: string;
@@ -22,7 +22,7 @@ interface Flags {
   json?: boolean;
 }
 
-export function registerScenario(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerScenario(program: Command, { io, setExit }: CliContext): void {
   program
     .command('scenario')
     .description(

@@ -9,7 +9,7 @@ import { toHex } from '../protocol/index.js';
 import { decodeReply, type Exchange, type IqosClient, type Scheduler } from '../simulator/index.js';
 import type { OpenedTransport } from '../simulator/transports/index.js';
 import { parseRequestArgs } from './exchange.js';
-import { type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
+import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
 import { type LinkFlags, linkOptions, withClient } from './probe.js';
 
 interface Flags extends LinkFlags {
@@ -17,7 +17,7 @@ interface Flags extends LinkFlags {
   windowMs: string;
 }
 
-export function registerSend(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerSend(program: Command, { io, setExit }: CliContext): void {
   linkOptions(
     program
       .command('send')
