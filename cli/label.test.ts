@@ -1,7 +1,8 @@
 /**
  * `iqsim label` (issue #12 item 3): the PNG's QR code, read back by an independent decoder (jsQR over
  * pngjs, not the qrcode library that wrote it), holds the device ID: the product number of the main
- * unit (registration-rules D-R4), which the virtual device reports as its DIS serial (protocol D-20).
+ * unit (registration-rules D-R4), which the virtual device reports as its DIS serial (protocol D-20),
+ * in the registration layer's label format.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseQrPayload } from '../registration/index.js';
 import { createVirtualDevice } from '../simulator/index.js';
 import { cli } from '../test/helpers/cli.js';
 
@@ -46,11 +48,15 @@ describe('iqsim label', () => {
       '--json',
     );
     expect(run.code).toBe(0);
-    const printed = JSON.parse(run.out) as { deviceId: string; files: string[] };
+    const printed = JSON.parse(run.out) as { deviceId: string; qr: string; files: string[] };
     const device = createVirtualDevice({ model, seed });
     expect(printed.deviceId).toBe(device.identity.chargerProductNumber);
     expect(printed.deviceId).toMatch(/^T[0-9A-Z]{13}$/);
-    expect(decodePng(png)).toBe(printed.deviceId);
+    // registration/device-id.ts: IQOS1:<ID>:<ISO 7064 MOD 37,36 check>, read back to the same ID.
+    expect(decodePng(png)).toBe(printed.qr);
+    expect(printed.qr).toMatch(new RegExp(`^IQOS1:${printed.deviceId}:[0-9A-Z]$`));
+    const read = parseQrPayload(decodePng(png) ?? '');
+    expect(read.ok && read.value).toBe(printed.deviceId);
     const label = readFileSync(svg, 'utf8');
     expect(label).toContain(`>${printed.deviceId}</text>`);
     expect(label).toMatch(

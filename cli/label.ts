@@ -3,7 +3,8 @@
  * as a QR code (issue #12 item 3). The device ID is the product number of the main unit, the
  * charger's on two-piece models (registration-rules D-R4), which the virtual device also reports as
  * its DIS serial (protocol D-20) and as the C0 product number (S 0x0C, P§7.6): an app can read it
- * over Bluetooth and compare it with the label. The QR code holds the bare ID (14 characters).
+ * over Bluetooth and compare it with the label. The QR code holds the registration layer's label
+ * text, `IQOS1:<device ID>:<check character>` (`qrPayload`, docs/registration.md).
  *
  * The PNG is the QR code alone (what a scanner or the companion app's file input reads); the SVG is
  * the whole label: model name, the QR code and the ID in print.
@@ -12,6 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { getProfile } from '../firmware-model/index.js';
 import { getModel } from '../protocol/index.js';
+import { qrPayload } from '../registration/index.js';
 import { generateIdentity } from '../simulator/index.js';
 import { type CliIo, CliUsageError } from './io.js';
 
@@ -19,23 +21,27 @@ export interface LabelData {
   model: string;
   displayName: string;
   deviceId: string;
+  /** What the QR code holds. */
+  qr: string;
 }
 
 /** The label of the virtual device of `model` and `seed` (the same identity `createVirtualDevice` makes). */
 export function labelOf(model: string, seed: number): LabelData {
   const profile = getProfile(model);
   const identity = generateIdentity(profile, seed);
+  const deviceId = identity.chargerProductNumber;
   return {
     model: profile.id,
     displayName: getModel(profile.id).displayName,
-    deviceId: identity.chargerProductNumber,
+    deviceId,
+    qr: qrPayload(deviceId),
   };
 }
 
 /** The QR code alone as PNG bytes, `scale` pixels per module, a 4-module quiet zone (ISO/IEC 18004). */
 export async function labelPng(label: LabelData, scale = 8): Promise<Uint8Array> {
   const { toBuffer } = await import('qrcode');
-  return toBuffer(label.deviceId, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale });
+  return toBuffer(label.qr, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale });
 }
 
 function escapeXml(text: string): string {
@@ -45,9 +51,7 @@ function escapeXml(text: string): string {
 /** The whole label as SVG: 60 × 80 mm, the name on top, the QR code, then the ID in print. */
 export async function labelSvg(label: LabelData): Promise<string> {
   const qrcode = await import('qrcode');
-  const qr = (
-    await qrcode.toString(label.deviceId, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })
-  ).trim();
+  const qr = (await qrcode.toString(label.qr, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })).trim();
   const nested = qr.replace('<svg ', '<svg x="6" y="12" width="48" height="48" ');
   return [
     '<svg xmlns="http://www.w3.org/2000/svg" width="60mm" height="80mm" viewBox="0 0 60 80">',
@@ -104,7 +108,9 @@ Examples:
       if (flags.png) files.push(await write(flags.png, await labelPng(label)));
       if (flags.svg) files.push(await write(flags.svg, await labelSvg(label)));
       if (flags.json)
-        io.out(`${JSON.stringify({ ok: true, deviceId: label.deviceId, model: label.model, files })}\n`);
+        io.out(
+          `${JSON.stringify({ ok: true, deviceId: label.deviceId, qr: label.qr, model: label.model, files })}\n`,
+        );
       else io.out(`${label.displayName} device ID ${label.deviceId} → ${files.join(', ')}\n`);
     });
 }
