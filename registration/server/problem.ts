@@ -1,0 +1,39 @@
+/**
+ * problem+json errors (RFC 9457): `{type, title, status, code, detail}` with a stable `code`. Bad
+ * input of any kind is a 4xx; only a bug is a 500.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { RegistryError } from '../index.js';
+
+export const PROBLEM_TYPE = 'application/problem+json';
+
+export function sendProblem(reply: FastifyReply, status: number, code: string, detail: string): FastifyReply {
+  return reply
+    .code(status)
+    .type(PROBLEM_TYPE)
+    .send({
+      type: `https://iqsim.invalid/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+      title: code,
+      status,
+      code,
+      detail,
+    });
+}
+
+export function installProblems(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | RegistryError, request, reply) => {
+    if (error instanceof RegistryError) return sendProblem(reply, error.status, error.code, error.message);
+    if ('validation' in error && error.validation)
+      return sendProblem(reply, 400, 'REGISTRY_BAD_REQUEST', error.message);
+    const status = 'statusCode' in error ? Number(error.statusCode) : 500;
+    if (status === 429)
+      return sendProblem(reply, 429, 'REGISTRY_RATE_LIMITED', 'too many requests; try later');
+    if (status >= 400 && status < 500)
+      return sendProblem(reply, status, 'REGISTRY_BAD_REQUEST', error.message || 'bad request');
+    request.log.error(error);
+    return sendProblem(reply, 500, 'REGISTRY_INTERNAL', 'internal error');
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, 'REGISTRY_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
+}

@@ -1,0 +1,106 @@
+/** Device, shop, claim, International Assistance and customer-care routes (R-9…R-30). */
+import {
+  type Context,
+  careService as care,
+  devicesService as devices,
+  must,
+  parseQrPayload,
+} from '../index.js';
+import type { RegistryApp } from './app.js';
+import { auth, maybeAuth, SECURED } from './routes-accounts.js';
+import * as S from './schemas.js';
+
+export function deviceRoutes(app: RegistryApp, ctx: Context, limited: { rateLimit: object }): void {
+  const tags = ['devices'];
+  const params = S.DeviceIdParam;
+  app.get('/devices', { schema: { tags, ...SECURED } }, async (req) =>
+    devices.listDevices(ctx, await auth(ctx, req)),
+  );
+  app.post('/devices', { schema: { tags, ...SECURED, body: S.RegisterDevice } }, async (req, reply) => {
+    const out = await devices.register(ctx, await auth(ctx, req), req.body, 'manual');
+    return reply.code(out.newlyRegistered ? 201 : 200).send(out);
+  });
+  app.post(
+    '/devices/pair',
+    {
+      schema: { tags, ...SECURED, body: S.PairDevice, description: 'R-12: called by the app after pairing' },
+    },
+    async (req, reply) => {
+      const out = await devices.register(ctx, await auth(ctx, req), req.body, 'pairing', req.body.model);
+      return reply.code(out.newlyRegistered ? 201 : 200).send(out);
+    },
+  );
+  app.post('/device-ids/qr', { schema: { tags, body: S.QrLookup }, config: limited }, async (req) => ({
+    deviceId: must(parseQrPayload(req.body.qr)),
+  }));
+  app.get('/devices/:deviceId', { schema: { tags, ...SECURED, params } }, async (req) =>
+    devices.lookupDevice(ctx, await auth(ctx, req), req.params.deviceId),
+  );
+  app.post(
+    '/devices/:deviceId/warranty-claims',
+    { schema: { tags, ...SECURED, params, body: S.WarrantyClaim } },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(await devices.warrantyClaim(ctx, await auth(ctx, req), req.params.deviceId, req.body)),
+  );
+  app.post(
+    '/devices/:deviceId/money-back',
+    { schema: { tags, ...SECURED, params, body: S.Confirm } },
+    async (req, reply) => {
+      const account = await auth(ctx, req);
+      if (!req.body.confirm) return reply.code(200).send({ status: 'not-confirmed' });
+      return reply.code(201).send(await devices.moneyBack(ctx, account, req.params.deviceId));
+    },
+  );
+  app.put(
+    '/devices/:deviceId/program',
+    { schema: { tags, ...SECURED, params, body: S.ProgramActivation } },
+    async (req) => devices.activateProgram(ctx, await auth(ctx, req), req.params.deviceId, req.body.country),
+  );
+  app.post(
+    '/devices/:deviceId/accidental-claims',
+    { schema: { tags, ...SECURED, params, body: S.AccidentalClaim } },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(await devices.accidentalClaim(ctx, await auth(ctx, req), req.params.deviceId, req.body)),
+  );
+  app.post(
+    '/devices/:deviceId/rapid-replacement',
+    { schema: { tags, ...SECURED, params, body: S.RapidReplacement } },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(
+          await devices.rapidReplacement(ctx, await auth(ctx, req), req.params.deviceId, req.body.addressId),
+        ),
+  );
+  app.post(
+    '/international-assistance',
+    {
+      schema: {
+        tags,
+        ...SECURED,
+        body: S.Assistance,
+        description: 'R-22…R-25; without a session: register first',
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await devices.internationalAssistance(ctx, await maybeAuth(ctx, req), req.body)),
+  );
+  app.post('/shop/orders', { schema: { tags: ['shop'], ...SECURED, body: S.Order } }, async (req, reply) =>
+    reply.code(201).send(await devices.createOrder(ctx, await auth(ctx, req), req.body)),
+  );
+  app.post(
+    '/care/inquiries',
+    { schema: { tags: ['care'], ...SECURED, body: S.Inquiry } },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(await care.createInquiry(ctx, await auth(ctx, req), req.body.text, req.body.diagnostics)),
+  );
+  app.get('/care/inquiries', { schema: { tags: ['care'], ...SECURED } }, async (req) =>
+    care.listInquiries(ctx, await auth(ctx, req)),
+  );
+}
