@@ -22,6 +22,16 @@ import {
   type VirtualDevice,
 } from '../simulator/index.js';
 
+export {
+  type ApiResponse,
+  createRegistry,
+  type RegistrationOut,
+  type Registry,
+  RegistryApiError,
+  RegistryClient,
+  readDeviceId,
+} from './registry.js';
+
 export interface RigOptions {
   model: string;
   seed?: number;
