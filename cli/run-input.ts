@@ -34,7 +34,7 @@ const RULES: Record<FirmwareInput['type'], InputRule> = {
   tilt: {},
   cleanButton: {},
   setting: { required: { name: SETTING_NAMES, value: 'scalar' } },
-  clock: { required: { seconds: 'number' } },
+  clock: { required: { seconds: 'number' }, optional: { unit: UNITS } },
   findMy: { required: { on: 'boolean' } },
   statusRead: {},
   reset: {},

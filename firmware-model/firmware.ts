@@ -10,14 +10,21 @@ import { integrate, isHeating, nextLevelDeadline, rates, syncHeatingBattery } fr
 import { FirmwareError } from './errors.js';
 import { HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
 import { applyInput } from './inputs.js';
-import { rtcSeconds } from './outputs.js';
+import { daysCounter, rtcSeconds } from './outputs.js';
 import type { DeepPartial, FirmwareParams } from './params.js';
 import { getProfile, type ModelProfile, resolveParams } from './profiles.js';
 import { reconcile } from './reconcile.js';
 import { armSleep, endSession, onPuffDetected } from './session.js';
 import { checkState, type InitialConditions, initialState } from './state.js';
 import { fireTimer } from './timers.js';
-import { END_REASON, type FirmwareEvent, type FirmwareInput, type FirmwareState } from './types.js';
+import {
+  type Counters,
+  END_REASON,
+  type FirmwareEvent,
+  type FirmwareInput,
+  type FirmwareState,
+  type UnitName,
+} from './types.js';
 import { checkInitial, checkInput, checkParams } from './validate.js';
 import { type BatteryView, batteryView, type StatusView, statusView } from './views.js';
 
@@ -30,6 +37,9 @@ export interface FirmwareSnapshot {
   /** The battery and status views as last notified, so a restored device notifies exactly as the original. */
   readonly notified: { readonly battery: string; readonly status: string };
 }
+
+/** `Firmware.counters()`: the tag records with tag 17 filled in, and the short-register totals. */
+export type CountersView = Omit<Counters, 'dayOffset'>;
 
 export interface FirmwareOptions {
   /** Overrides of the model's parameters (ignored when restoring: the snapshot carries its own). */
@@ -205,13 +215,40 @@ export class Firmware {
     return statusView(this.ctx);
   }
 
-  rtcSeconds(): number {
-    return rtcSeconds(this.ctx);
+  /** A unit's RTC in seconds since 2010-01-01 (P§8.1): the case's by default; two-piece holders keep their own. */
+  rtcSeconds(unit: UnitName = 'charger'): number {
+    return rtcSeconds(this.ctx, unit);
+  }
+
+  /**
+   * The usage counters as the wire carries them (P§9): the stored tags plus tag 17 computed from
+   * each unit's clock (D-28, never below 0); one-piece devices have only the charger's set.
+   */
+  counters(): CountersView {
+    const c = this.ctx.s.counters;
+    const days = (unit: UnitName) => Math.max(0, daysCounter(this.ctx, unit));
+    return {
+      charger: { ...c.charger, '17': days('charger') },
+      holder: this.ctx.d.onePiece ? {} : { ...c.holder, '17': days('holder') },
+      lifetimePuffs: c.lifetimePuffs,
+      lifetimeUsageQuarterSeconds: c.lifetimeUsageQuarterSeconds,
+      lastSessionQuarterSeconds: c.lastSessionQuarterSeconds,
+    };
   }
 
   /** Heater temperature now (°C): the loop's while heating, ambient at rest. */
   heaterTempC(): number {
     return isHeating(this.ctx) ? this.ctx.heater.tempC : this.ctx.s.heaterTempC;
+  }
+
+  /** Whether the heater loop runs (pre-heat, session, warning, pause). */
+  heating(): boolean {
+    return isHeating(this.ctx);
+  }
+
+  /** Electrical power into the heater now, W: the loop's last tick while heating, else 0. */
+  heaterPowerW(): number {
+    return isHeating(this.ctx) ? this.ctx.heater.powerW : 0;
   }
 
   /** Current battery rates, % per ms (for tests of energy conservation and for the live view). */

@@ -7,7 +7,7 @@ import { press, release } from './buttons.js';
 import type { Ctx } from './context.js';
 import { heatingCapacityJ, isHeating, syncHeatingBattery } from './energy.js';
 import { HeaterFault } from './heater.js';
-import { setChargerState, setHolderState, vibrate } from './outputs.js';
+import { daysCounter, setChargerState, setHolderState, setRtc, vibrate } from './outputs.js';
 import { beginReset } from './power.js';
 import { startCleaning } from './reconcile.js';
 import { attemptStart, endSession, logError, restHolder, showUses } from './session.js';
@@ -108,7 +108,7 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
     case 'clock':
       if (!Number.isInteger(input.seconds) || input.seconds < 0 || input.seconds > 0xffffffff)
         return reject('clock seconds must be a u32');
-      s.rtc = { seconds: input.seconds, setAtMs: now };
+      setRtc(ctx, input.unit ?? 'charger', input.seconds);
       return false;
     case 'findMy':
       if (!profile.findMy) return reject('Find My is ignored on this model');
@@ -139,11 +139,14 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
     case 'connection':
       s.holder.connection = input.value & 3;
       return true;
-    case 'counter':
-      (input.unit === 'holder' && !d.onePiece ? s.counters.holder : s.counters.charger)[
-        input.tag.toUpperCase()
-      ] = input.value;
+    case 'counter': {
+      const unit = input.unit === 'holder' && !d.onePiece ? 'holder' : 'charger';
+      const tag = input.tag.toUpperCase();
+      // D-28: tag 17 is computed from the RTC, so setting it moves its day offset instead.
+      if (tag === '17') s.counters.dayOffset[unit] += daysCounter(ctx, unit) - input.value;
+      else s.counters[unit][tag] = input.value;
       return false;
+    }
     case 'fault':
       injectFault(ctx, input.fault, input.bits ?? 0, true);
       return false;
@@ -240,7 +243,7 @@ function injectFault(ctx: Ctx, fault: FaultName, bits: number, on: boolean): voi
         endSession(ctx, END_REASON.systemFault);
       return;
     case 'rtcReset':
-      if (on) s.rtc = { seconds: 0, setAtMs: s.nowMs };
+      if (on) setRtc(ctx, 'charger', 0); // F-24: the case's clock (C0 S 0x04, table 00 04)
       return;
     case 'holderWarning':
       s.holder.warningBits = on ? s.holder.warningBits | bits : s.holder.warningBits & ~bits;

@@ -46,8 +46,25 @@ export function vibrate(
   });
 }
 
-/** RTC seconds since 2010-01-01 UTC now (P§8.1): counts on from the last write, 1 s resolution. */
-export function rtcSeconds(ctx: Ctx): number {
-  const { rtc, nowMs } = ctx.s;
+/**
+ * A unit's RTC, seconds since 2010-01-01 UTC now (P§8.1): counts on from the last write at 1 s
+ * resolution. Two-piece devices keep two clocks (the case's and the holder's); one-piece devices one.
+ */
+export function rtcSeconds(ctx: Ctx, unit: UnitName = 'charger'): number {
+  const { nowMs } = ctx.s;
+  const rtc = unit === 'holder' && !ctx.d.onePiece ? ctx.s.holderRtc : ctx.s.rtc;
   return rtc.seconds + Math.floor((nowMs - rtc.setAtMs) / 1000);
+}
+
+/** Sets a unit's RTC to `seconds` now (the charger's on one-piece devices). */
+export function setRtc(ctx: Ctx, unit: UnitName, seconds: number): void {
+  const rtc = { seconds, setAtMs: ctx.s.nowMs };
+  if (unit === 'holder' && !ctx.d.onePiece) ctx.s.holderRtc = rtc;
+  else ctx.s.rtc = rtc;
+}
+
+/** P§12 D-28: tag 17 = floor(RTC / 86400) − `counters.dayOffset`, on the unit's own clock. */
+export function daysCounter(ctx: Ctx, unit: UnitName): number {
+  const key = unit === 'holder' && !ctx.d.onePiece ? 'holder' : 'charger';
+  return Math.floor(rtcSeconds(ctx, unit) / 86_400) - ctx.s.counters.dayOffset[key];
 }

@@ -104,8 +104,11 @@ export interface FirmwareParams {
   status: { dockedFullState: number };
   environment: { ambientC: number };
   warranty: { cycleLimit: number };
-  /** P§9: per-unit constant counters (tags 18, 14, 1D) and the day-zero of tag 17. */
-  counters: { constant18: number; constant14: number; constant1D: number };
+  /**
+   * P§9: per-unit constant counters (tags 18, 14, 1D) and P§12 D-28 `counters.dayOffset`, the RTC
+   * day that tag 17 counts from; −1 (default) means the day of first power-on of each unit's clock.
+   */
+  counters: { constant18: number; constant14: number; constant1D: number; dayOffset: number };
 }
 
 export const DEFAULT_PARAMS: FirmwareParams = {
@@ -177,7 +180,7 @@ export const DEFAULT_PARAMS: FirmwareParams = {
   status: { dockedFullState: 3 },
   environment: { ambientC: 22 },
   warranty: { cycleLimit: 7300 },
-  counters: { constant18: 0x0190, constant14: 0x0002, constant1D: 0x0001 },
+  counters: { constant18: 0x0190, constant14: 0x0002, constant1D: 0x0001, dayOffset: -1 },
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : DeepPartial<T[K]> };

@@ -284,11 +284,6 @@ function countUse(ctx: Ctx, durationMs: number): void {
     holderTags['20'] = (holderTags['20'] ?? 0) + 1;
     c.charger['1E'] = (c.charger['1E'] ?? 0) + 1;
   }
-  const day = Math.floor(rtcSeconds(ctx) / 86_400);
-  if (day !== c.lastUseDay) {
-    c.lastUseDay = day;
-    for (const unit of [c.charger, c.holder]) unit['17'] = (unit['17'] ?? 0) + 1;
-  }
   c.lifetimePuffs += session?.puffs ?? 0;
   const quarters = Math.round(durationMs / 250);
   c.lifetimeUsageQuarterSeconds += quarters;

@@ -45,6 +45,9 @@ export function initialState(
   const ambientC = init.ambientC ?? params.environment.ambientC;
   const off = { pattern: 'off', colour: 'none', count: 0 } as const;
   const counters = params.counters;
+  const rtcSeconds = init.rtcSeconds ?? 0;
+  // D-28: tag 17 counts days from `counters.dayOffset`, by default the day of first power-on.
+  const dayOffset = counters.dayOffset >= 0 ? counters.dayOffset : Math.floor(rtcSeconds / 86_400);
   return {
     modelId: profile.id,
     nowMs: startMs,
@@ -107,24 +110,19 @@ export function initialState(
         ...init.settings?.vibration,
       },
     },
-    rtc: { seconds: init.rtcSeconds ?? 0, setAtMs: startMs },
+    rtc: { seconds: rtcSeconds, setAtMs: startMs },
+    holderRtc: { seconds: rtcSeconds, setAtMs: startMs },
     lastErrorRtc: -1,
     errorCode: 0,
     counters: {
-      holder: onePiece ? {} : { '8E': 0, '20': 0, '17': 0, '18': counters.constant18 },
+      holder: onePiece ? {} : { '8E': 0, '20': 0, '18': counters.constant18 },
       charger: onePiece
-        ? { '8E': 0, '1D': counters.constant1D, '17': 0, '18': counters.constant18 }
-        : {
-            '1E': 0,
-            '1D': counters.constant1D,
-            '17': 0,
-            '18': counters.constant18,
-            '14': counters.constant14,
-          },
+        ? { '8E': 0, '1D': counters.constant1D, '18': counters.constant18 }
+        : { '1E': 0, '1D': counters.constant1D, '18': counters.constant18, '14': counters.constant14 },
       lifetimePuffs: 0,
       lifetimeUsageQuarterSeconds: 0,
       lastSessionQuarterSeconds: 0,
-      lastUseDay: -1,
+      dayOffset: { charger: dayOffset, holder: dayOffset },
     },
     session: null,
     findMyUntilMs: -1,
@@ -180,5 +178,24 @@ export function checkState(state: unknown, modelId: string): FirmwareState {
     );
   if (typeof record.nowMs !== 'number' || !Number.isFinite(record.nowMs))
     throw new FirmwareError('FIRMWARE_SNAPSHOT', 'snapshot nowMs is not a finite number');
-  return structuredClone(record) as unknown as FirmwareState;
+  return upgradeClocks(structuredClone(record) as unknown as FirmwareState);
+}
+
+/**
+ * Snapshots saved before the holder had its own clock and tag 17 followed D-28 carry one RTC and a
+ * stored tag 17 (`lastUseDay`): the holder's clock starts as a copy of the case's, and each unit's
+ * day offset is chosen so that tag 17 reads now what it stored.
+ */
+function upgradeClocks(state: FirmwareState): FirmwareState {
+  const legacy = state as FirmwareState & { holderRtc?: FirmwareState['rtc'] };
+  if (!legacy.holderRtc) legacy.holderRtc = { ...state.rtc };
+  const c = state.counters as FirmwareState['counters'] & { lastUseDay?: number };
+  if (!c.dayOffset) {
+    const day = Math.floor((state.rtc.seconds + Math.floor((state.nowMs - state.rtc.setAtMs) / 1000)) / 86_400);
+    c.dayOffset = { charger: day - (c.charger['17'] ?? 0), holder: day - (c.holder['17'] ?? 0) };
+    delete c.charger['17'];
+    delete c.holder['17'];
+    delete c.lastUseDay;
+  }
+  return state;
 }

@@ -136,7 +136,8 @@ export type FirmwareInput =
   | { type: 'tilt' }
   | { type: 'cleanButton' }
   | { type: 'setting'; name: SettingName; value: boolean | number | string }
-  | { type: 'clock'; seconds: number }
+  /** Sets a unit's RTC (P§8.1); `unit` defaults to the charger (case), whose clock the app writes. */
+  | { type: 'clock'; seconds: number; unit?: UnitName }
   | { type: 'findMy'; on: boolean }
   | { type: 'statusRead' }
   | { type: 'reset' }
@@ -243,6 +244,12 @@ export interface ButtonTrack {
   consumed: boolean;
 }
 
+/** An RTC: `seconds` at virtual time `setAtMs`, counting on at 1 Hz (P§8.1). */
+export interface RtcRegister {
+  seconds: number;
+  setAtMs: number;
+}
+
 export interface Counters {
   /** Usage-counter blocks per unit keyed by tag as upper-case hex (P§9.2). */
   holder: Record<string, number>;
@@ -250,8 +257,11 @@ export interface Counters {
   lifetimePuffs: number;
   lifetimeUsageQuarterSeconds: number;
   lastSessionQuarterSeconds: number;
-  /** RTC day (floor(seconds / 86400)) of the last counted use, for tag 17 "days used". */
-  lastUseDay: number;
+  /**
+   * P§12 D-28 `counters.dayOffset` per unit: tag 17 reads floor(that unit's RTC / 86400) − this,
+   * so it is computed when read (`Firmware.counters()`), never stored in the tag records.
+   */
+  dayOffset: { charger: number; holder: number };
 }
 
 /** Energy bookkeeping in % of each unit's own capacity, for the conservation invariant. */
@@ -271,8 +281,10 @@ export interface FirmwareState {
   holder: HolderUnit;
   environment: { ambientC: number; magnetNearby: boolean };
   settings: Settings;
-  /** RTC seconds since 2010-01-01 UTC at `setAtMs` (P§8.1). */
-  rtc: { seconds: number; setAtMs: number };
+  /** Case (or one-piece) RTC: seconds since 2010-01-01 UTC at `setAtMs` (P§8.1). */
+  rtc: RtcRegister;
+  /** The two-piece holder's own RTC (P§8.1: the holder answers its own clock reads); unused on one-piece. */
+  holderRtc: RtcRegister;
   /** RTC seconds of the latest logged error, or -1 (C0 S 0x03, §5.3). */
   lastErrorRtc: number;
   /** Active error code `(group << 8) | bits` (C0 S 0x82, §5.3 "groupBits"). */

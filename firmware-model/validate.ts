@@ -97,6 +97,8 @@ export function checkInput(input: FirmwareInput): void {
   }
   if (input.type === 'counter' && !(typeof input.tag === 'string' && /^[0-9A-Fa-f]{1,2}$/.test(input.tag)))
     fail('tag must be a hex string such as 8E');
+  if (input.type === 'clock' && input.unit !== undefined && !UNITS.includes(input.unit))
+    fail(`unit must be one of ${UNITS.join(', ')}`);
 }
 
 /**

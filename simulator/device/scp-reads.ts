@@ -143,14 +143,14 @@ function errorLogDate(ctx: ScpContext): Uint8Array {
   });
 }
 
-/** The RTC as the wire carries it, u32 (P§8.1). */
-export function rtc(ctx: ScpContext): number {
-  return ctx.fw.rtcSeconds() >>> 0;
+/** A unit's RTC as the wire carries it, u32 (P§8.1): C9 reads the two-piece holder's own clock. */
+export function rtc(ctx: ScpContext, unit: Unit): number {
+  return ctx.fw.rtcSeconds(unit === 'holder' ? 'holder' : 'charger') >>> 0;
 }
 
 /** Tag counters of the heating unit: the holder on two-piece, the main unit on one-piece (P§9.2). */
 function heatingUnitCounters(ctx: ScpContext): Record<string, number> {
-  const c = ctx.fw.state.counters;
+  const c = ctx.fw.counters();
   return onePiece(ctx) ? c.charger : c.holder;
 }
 
@@ -201,7 +201,7 @@ function readCharger(ctx: ScpContext, address: number, argument: Uint8Array): Ui
     case 0x03:
       return errorLogDate(ctx);
     case 0x04:
-      return replyPayload('get-rtc', { seconds: rtc(ctx) });
+      return replyPayload('get-rtc', { seconds: rtc(ctx, 'charger') });
     case 0x05: // D-26: selectors 00, 01, 02 seen; length code 1 where §7.1 says "unknown"
       return sel !== undefined && sel <= 0x02 ? opaque(ctx, key, 4, sel) : undefined;
     case 0x07:
@@ -265,8 +265,8 @@ function readHolder(ctx: ScpContext, address: number, argument: Uint8Array): Uin
       return firmwareRecord(ctx.identity.holderFirmware, 0x0e, HOLDER_FW_TRAILER);
     case 0x01:
       return deviceInfo(ctx, 'holder');
-    case 0x04: // P§8.1: the holder answers its own clock reads (one RTC in the firmware model)
-      return replyPayload('get-rtc', { seconds: rtc(ctx) });
+    case 0x04: // P§8.1: the holder answers its own clock reads (the main unit's on one-piece)
+      return replyPayload('get-rtc', { seconds: rtc(ctx, 'holder') });
     case 0x0c:
       return replyPayload('get-product-number', {
         productNumber: fixedText(ctx.identity.holderProductNumber, 14),

@@ -29,7 +29,7 @@ function counterBlocks(record: Record<string, number>, order: readonly string[])
 }
 
 function usageCounters(ctx: ScpContext, unit: Unit): Uint8Array {
-  const c = ctx.fw.state.counters;
+  const c = ctx.fw.counters(); // tag 17 computed from each unit's clock (D-28)
   // One-piece devices keep one set (the main unit's); C9 answers it too (P§1.2: C9 is served).
   const blocks = onePiece(ctx)
     ? counterBlocks(c.charger, BLOCK_ORDER.onePiece)
@@ -44,7 +44,12 @@ export function readTable(ctx: ScpContext, unit: Unit, table: number): Uint8Arra
   if (unit === 'flexpuff') return undefined;
   switch (table) {
     case TABLE_CLOCK: // P§8.2: base date 2010-01-01, then the seconds
-      return replyPayload('get-clock', { baseYear: 2010, baseMonth: 1, baseDay: 1, seconds: rtc(ctx) });
+      return replyPayload('get-clock', {
+        baseYear: 2010,
+        baseMonth: 1,
+        baseDay: 1,
+        seconds: rtc(ctx, unit),
+      });
     case TABLE_USAGE_COUNTERS:
       return usageCounters(ctx, unit);
     case 0x0000:

@@ -435,7 +435,9 @@ describe('clock (P§8)', () => {
     );
     expect(ask(scp, long('charger', 4), 13_345).fields).toMatchObject({ seconds: seconds + 12 });
     expect(ask(scp, req('get-rtc'), 61_000).fields).toMatchObject({ seconds: seconds + 60 });
-    expect(ask(scp, long('holder', 4), 61_999).fields).toMatchObject({ seconds: seconds + 60 });
+    // P§8.1: the holder keeps its own clock; the case's write does not set it (it started at 0).
+    expect(ask(scp, long('holder', 4), 61_999).fields).toMatchObject({ seconds: 61 });
+    expect(ask(scp, req('get-rtc', { unit: 'holder' }), 61_999).fields).toMatchObject({ seconds: 61 });
     expect(fw.rtcSeconds()).toBe(seconds + 60);
   });
 

@@ -120,9 +120,9 @@ describe('link faults (§15.2): the client survives, the device stays consistent
     r.device.handleTimeout(r.clock.now());
     const before = r.device.snapshot();
     r.faults.onNthRequest(1).inject('F-49');
-    expect(await outcome(r, r.client.request(encodeCommand('write-charge-start-record')))).toBe(
-      'SIM_DISCONNECTED',
-    );
+    expect(
+      await outcome(r, r.client.request(encodeCommand('write-charge-start-record', { args: ['04', 'on'] }))),
+    ).toBe('SIM_DISCONNECTED');
     expect(r.device.connected).toBe(false);
     expect(r.link.open).toBe(false);
     expect(r.device.snapshot().registers).toEqual(before.registers);

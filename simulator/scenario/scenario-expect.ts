@@ -114,7 +114,7 @@ export function evaluate(expectation: Expectation, ctx: ExpectContext, base: str
         const c = { ...(expected as Json) };
         if (c.holder) c.holder = upperKeys(c.holder);
         if (c.charger) c.charger = upperKeys(c.charger);
-        matchPartial(c, s.counters, at(key), out);
+        matchPartial(c, fw.counters(), at(key), out);
         break;
       }
       case 'status':
