@@ -30,6 +30,9 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'run', load: async () => (await import('./run.js')).registerRun },
   { name: 'probe', load: async () => (await import('./probe.js')).registerProbe },
   { name: 'send', load: async () => (await import('./send.js')).registerSend },
+  { name: 'diagnose', load: async () => (await import('./diagnose.js')).registerDiagnose },
+  // fastify and libsql load only for `iqsim registry …`.
+  { name: 'registry', load: async () => (await import('./registry.js')).registerRegistry },
   {
     name: 'label',
     load: async () => {

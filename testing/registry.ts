@@ -219,7 +219,13 @@ export async function readDeviceId(rig: Rig): Promise<string> {
 let users = 0;
 
 export async function createRegistry(options: RegistryServerOptions = {}): Promise<Registry> {
-  const server = await startRegistryServer({ db: ':memory:', testMode: true, ...options });
+  // Many users per test share one loopback address: a generous default limit (tests of the limit pass their own).
+  const server = await startRegistryServer({
+    db: ':memory:',
+    testMode: true,
+    rateLimit: { max: 10_000, timeWindowMs: 60_000 },
+    ...options,
+  });
   const client = new RegistryClient(server.url);
   const outbox: Registry['outbox'] = {
     all: () => server.outbox.messages,

@@ -1,0 +1,218 @@
+/**
+ * `iqsim registry …` (issue 11): the registration service and its operator commands.
+ *
+ *   iqsim registry serve [--db FILE] [--port N] [--host H] [--test-mode] [--seed N] [--json]
+ *   iqsim registry accounts|devices (--url URL | --db FILE) [--json]
+ *   iqsim registry purchase --email E --device ID [--date D] [--country C] [--no-ship] (--url | --db)
+ *   iqsim registry outbox --url URL [--to ADDRESS] [--json]
+ *
+ * `--url` talks to a server started with --test-mode (its /_test routes); `--db` opens the store file
+ * directly (no server needed; SQLite locking keeps a file shared with a running server consistent).
+ * Loaded lazily: only these commands load fastify and libsql.
+ */
+import type { Command } from 'commander';
+import { RegistryError } from '../registration/index.js';
+import {
+  LibsqlStore,
+  listAccounts,
+  listDevices,
+  nodePorts,
+  Outbox,
+  purchase,
+  ServiceClock,
+  startRegistryServer,
+} from '../registration/server/index.js';
+import { type CliContext, CliUsageError, EXIT_FAILED, EXIT_USAGE } from './io.js';
+
+interface Target {
+  url?: string;
+  db?: string;
+  json?: boolean;
+}
+
+function integer(value: string, name: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new CliUsageError('CLI_BAD_OPTION', `${name} must be a whole number ${min}…${max}`);
+  return n;
+}
+
+export function registerRegistry(program: Command, ctx: CliContext): void {
+  const { io } = ctx;
+  const registry = program
+    .command('registry')
+    .description(
+      'the registration service (accounts, devices, warranty, benefits, care) and its admin commands',
+    );
+
+  registry
+    .command('serve')
+    .description('start the registration service; prints its URL (a JSON line with --json)')
+    .option('--db <file>', 'store file (WAL mode); default :memory:')
+    .option('--port <n>', 'TCP port (0 = any free port)', '8080')
+    .option('--host <h>', 'address to bind', '127.0.0.1')
+    .option('--test-mode', 'test controls: outbox, clock, reset, faults (/_test/*)')
+    .option('--seed <n>', 'seed of the fault generator', '1')
+    .option('--json', 'print one JSON line when listening')
+    .action(
+      async (flags: {
+        db?: string;
+        port: string;
+        host: string;
+        testMode?: boolean;
+        seed: string;
+        json?: boolean;
+      }) => {
+        const server = await startRegistryServer({
+          db: flags.db ?? ':memory:',
+          port: integer(flags.port, '--port', 0, 65_535),
+          host: flags.host,
+          testMode: flags.testMode === true,
+          seed: integer(flags.seed, '--seed', 0, 2 ** 32 - 1),
+        });
+        if (flags.testMode && !['127.0.0.1', '::1', 'localhost'].includes(flags.host))
+          io.err(`warning: test controls are reachable on ${flags.host}\n`);
+        const info = {
+          ok: true,
+          url: server.url,
+          openapi: `${server.url}/openapi.json`,
+          testMode: flags.testMode === true,
+          db: flags.db ?? ':memory:',
+          storeOpenMs: Math.round(server.storeOpenMs * 10) / 10,
+        };
+        io.out(
+          flags.json ? `${JSON.stringify(info)}\n` : `registration service listening on ${server.url}\n`,
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await server.close();
+      },
+    );
+
+  const targetOptions = (command: Command) =>
+    command
+      .option('--url <url>', 'a running service started with --test-mode')
+      .option('--db <file>', 'the store file, opened directly')
+      .option('--json', 'print JSON');
+
+  const run = async (
+    target: Target,
+    viaUrl: (url: string) => Promise<unknown>,
+    viaDb: (store: LibsqlStore) => Promise<unknown>,
+  ) => {
+    if (!target.url === !target.db)
+      throw new CliUsageError('CLI_REGISTRY_TARGET', 'give exactly one of --url or --db');
+    try {
+      const result = target.url
+        ? await viaUrl(target.url.replace(/\/$/, ''))
+        : await withStore(target.db as string, viaDb);
+      io.out(target.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+    } catch (e) {
+      if (!(e instanceof RegistryError)) throw e;
+      io.err(`error ${e.code}: ${e.message}\n`);
+      ctx.setExit(e.status === 400 ? EXIT_USAGE : EXIT_FAILED);
+    }
+  };
+
+  targetOptions(registry.command('accounts').description('list accounts')).action((flags: Target) =>
+    run(
+      flags,
+      (url) => http(url, 'GET', '/_test/accounts'),
+      (store) => listAccounts(store),
+    ),
+  );
+  targetOptions(registry.command('devices').description('list devices')).action((flags: Target) =>
+    run(
+      flags,
+      (url) => http(url, 'GET', '/_test/devices'),
+      (store) => listDevices(store),
+    ),
+  );
+  targetOptions(
+    registry
+      .command('purchase')
+      .description('record a web-shop purchase for an account and ship it (R-11: registers the device)')
+      .requiredOption('--email <email>', 'the buyer account')
+      .requiredOption('--device <id>', 'device ID (D-R4)')
+      .option('--date <yyyy-mm-dd>', 'purchase date (default: today)')
+      .option('--country <cc>', 'country of purchase (default: the account country)')
+      .option('--no-ship', 'record the order only'),
+  ).action(
+    (flags: Target & { email: string; device: string; date?: string; country?: string; ship: boolean }) => {
+      const body = {
+        email: flags.email,
+        deviceId: flags.device,
+        ship: flags.ship,
+        ...(flags.date ? { purchaseDate: flags.date } : {}),
+        ...(flags.country ? { country: flags.country } : {}),
+      };
+      return run(
+        flags,
+        (url) => http(url, 'POST', '/_test/purchases', body),
+        (store) => {
+          const clock = new ServiceClock(false);
+          return purchase({ store, ports: nodePorts(clock, new Outbox()), options: { publicUrl: '' } }, body);
+        },
+      );
+    },
+  );
+  registry
+    .command('outbox')
+    .description('emails and SMS the service sent (test mode), with their codes')
+    .requiredOption('--url <url>', 'a running service started with --test-mode')
+    .option('--to <address>', 'only messages to this email or mobile')
+    .option('--json', 'print JSON')
+    .action((flags: Target & { to?: string }) =>
+      run(
+        flags,
+        (url) => http(url, 'GET', `/_test/outbox${flags.to ? `?to=${encodeURIComponent(flags.to)}` : ''}`),
+        async () => [],
+      ),
+    );
+}
+
+async function withStore<T>(path: string, body: (store: LibsqlStore) => Promise<T>): Promise<T> {
+  const store = await LibsqlStore.open({ path });
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** One request to the service; a problem+json answer becomes a RegistryError-like failure. */
+async function http(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(`${url}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+  } catch (e) {
+    throw new CliUsageError('CLI_REGISTRY_UNREACHABLE', `cannot reach ${url}: ${(e as Error).message}`);
+  }
+  const parsed = (await response.json().catch(() => undefined)) as
+    | { code?: string; detail?: string }
+    | undefined;
+  if (
+    response.status === 404 &&
+    parsed?.code === 'REGISTRY_NOT_FOUND' &&
+    path.startsWith('/_test/') &&
+    !parsed.detail?.includes('no account')
+  )
+    throw new CliUsageError(
+      'CLI_REGISTRY_NOT_TEST_MODE',
+      `${url} has no test controls (start it with --test-mode)`,
+    );
+  if (response.status >= 400)
+    throw new RegistryError(
+      (parsed?.code ?? 'REGISTRY_INTERNAL') as RegistryError['code'],
+      parsed?.detail ?? `HTTP ${response.status}`,
+    );
+  return parsed;
+}
