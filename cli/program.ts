@@ -40,6 +40,13 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
       return (program, ctx) => registerLabel(program, ctx.io);
     },
   },
+  {
+    name: 'app',
+    load: async () => {
+      const { registerApp } = await import('./app.js');
+      return (program, ctx) => registerApp(program, ctx.io);
+    },
+  },
 ];
 
 /** Commander's own usage errors as stable codes (docs/cli.md). */

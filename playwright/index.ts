@@ -18,9 +18,11 @@ import {
   CHROMIUM_FLAGS,
   type WebBluetoothAttachment,
 } from '../simulator/transports/webbluetooth/playwright.js';
+import { createRegistry, type Registry } from '../testing/index.js';
 import { VirtualHolder, type VirtualHolderOptions } from './device.js';
 
 export { expect };
+export type { Registry, RegistryClient } from '../testing/index.js';
 export { VirtualHolder, type VirtualHolderOptions } from './device.js';
 
 /** Chromium executable: `$IQSIM_CHROMIUM`, else Debian's. */
@@ -67,6 +69,11 @@ export interface BluetoothControl {
 interface IqsimFixtures {
   device: VirtualHolder;
   bluetooth: BluetoothControl;
+  /**
+   * A fresh registration service (`createRegistry()` of iqsim/testing): `:memory:`, test mode, on a
+   * free loopback port (`registry.url`); outbox, clock, typed client; faults by `PUT /_test/faults`.
+   */
+  registry: Registry;
 }
 
 export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoothHub }>({
@@ -128,6 +135,16 @@ export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoo
     } finally {
       for (const attachment of attachments) attachment.close();
       for (const device of extra) device.close();
+    }
+  },
+
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+  registry: async ({}, use) => {
+    const registry = await createRegistry();
+    try {
+      await use(registry);
+    } finally {
+      await registry.close();
     }
   },
 
