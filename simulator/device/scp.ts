@@ -20,6 +20,7 @@ import {
 } from '../../protocol/index.js';
 import type { DeviceIdentity } from './identity.js';
 import { checkOverrides } from './overrides.js';
+import { ScpIntake, type ScpIntakeOptions } from './scp-intake.js';
 import { readRegister, type ScpContext } from './scp-reads.js';
 import { RegisterStore, type RegisterStoreJson, registerKey, tableKey } from './scp-store.js';
 import { readTable } from './scp-tables.js';
@@ -47,6 +48,10 @@ export interface ScpDiagnostics {
   accepted: number;
   /** Silent: C9 frames while the holder of a two-piece device is out of the case (D-13). */
   holderUnreachable: number;
+  /** Partial BLE frames discarded at their reassembly deadline (D-9; also counted in `malformed`). */
+  staleFrames: number;
+  /** Requests dropped because `scp.queueDepth` replies were already owed on their transport (D-11). */
+  queueOverflow: number;
 }
 
 export interface ScpOptions {
@@ -62,6 +67,8 @@ export interface ScpOptions {
   readonly validateInnerCheck?: boolean;
   /** D-30 `vibration.recordByte` (default 0x10). */
   readonly vibrationRecordByte?: number;
+  /** D-9 reassembly and D-11 queue limits (scp-intake.ts). */
+  readonly intake?: ScpIntakeOptions;
 }
 
 export interface ScpResponderInit {
@@ -86,6 +93,8 @@ export function emptyScpDiagnostics(): ScpDiagnostics {
     innerCheckMismatch: 0,
     accepted: 0,
     holderUnreachable: 0,
+    staleFrames: 0,
+    queueOverflow: 0,
   };
 }
 
@@ -102,6 +111,8 @@ export class ScpResponder {
    */
   readonly overrides = new RegisterStore();
   readonly diag: ScpDiagnostics = emptyScpDiagnostics();
+  /** D-9 reassembly deadline and D-11 queue slots in front of `handleFrame`. */
+  readonly intake: ScpIntake;
   private readonly identity: () => DeviceIdentity;
   private readonly writeReply: 'echo' | 'none' | 'ack';
   private readonly holderReachable: () => boolean;
@@ -120,6 +131,7 @@ export class ScpResponder {
     this.unknownMode = o.unknownRegister ?? 'silent';
     this.validateInnerCheck = o.validateInnerCheck ?? false;
     this.vibrationRecordByte = o.vibrationRecordByte ?? 0x10;
+    this.intake = new ScpIntake(this.diag, o.intake);
     if (init.registers) this.registers.load(init.registers);
     if (init.overrides) this.setOverrides(init.overrides);
   }
