@@ -68,19 +68,26 @@ export { InMemoryLink, type LinkOptions, type LinkTap, runUntilSettled, type Tra
 export { SeededRandom } from './random.js';
 export {
   type Expectation,
-  formatScenarioError,
-  parseScenario,
-  type RunScenarioOptions,
-  runScenario,
+  LIMITS as SCENARIO_LIMITS,
   SCENARIO_SCHEMA,
   type Scenario,
-  type ScenarioError,
-  type ScenarioFailure,
-  type ScenarioReport,
-  type ScenarioResult,
   type ScenarioStep,
   STEP_KINDS,
   type StepKind,
-  type StepReport,
+} from './scenario/format.js';
+export {
+  formatScenarioError,
+  parseScenario,
+  type ScenarioError,
+  type ScenarioResult,
 } from './scenario/scenario.js';
+export type { ScenarioFailure } from './scenario/scenario-expect.js';
+export {
+  type RunScenarioOptions,
+  runScenario,
+  type ScenarioReport,
+  type StepReport,
+} from './scenario/scenario-run.js';
+export { checkDocument, type DocumentResult, type PlacedIssue } from './schema/document.js';
+export { type SchemaIssue, schemaChecker } from './schema/validator.js';
 export type { Channel, Endpoint, WirePacket } from './wire.js';

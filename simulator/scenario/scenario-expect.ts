@@ -6,7 +6,7 @@
 import type { Firmware } from '../../firmware-model/index.js';
 import { toHex } from '../../protocol/index.js';
 import type { DeviceEvent } from '../device/device.js';
-import type { EventCount, Expectation, Since } from './scenario.js';
+import type { EventCount, Expectation, Since } from './format.js';
 
 export interface ScenarioFailure {
   /** Where in the step, e.g. `expect.holderLight.colour` or `expectReply.fields.percent`. */

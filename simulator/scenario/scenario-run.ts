@@ -17,9 +17,15 @@ import { requestFrame } from '../client/exchange.js';
 import { VirtualClock } from '../clock.js';
 import { createVirtualDevice, type DeviceEvent, type VirtualDevice } from '../device/device.js';
 import { InMemoryLink, runUntilSettled } from '../link.js';
-import type { ReplyExpectation, Scenario, ScenarioStep, Since } from './scenario.js';
+import {
+  type ReplyExpectation,
+  type Scenario,
+  type ScenarioStep,
+  type Since,
+  type StepKind,
+  stepKind,
+} from './format.js';
 import { evaluate, jsonSafe, matchPartial, type ScenarioFailure } from './scenario-expect.js';
-import { type StepKind, stepKind } from './scenario-schema.js';
 
 export interface RunScenarioOptions {
   /** Run against this model instead of the scenario's. */

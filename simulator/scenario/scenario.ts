@@ -1,7 +1,8 @@
 /**
  * Scenarios (issue #4 item 6): a JSON file that scripts one virtual device in virtual time — inputs,
  * waits, client requests, faults — and asserts on its state, lights, vibrations, notifications and
- * replies. docs/scenarios.md describes the format; `SCENARIO_SCHEMA` (scenario-schema.ts) defines it.
+ * replies. docs/scenarios.md describes the format; format.ts defines it (types and JSON Schema from
+ * one TypeBox source); this module parses and checks a file; scenario-run.ts runs one.
  *
  * JSON only. YAML is not supported: the package takes no YAML dependency, and a hand-written YAML
  * subset would read some files differently from real YAML parsers (the `no`/`off` booleans, octal
@@ -10,119 +11,12 @@
  * `parseScenario` never throws on bad input: it returns every problem as `{ code: 'SIM_SCENARIO',
  * pointer, line, column, message }`, the pointer (RFC 6901) and line taken from the text.
  */
-import {
-  type ChargerStateName,
-  DEFAULT_PARAMS,
-  type DeepPartial,
-  type FaultName,
-  type FirmwareInput,
-  type FirmwareParams,
-  getProfile,
-  type HolderStateName,
-  type InitialConditions,
-  resolveParams,
-  type UnitName,
-} from '../../firmware-model/index.js';
-import { commandByName, encodeCommand, type Fields, parseHex, type Unit } from '../../protocol/index.js';
-import { lineColumn, offsetOf, pointerToken, readJson } from './scenario-json.js';
-import { SCENARIO_SCHEMA } from './scenario-schema.js';
-import { type SchemaIssue, validate } from './scenario-validate.js';
-
-export type { ScenarioFailure } from './scenario-expect.js';
-export {
-  type RunScenarioOptions,
-  runScenario,
-  type ScenarioReport,
-  type StepReport,
-  stepLabel,
-} from './scenario-run.js';
-export {
-  EXPECT_KEYS,
-  SCENARIO_SCHEMA,
-  type Schema,
-  STEP_KINDS,
-  type StepKind,
-  stepKind,
-} from './scenario-schema.js';
-
-/** A number, or a range: `{ "$min": 1, "$max": 5 }` (either bound may be left out). */
-export type NumberMatch = number | { $min?: number; $max?: number };
-/** What a partial match compares against one field. */
-export type FieldMatch = NumberMatch | boolean | string;
-/** Which events an event count considers: since the start, since the last action step, or since step n. */
-export type Since = 'start' | 'step' | number;
-
-export interface EventCount {
-  since?: Since;
-  count?: number;
-  min?: number;
-  max?: number;
-}
-
-export interface Expectation {
-  holder?: HolderStateName;
-  charger?: ChargerStateName;
-  holderLight?: Record<string, FieldMatch>;
-  chargerLight?: Record<string, FieldMatch>;
-  usesLeft?: NumberMatch;
-  lastExperience?: Record<string, FieldMatch>;
-  counters?: {
-    holder?: Record<string, NumberMatch>;
-    charger?: Record<string, NumberMatch>;
-  } & Record<string, unknown>;
-  status?: Record<string, FieldMatch>;
-  battery?: Record<string, FieldMatch>;
-  settings?: Record<string, unknown>;
-  firmware?: Record<string, unknown>;
-  vibrations?: EventCount & { reason?: string; unit?: UnitName };
-  notifications?: EventCount & { characteristic?: 'battery' | 'status' };
-  rejected?: EventCount & { input?: string };
-}
-
-export interface ReplyExpectation {
-  command?: string;
-  hex?: string;
-  fields?: Fields;
-}
-
-interface StepCommon {
-  name?: string;
-  comment?: string;
-}
-
-export type FaultSpec = { fault: FaultName; bits?: number };
-
-export type ScenarioStep = StepCommon &
-  (
-    | { input: FirmwareInput }
-    | { press: UnitName; holdMs?: number }
-    | { puff: { durationMs?: number; flowMlS?: number }; count?: number; everyMs?: number }
-    | { wait: number }
-    | { waitUntil: Expectation; timeoutMs?: number; pollMs?: number }
-    | {
-        request: string;
-        args?: string[];
-        fields?: Fields;
-        unit?: Unit;
-        expectReply?: ReplyExpectation;
-        timeoutMs?: number;
-      }
-    | { send: string; expectReply?: ReplyExpectation; expectNoReply?: boolean; timeoutMs?: number }
-    | { fault: FaultSpec }
-    | { clearFault: FaultSpec }
-    | { expect: Expectation }
-  );
-
-export interface Scenario {
-  $schema?: string;
-  name: string;
-  description?: string;
-  model: string;
-  seed?: number;
-  initial?: InitialConditions;
-  params?: DeepPartial<FirmwareParams>;
-  steps: ScenarioStep[];
-}
+import { DEFAULT_PARAMS, Firmware } from '../../firmware-model/index.js';
+import { commandByName, encodeCommand, parseHex, type Unit } from '../../protocol/index.js';
+import { checkDocument } from '../schema/document.js';
+import { pointerToken } from '../schema/json-located.js';
+import { type SchemaIssue, schemaChecker } from '../schema/validator.js';
+import { SCENARIO_SCHEMA, type Scenario } from './format.js';
 
 export interface ScenarioError {
   readonly code: 'SIM_SCENARIO';
@@ -140,57 +34,33 @@ export type ScenarioResult =
   | { readonly ok: true; readonly scenario: Scenario; readonly source: string }
   | { readonly ok: false; readonly errors: readonly ScenarioError[]; readonly source: string };
 
-/** At most this many problems are reported: past it they are mostly echoes of the first. */
-const MAX_ERRORS = 50;
-
 /** `file:line: pointer: message`, the form the CLI prints after `error SIM_SCENARIO: `. */
 export function formatScenarioError(e: ScenarioError): string {
   return `${e.source}:${e.line}: ${e.pointer || '/'}: ${e.message}`;
 }
 
+const checkSchema = schemaChecker(SCENARIO_SCHEMA);
+
 /** Parses and validates a scenario; never throws on bad input. */
 export function parseScenario(text: string, source = 'scenario.json'): ScenarioResult {
-  const read = readJson(text);
-  const error = (pointer: string, offset: number, message: string): ScenarioError => ({
-    code: 'SIM_SCENARIO',
+  const result = checkDocument<Scenario>(text, checkSchema, semanticIssues);
+  if (result.ok) return { ok: true, source, scenario: result.value };
+  const yaml =
+    result.syntax && /^\s*(---|[\w$-]+\s*:)/.test(text) ? ' (scenarios are JSON; YAML is not supported)' : '';
+  const errors = result.issues.map((issue, i) => ({
+    code: 'SIM_SCENARIO' as const,
     source,
-    pointer,
-    ...lineColumn(text, offset),
-    message,
-  });
-  if (!read.ok) {
-    const yaml = /^\s*(---|[\w$-]+\s*:)/.test(text) ? ' (scenarios are JSON; YAML is not supported)' : '';
-    return { ok: false, source, errors: [error(read.pointer, read.offset, `${read.message}${yaml}`)] };
-  }
-  const { value, offsets, duplicates } = read.json;
-  const issues: SchemaIssue[] = duplicates.map((pointer) => ({
-    pointer,
-    message: `duplicate property "${pointer.slice(pointer.lastIndexOf('/') + 1)}"`,
+    ...issue,
+    message: i === 0 ? `${issue.message}${yaml}` : issue.message,
   }));
-  issues.push(...validate(value, SCENARIO_SCHEMA));
-  if (issues.length === 0) issues.push(...semanticIssues(value as Scenario));
-  if (issues.length === 0) return { ok: true, source, scenario: value as Scenario };
-  const errors = issues
-    .map((i) => ({ at: offsetOf(offsets, i.pointer), issue: i }))
-    .sort((a, b) => a.at - b.at)
-    .slice(0, MAX_ERRORS)
-    .map(({ at, issue }) => error(issue.pointer, at, issue.message));
   return { ok: false, source, errors };
 }
 
 /** Checks the schema cannot express: parameter names, command names and arguments, hex, step indices. */
 function semanticIssues(scenario: Scenario): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
-  if (scenario.params !== undefined) {
-    checkParams(scenario.params, DEFAULT_PARAMS, '/params', issues);
-    if (issues.length === 0) {
-      try {
-        resolveParams(getProfile(scenario.model), scenario.params);
-      } catch (e) {
-        issues.push({ pointer: '/params', message: (e as Error).message });
-      }
-    }
-  }
+  if (scenario.params !== undefined) checkParams(scenario.params, DEFAULT_PARAMS, '/params', issues);
+  if (issues.length === 0) issues.push(...firmwareIssues(scenario));
   scenario.steps.forEach((step, index) => {
     const at = `/steps/${index}`;
     if ('request' in step) {
@@ -244,6 +114,33 @@ function semanticIssues(scenario: Scenario): SchemaIssue[] {
     }
   });
   return issues;
+}
+
+/**
+ * Parameters and initial conditions as the firmware checks them (ranges such as `heater.tickHz`
+ * 10…10 000 Hz): a device is built from them here, so a bad value is a parse error with its pointer
+ * rather than a failure when the run starts.
+ */
+function firmwareIssues(scenario: Scenario): SchemaIssue[] {
+  try {
+    new Firmware(scenario.model, {
+      ...(scenario.params ? { params: scenario.params } : {}),
+      ...(scenario.initial ? { initial: scenario.initial } : {}),
+    });
+    return [];
+  } catch (e) {
+    const message = (e as Error).message;
+    const param = /^parameter '([\w.]+)'/.exec(message)?.[1];
+    const initial = /^initial (\w+)/.exec(message)?.[1];
+    const pointer = param
+      ? `/params/${param.split('.').map(pointerToken).join('/')}`
+      : initial
+        ? `/initial/${initial}`
+        : scenario.params
+          ? '/params'
+          : '';
+    return [{ pointer, message }];
+  }
 }
 
 function unitOf(unit: Unit | undefined): { unit?: Unit } {
