@@ -53,4 +53,5 @@ export type TimerName =
   | 'recheck'
   | 'firstLight'
   | 'chargeTimeout'
-  | 'holderChargeTimeout';
+  | 'holderChargeTimeout'
+  | 'puffCheck';

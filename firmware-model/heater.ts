@@ -113,6 +113,10 @@ export class HeaterLoop {
   get fault(): number {
     return this.regs[FAULT] as number;
   }
+  /** When puff detection arms: the end of the (re-)heat ramp plus the settle time, ms. */
+  get detectArmsAtMs(): number {
+    return (this.regs[RAMP_END] as number) + SETTLE_MS;
+  }
 
   /** Airflow of a puff from now for `durationMs` (ml/s). */
   puff(nowMs: number, durationMs: number, flowMlS: number): void {

@@ -9,6 +9,7 @@ import { heatingCapacityJ, isHeating, syncHeatingBattery } from './energy.js';
 import { HeaterFault } from './heater.js';
 import { daysCounter, setChargerState, setHolderState, setRtc, vibrate } from './outputs.js';
 import { beginReset } from './power.js';
+import { injectPuff } from './puffs.js';
 import { startCleaning } from './reconcile.js';
 import { attemptStart, endSession, logError, restHolder, showUses } from './session.js';
 import { applySetting } from './settings.js';
@@ -42,9 +43,9 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
       }
       return false;
     case 'puff':
-      if (!isHeating(ctx)) return reject('not heating');
-      ctx.heater.puff(
-        now,
+      injectPuff(
+        ctx,
+        isHeating(ctx),
         input.durationMs ?? p.heater.defaultPuffMs,
         input.flowMlS ?? p.heater.defaultPuffFlowMlS,
       );

@@ -6,6 +6,7 @@
 import type { Ctx } from './context.js';
 import { heatingCapacityJ, syncHeatingBattery, usesByEnergy } from './energy.js';
 import { rtcSeconds, setHolderState, vibrate } from './outputs.js';
+import { puffRegistered, resolvePendingPuff } from './puffs.js';
 import { END_REASON, HEATING_STATES } from './types.js';
 import { ambientBits } from './views.js';
 
@@ -153,6 +154,7 @@ export function enterWarning(ctx: Ctx): void {
 export function onPuffDetected(ctx: Ctx): void {
   const { s, p } = ctx;
   const session = s.session;
+  puffRegistered(ctx);
   if (!session) return;
   const state = s.holder.state;
   const countable =
@@ -162,7 +164,8 @@ export function onPuffDetected(ctx: Ctx): void {
   const gapMs = session.lastPuffMs < 0 ? Number.POSITIVE_INFINITY : s.nowMs - session.lastPuffMs;
   const counted = countable && gapMs >= p.session.minPuffSeconds * 1000;
   if (!counted) {
-    ctx.emit({ type: 'puff', atMs: s.nowMs, puffs: session.puffs, counted: false });
+    const reason = countable ? 'tooSoon' : 'preheat';
+    ctx.emit({ type: 'puff', atMs: s.nowMs, puffs: session.puffs, counted: false, reason });
     return;
   }
   if (gapMs < p.fault.intensivePuffIntervalS * 1000) session.intensivePuffing = true;
@@ -202,6 +205,7 @@ export function onButtonDuringSession(ctx: Ctx): void {
   }
   if (pausable && (s.holder.state === 'SESSION_ACTIVE' || s.holder.state === 'SESSION_WARNING')) {
     session.pausedAtMs = s.nowMs;
+    resolvePendingPuff(ctx, 'paused');
     s.holder.resumeState = s.holder.state;
     ctx.heater.setOn(false);
     for (const t of ['preheatEnd', 'warning', 'sessionEnd'] as const) ctx.clearTimer(t);
@@ -227,6 +231,7 @@ export function endSession(ctx: Ctx, reason: number): void {
   const session = s.session;
   if (!session || !HEATING_STATES.includes(s.holder.state)) return;
   syncHeatingBattery(ctx);
+  resolvePendingPuff(ctx, 'sessionEnded');
   s.heaterTempC = s.environment.ambientC;
   s.heater = null;
   for (const t of SESSION_TIMERS) ctx.clearTimer(t);

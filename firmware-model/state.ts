@@ -125,6 +125,7 @@ export function initialState(
       dayOffset: { charger: dayOffset, holder: dayOffset },
     },
     session: null,
+    pendingPuff: null,
     findMyUntilMs: -1,
     timers: {},
     buttons: { charger: button(), holder: button() },
@@ -191,7 +192,9 @@ function upgradeClocks(state: FirmwareState): FirmwareState {
   if (!legacy.holderRtc) legacy.holderRtc = { ...state.rtc };
   const c = state.counters as FirmwareState['counters'] & { lastUseDay?: number };
   if (!c.dayOffset) {
-    const day = Math.floor((state.rtc.seconds + Math.floor((state.nowMs - state.rtc.setAtMs) / 1000)) / 86_400);
+    const day = Math.floor(
+      (state.rtc.seconds + Math.floor((state.nowMs - state.rtc.setAtMs) / 1000)) / 86_400,
+    );
     c.dayOffset = { charger: day - (c.charger['17'] ?? 0), holder: day - (c.holder['17'] ?? 0) };
     delete c.charger['17'];
     delete c.holder['17'];

@@ -4,6 +4,7 @@ import type { Ctx, TimerName } from './context.js';
 import { holderErrorBits, stopFindMy } from './inputs.js';
 import { setChargerState, setHolderState } from './outputs.js';
 import { finishChargerReset, finishHolderReset } from './power.js';
+import { onPuffCheck } from './puffs.js';
 import { armSleep, endSession, enterWarning, finishCooldown, logError, onPreheatEnd } from './session.js';
 import { END_REASON } from './types.js';
 
@@ -30,6 +31,9 @@ export function fireTimer(ctx: Ctx, name: TimerName): boolean {
       return false;
     case 'warning':
       enterWarning(ctx);
+      return false;
+    case 'puffCheck':
+      onPuffCheck(ctx);
       return false;
     case 'sessionEnd':
       endSession(ctx, END_REASON.endOfProfile);

@@ -125,6 +125,24 @@ export const FAULT_NAMES = Object.keys({
   rtcReset: true,
 } satisfies Record<FaultName, true>) as readonly FaultName[];
 
+/** Why an injected puff was not registered (firmware-model/puffs.ts). */
+export type PuffIgnoredReason =
+  | 'notHeating'
+  | 'paused'
+  | 'heaterSettling'
+  | 'belowThreshold'
+  | 'merged'
+  | 'sessionEnded';
+
+/** An injected puff waiting for the heater to detect it (puffs.ts). */
+export interface PendingPuff {
+  injectedAtMs: number;
+  durationMs: number;
+  flowMlS: number;
+  /** When the heater's puff detection arms (end of the ramp + settle), ms. */
+  armsAtMs: number;
+}
+
 export type FirmwareInput =
   | { type: 'button'; unit: UnitName; action: 'press' | 'release' }
   | { type: 'stick'; action: 'insert' | 'remove'; used?: boolean }
@@ -169,7 +187,17 @@ export type FirmwareEvent =
       puffs: number;
       reason?: number;
     }
-  | { type: 'puff'; atMs: number; puffs: number; counted: boolean }
+  /** A puff the heater detected; `reason` says why one is not counted (`preheat`, `tooSoon`). */
+  | { type: 'puff'; atMs: number; puffs: number; counted: boolean; reason?: 'preheat' | 'tooSoon' }
+  /** An injected puff the heater did not register (puffs.ts lists the reasons). */
+  | {
+      type: 'puffIgnored';
+      atMs: number;
+      reason: PuffIgnoredReason;
+      injectedAtMs: number;
+      durationMs: number;
+      flowMlS: number;
+    }
   | { type: 'bluetooth'; atMs: number; on: boolean }
   | { type: 'pairing'; atMs: number }
   | { type: 'rejected'; atMs: number; input: string; reason: string };
@@ -291,6 +319,8 @@ export interface FirmwareState {
   errorCode: number;
   counters: Counters;
   session: SessionRecord | null;
+  /** An injected puff not yet detected nor given up (absent in older snapshots: none). */
+  pendingPuff?: PendingPuff | null;
   findMyUntilMs: number;
   timers: Record<string, number>;
   buttons: { charger: ButtonTrack; holder: ButtonTrack };
