@@ -1,18 +1,12 @@
 /** `iqsim decode <hex...>`: decode captured bytes into frames, commands and fields. */
 import type { Command } from 'commander';
-import {
-  type CharacteristicKind,
-  hexNumber,
-  type InputTransport,
-  type InspectedItem,
-  inspectBytes,
-  parseHex,
-} from '../protocol/index.js';
+import { hexNumber, type InspectedItem, inspectBytes, parseHex } from '../protocol/index.js';
 import { type CliContext, CliUsageError, EXIT_FAILED, EXIT_OK } from './io.js';
+import { choiceOption, numericOption, OPTIONS } from './options.js';
 
 interface DecodeFlags {
-  readonly transport: InputTransport;
-  readonly char?: CharacteristicKind;
+  readonly transport: string;
+  readonly char?: string;
   readonly mtu: string;
   readonly json?: boolean;
 }
@@ -28,7 +22,7 @@ export function registerDecode(program: Command, { io, setExit }: CliContext): v
       'ble',
     )
     .option('-c, --char <kind>', 'decode a characteristic value instead: battery, status or adv')
-    .option('--mtu <n>', 'ATT MTU the BLE packets were cut at', '23')
+    .option('--mtu <n>', 'ATT MTU the BLE packets were cut at (23..517)', '23')
     .option('--json', 'print {"ok": bool, "items": [...]} instead of a table')
     .addHelpText(
       'after',
@@ -42,22 +36,12 @@ Examples:
 Exit codes: 0 every item decoded, 1 some item failed (bad CRC, truncated, ...), 2 bad usage or bad hex.`,
     )
     .action((hexArgs: string[], flags: DecodeFlags) => {
-      if (!['ble', 'usb', 'frame'].includes(flags.transport)) {
-        throw new CliUsageError(
-          'CLI_BAD_OPTION',
-          `--transport must be ble, usb or frame, got '${flags.transport}'`,
-        );
-      }
-      if (flags.char && !['battery', 'status', 'adv'].includes(flags.char)) {
-        throw new CliUsageError(
-          'CLI_BAD_OPTION',
-          `--char must be battery, status or adv, got '${flags.char}'`,
-        );
-      }
-      const mtu = Number(flags.mtu);
-      if (!Number.isInteger(mtu) || mtu < 23 || mtu > 517) {
-        throw new CliUsageError('CLI_BAD_OPTION', `--mtu must be 23..517, got '${flags.mtu}'`);
-      }
+      const transport = choiceOption('--transport', flags.transport, ['ble', 'usb', 'frame'] as const);
+      const char =
+        flags.char === undefined
+          ? undefined
+          : choiceOption('--char', flags.char, ['battery', 'status', 'adv'] as const);
+      const mtu = numericOption(OPTIONS.mtu, flags.mtu);
       const inputs = hexArgs.map((text, index) => {
         const parsed = parseHex(text);
         if (!parsed.ok)
@@ -67,9 +51,7 @@ Exit codes: 0 every item decoded, 1 some item failed (bad CRC, truncated, ...), 
           );
         return parsed.value;
       });
-      const items = inputs.map((bytes) =>
-        inspectBytes(bytes, { transport: flags.transport, mtu, ...(flags.char ? { char: flags.char } : {}) }),
-      );
+      const items = inputs.map((bytes) => inspectBytes(bytes, { transport, mtu, ...(char ? { char } : {}) }));
       const allOk = items.every((item) => !item.error);
       if (flags.json) io.out(`${JSON.stringify({ ok: allOk, items })}\n`);
       else io.out(items.map(renderItem).join('\n'));

@@ -12,10 +12,11 @@ import {
   toHex,
 } from '../protocol/index.js';
 import { type CliContext, CliUsageError, EXIT_OK } from './io.js';
+import { choiceOption, numericOption, OPTIONS } from './options.js';
 
 interface EncodeFlags {
   readonly node?: string;
-  readonly transport: 'ble' | 'usb' | 'frame';
+  readonly transport: string;
   readonly reply?: boolean;
   readonly fields?: string;
   readonly extra?: string;
@@ -52,7 +53,7 @@ export function registerEncode(program: Command, { io, setExit }: CliContext): v
       'payload fields as JSON, e.g. the "fields" of decode --json (override args)',
     )
     .option('--extra <hex>', 'extra bytes between payload and CRC (reproduces the 6/7-byte firmware reads)')
-    .option('--mtu <n>', 'ATT MTU for BLE fragmentation', '23')
+    .option('--mtu <n>', 'ATT MTU for BLE fragmentation (23..517)', '23')
     .option('--json', 'print {"ok": true, "command", "frame", "packets"|"report"} as JSON')
     .addHelpText(
       'after',
@@ -76,12 +77,8 @@ ${commandList()}`,
           `--node must be charger, holder, flexpuff or a node byte, got '${flags.node}'`,
         );
       }
-      if (!['ble', 'usb', 'frame'].includes(flags.transport)) {
-        throw new CliUsageError(
-          'CLI_BAD_OPTION',
-          `--transport must be ble, usb or frame, got '${flags.transport}'`,
-        );
-      }
+      const transport = choiceOption('--transport', flags.transport, ['ble', 'usb', 'frame'] as const);
+      const mtu = numericOption(OPTIONS.mtu, flags.mtu);
       const fields = parseFields(flags.fields);
       const extra = flags.extra === undefined ? undefined : hexOption('--extra', flags.extra);
       const generic =
@@ -92,25 +89,25 @@ ${commandList()}`,
       const target = generic ? parseTarget(name, args[0]) : {};
       const positional = generic ? args.slice(1) : args;
       const genericFields = generic && positional.length > 0 ? { payloadHex: positional.join(' ') } : {};
+      const allFields = { ...genericFields, ...fields };
       const frame = encodeCommand(name, {
         ...(unit ? { unit } : {}),
         reply: flags.reply === true,
         ...(generic ? {} : { args: positional }),
-        fields: { ...genericFields, ...fields },
+        // Only fields that were given: an empty object would stand in for a missing argument.
+        ...(Object.keys(allFields).length > 0 ? { fields: allFields } : {}),
         ...target,
         ...(extra ? { extra } : {}),
       });
-      const mtu = Number(flags.mtu);
-      const packets = flags.transport === 'ble' ? fragmentFrame(frame, mtu) : [];
       const wire =
-        flags.transport === 'ble'
-          ? packets.map((p) => toHex(p))
-          : flags.transport === 'usb'
+        transport === 'ble'
+          ? fragmentFrame(frame, mtu).map((p) => toHex(p))
+          : transport === 'usb'
             ? [toHex(encodeUsbReport(frame))]
             : [toHex(frame)];
       if (flags.json) {
         io.out(
-          `${JSON.stringify({ ok: true, command: name, transport: flags.transport, frame: toHex(frame), wire, hex: wire.join(' ') })}\n`,
+          `${JSON.stringify({ ok: true, command: name, transport, frame: toHex(frame), wire, hex: wire.join(' ') })}\n`,
         );
       } else {
         io.out(`${wire.join('\n')}\n`);

@@ -12,6 +12,7 @@ import type { DecodedFrame, EncodeOptions, Fields } from '../protocol/index.js';
 import { IqosClient, SimulatorError } from '../simulator/index.js';
 import { type OpenedTransport, openTransport, TransportError } from '../simulator/transports/index.js';
 import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
+import { numericOption, OPTIONS } from './options.js';
 
 /** What an unanswered request shows as. */
 export const NO_REPLY = 'no reply';
@@ -20,6 +21,7 @@ const DEFAULT_TIMEOUT_MS = 500;
 export interface LinkFlags {
   record?: string;
   timeoutMs: string;
+  json?: boolean;
 }
 
 /**
@@ -33,11 +35,10 @@ export async function withClient(
   setExit: (code: number) => void,
   body: (client: IqosClient, opened: OpenedTransport) => Promise<void>,
 ): Promise<void> {
-  const timeoutMs = Number(flags.timeoutMs);
-  if (!(Number.isInteger(timeoutMs) && timeoutMs > 0))
-    throw new CliUsageError('CLI_BAD_TIMEOUT', 'timeout-ms must be a whole number > 0');
+  const timeoutMs = numericOption(OPTIONS.timeoutMs, flags.timeoutMs);
   const fail = (code: string, message: string): void => {
     io.err(`error ${code}: ${message}\n`);
+    if (flags.json) io.out(`${JSON.stringify({ ok: false, transport: spec, error: { code, message } })}\n`);
     setExit(EXIT_FAILED);
   };
   let opened: OpenedTransport;
@@ -75,7 +76,7 @@ export async function withClient(
 export function linkOptions(command: Command): Command {
   return command
     .option('--record <file>', 'record every packet as JSON lines {"tMs","dir","channel","hex"}')
-    .option('--timeout-ms <n>', 'per-request reply timeout, ms', String(DEFAULT_TIMEOUT_MS));
+    .option('--timeout-ms <n>', 'per-request reply timeout, ms (1..600000)', String(DEFAULT_TIMEOUT_MS));
 }
 
 export function registerProbe(program: Command, { io, setExit }: CliContext): void {

@@ -110,7 +110,7 @@ Examples:
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return EXIT_OK;
       const hint = chosen ? `iqsim ${chosen.name} --help` : 'iqsim --help';
-      const message = e.message.replace(/^error: /, '');
+      const message = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
       return usage(COMMANDER_CODES[e.code] ?? 'CLI_USAGE', `${message} (run ${hint} for usage)`);
     }
     if (e instanceof CliUsageError || e instanceof ProtocolError) return usage(e.code, e.message);

@@ -18,7 +18,8 @@ import {
   saveSnapshotAtomic,
   startRealTimePump,
 } from '../simulator/transports/index.js';
-import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
+import { type CliContext, type CliIo, EXIT_FAILED } from './io.js';
+import { numericOption, OPTIONS } from './options.js';
 import { KeyControls, parseInputLine } from './run-input.js';
 import { formatEvent, LiveView, statusLines, type ViewInfo } from './run-view.js';
 import { openSerialForRun, type SerialForRun } from './serial-run.js';
@@ -66,13 +67,20 @@ export function registerRun(
       '--state <file>',
       'restore from this JSON snapshot if it exists; save to it atomically as it runs',
     )
-    .option('--seed <n>', 'identity seed of a fresh device (a restored one keeps its own)', '1')
+    .option(
+      '--seed <n>',
+      'identity seed of a fresh device, 0..4294967295 (a restored one keeps its own)',
+      '1',
+    )
     .option(
       '--json',
       'print every device event as one JSON line; read firmware inputs as JSON lines on stdin',
     )
-    .option('--speed <x>', 'virtual ms per real ms', '1')
-    .option('--duration-ms <n>', 'stop after n ms of real time (default: until q, SIGINT or SIGTERM)')
+    .option('--speed <x>', 'virtual ms per real ms, above 0 and at most 1000000', '1')
+    .option(
+      '--duration-ms <n>',
+      'stop after n ms of real time, 0..2147483647 (default: until q, SIGINT or SIGTERM)',
+    )
     .option('--serial <path>', 'also serve 64-byte 3F reports on a pty at <path> (made with socat)')
     .addHelpText(
       'after',
@@ -85,16 +93,10 @@ Examples:
   echo '{"type":"undock"}' | iqsim run --model iluma-i --json --speed 10 --duration-ms 2000`,
     )
     .action(async (flags: Flags) => {
-      const seed = Number(flags.seed);
-      if (!Number.isInteger(seed) || seed < 0)
-        throw new CliUsageError('CLI_BAD_SEED', 'seed must be a non-negative integer');
-      const speed = Number(flags.speed);
-      // Above a million times real time virtual ms outrun what a double can count in a long run.
-      if (!(Number.isFinite(speed) && speed > 0 && speed <= 1e6))
-        throw new CliUsageError('CLI_BAD_SPEED', 'speed must be a number above 0 and at most 1000000');
-      const durationMs = flags.durationMs === undefined ? undefined : Number(flags.durationMs);
-      if (durationMs !== undefined && !(Number.isInteger(durationMs) && durationMs >= 0))
-        throw new CliUsageError('CLI_BAD_DURATION', 'duration-ms must be a non-negative integer');
+      const seed = numericOption(OPTIONS.seed, flags.seed);
+      const speed = numericOption(OPTIONS.speed, flags.speed);
+      const durationMs =
+        flags.durationMs === undefined ? undefined : numericOption(OPTIONS.durationMs, flags.durationMs);
       const modelId = getProfile(flags.model).id;
       const device = openDevice(modelId, seed, flags.state);
       const interactive = stdio.stdin.isTTY === true && typeof stdio.stdin.setRawMode === 'function';
@@ -139,13 +141,16 @@ function openDevice(modelId: string, seed: number, statePath: string | undefined
 
 function runSession(device: VirtualDevice, s: Session): Promise<void> {
   const { io, stdio, mode } = s;
-  device.queueEvents = false; // events$ only: the poll queue would grow for as long as the run lasts
   const keys = new KeyControls();
   const info: ViewInfo = { model: device.model, speed: s.speed, statePath: s.statePath, held: keys.held };
   const view = mode === 'view' ? new LiveView((text) => io.out(text)) : undefined;
   let saveReported = false;
   const saveFailed = (e: SimulatorError): void => {
-    if (!saveReported) io.err(`error ${e.code}: ${e.message}\n`);
+    if (!saveReported) {
+      io.err(`error ${e.code}: ${e.message}\n`);
+      if (mode === 'json')
+        io.out(`${JSON.stringify({ ok: false, error: { code: e.code, message: e.message } })}\n`);
+    }
     saveReported = true;
     s.setExit(EXIT_FAILED);
   };

@@ -5,11 +5,11 @@
  * got no reply or the link failed, 2 on a bad spec or frame.
  */
 import type { Command } from 'commander';
-import { toHex } from '../protocol/index.js';
-import { decodeReply, type Exchange, type IqosClient, type Scheduler } from '../simulator/index.js';
+import type { IqosClient, Scheduler } from '../simulator/index.js';
 import type { OpenedTransport } from '../simulator/transports/index.js';
-import { parseRequestArgs } from './exchange.js';
-import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
+import { type FrameExchange, parseRequests, printExchanges, toExchange } from './frames.js';
+import { type CliContext, EXIT_FAILED } from './io.js';
+import { numericOption, OPTIONS } from './options.js';
 import { type LinkFlags, linkOptions, withClient } from './probe.js';
 
 interface Flags extends LinkFlags {
@@ -28,27 +28,27 @@ export function registerSend(program: Command, { io, setExit }: CliContext): voi
       )
       .argument(
         '<hex...>',
-        'request frames, each quoted: a BLE value with its transport byte, or a logical frame',
+        'request frames, each quoted: a BLE value (00/01 first), a USB report (3F first) or a logical frame',
       )
-      .option('--json', 'print {"ok": true, "exchanges": [{"request", "replies", "decoded"}]}')
-      .option('--window-ms <n>', 'how long to collect replies after each request, ms', '300'),
+      .option('--json', 'print {"ok", "transport", "exchanges": [{"request", "replies"}]}')
+      .option('--window-ms <n>', 'how long to collect replies after each request, ms (1..600000)', '300'),
   )
     .addHelpText(
       'after',
       `
+Each request and reply is printed as decode --json prints a frame. Exit codes: 0 every request got
+a reply, 1 some request got none or the link failed, 2 bad usage, bad hex or a frame over 62 bytes.
+
 Examples:
   iqsim send sim:iluma-i "C0 02 23 C3"
   iqsim send serial:/tmp/ttyIQOS --json "C0 00 01 07" "C0 02 23 C3"`,
     )
     .action(async (spec: string, hex: string[], flags: Flags) => {
-      const windowMs = Number(flags.windowMs);
-      if (!(Number.isInteger(windowMs) && windowMs > 0))
-        throw new CliUsageError('CLI_BAD_WINDOW', 'window-ms must be a whole number > 0');
-      const requests = parseRequestArgs(hex);
+      const windowMs = numericOption(OPTIONS.windowMs, flags.windowMs);
+      const requests = parseRequests(hex);
       await withClient(spec, flags, io, setExit, async (client, opened) => {
         const exchanges = await sendAll(client, opened, requests, windowMs);
-        print(io, exchanges, flags.json === true);
-        if (exchanges.some((e) => e.replies.length === 0)) setExit(EXIT_FAILED);
+        if (!printExchanges(io, exchanges, flags.json === true, { transport: spec })) setExit(EXIT_FAILED);
       });
     });
 }
@@ -58,10 +58,10 @@ async function sendAll(
   opened: OpenedTransport,
   requests: readonly Uint8Array[],
   windowMs: number,
-): Promise<Exchange[]> {
+): Promise<FrameExchange[]> {
   const received: Uint8Array[] = [];
   const stop = client.onFrame((frame) => received.push(frame));
-  const exchanges: Exchange[] = [];
+  const exchanges: FrameExchange[] = [];
   try {
     for (const request of requests) {
       received.length = 0;
@@ -69,11 +69,7 @@ async function sendAll(
       client.sendFrame(request).catch(() => undefined);
       await sleep(opened.scheduler, windowMs);
       if (opened.lost) throw opened.lost;
-      exchanges.push({
-        request: toHex(request),
-        replies: received.map((r) => toHex(r)),
-        decoded: received.map(decodeReply),
-      });
+      exchanges.push(toExchange(request, received));
     }
   } finally {
     stop();
@@ -83,19 +79,4 @@ async function sendAll(
 
 function sleep(scheduler: Scheduler, ms: number): Promise<void> {
   return new Promise((resolve) => scheduler.schedule(scheduler.now() + ms, () => resolve()));
-}
-
-function print(io: CliIo, exchanges: Exchange[], json: boolean): void {
-  if (json) {
-    io.out(`${JSON.stringify({ ok: true, exchanges })}\n`);
-    return;
-  }
-  for (const e of exchanges) {
-    io.out(`> ${e.request}\n`);
-    if (e.replies.length === 0) io.out('  (no reply)\n');
-    e.replies.forEach((r, i) => {
-      const d = e.decoded[i];
-      io.out(`< ${r}  ${d && 'command' in d ? `${d.command} ${JSON.stringify(d.fields)}` : ''}\n`);
-    });
-  }
 }

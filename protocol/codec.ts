@@ -3,6 +3,7 @@
  * fields}. Length and CRC are checked once, here, at the frame layer (house rule 6).
  */
 import { commandByName, findCommand, isGeneric } from './catalogue.js';
+import { checkArgumentCount, checkFieldNames } from './command.js';
 import { crc8 } from './crc.js';
 import { ProtocolError } from './errors.js';
 import {
@@ -153,18 +154,23 @@ export function encodeCommand(name: string, options: EncodeOptions = {}): Uint8A
   }
   const parser = options.reply ? cmd.replyArgs : cmd.args;
   const args = options.args ?? [];
+  const label = `${name}${options.reply ? ' --reply' : ''}`;
   if (args.length > 0 && !parser) {
     throw new ProtocolError(
-      'PROTOCOL_RANGE',
-      `${name}${options.reply ? ' --reply' : ''} takes no positional arguments (use --fields)`,
+      'PROTOCOL_EXCESS_ARGUMENTS',
+      `${label} takes no positional arguments (use --fields)`,
     );
   }
+  const codec = options.reply ? cmd.reply : cmd.request;
+  if (parser) checkArgumentCount(label, parser, args, Object.keys(options.fields ?? {}).length > 0);
+  if (options.fields && codec.names)
+    checkFieldNames(label, options.fields, [...codec.names, ...Object.keys(cmd.defaults ?? {})]);
   const fields = {
     ...cmd.defaults,
     ...(parser && args.length > 0 ? parser.parse(args) : {}),
     ...options.fields,
   };
-  const payload = (options.reply ? cmd.reply : cmd.request).encode(fields);
+  const payload = codec.encode(fields);
   const node = options.reply ? REPLY_NODE[unit] : REQUEST_NODE[unit];
   const table = cmd.table ?? options.table;
   const address = cmd.address ?? options.address;

@@ -12,7 +12,14 @@ import { type Fields, layout, type PayloadCodec } from './payload.js';
 export interface CommandArgs {
   /** Usage text of the positional CLI arguments, e.g. `high|low|<0-255>`. */
   readonly usage: string;
-  /** Turns positional arguments into payload fields; throws PROTOCOL_RANGE on bad input. */
+  /**
+   * How many positional arguments it takes (default 1..1). Fewer than `min` with no fields is
+   * PROTOCOL_MISSING_ARGUMENT, more than `max` PROTOCOL_EXCESS_ARGUMENTS: a missing argument is never
+   * read as a zero (issue 10: `encode set-lock` without an argument used to build the unlock frame).
+   */
+  readonly min?: number;
+  readonly max?: number;
+  /** Turns positional arguments into payload fields; throws PROTOCOL_RANGE on bad input (no clamping). */
   parse(args: readonly string[]): Fields;
 }
 
@@ -117,3 +124,72 @@ export function readOnly(
 
 /** The empty payload of plain reads. */
 export const NO_PAYLOAD: PayloadCodec = layout([]);
+
+/**
+ * Checks the count of positional arguments against `parser` (see `CommandArgs.min`/`max`). With
+ * `hasFields` the fields say everything, so no argument is needed.
+ */
+export function checkArgumentCount(
+  name: string,
+  parser: CommandArgs,
+  args: readonly string[],
+  hasFields: boolean,
+): void {
+  const min = parser.min ?? 1;
+  const max = parser.max ?? 1;
+  if (args.length < min && !(hasFields && args.length === 0)) {
+    throw new ProtocolError(
+      'PROTOCOL_MISSING_ARGUMENT',
+      `${name} needs ${min === 1 ? 'an argument' : `${min} arguments`}: ${parser.usage}`,
+    );
+  }
+  if (args.length > max) {
+    throw new ProtocolError(
+      'PROTOCOL_EXCESS_ARGUMENTS',
+      `${name} takes at most ${max} argument${max === 1 ? '' : 's'} (${parser.usage}), got ${args.length}`,
+    );
+  }
+}
+
+/** Refuses field names that `known` lacks, suggesting the nearest one (edit distance ≤ 2). */
+export function checkFieldNames(name: string, given: Fields, known: readonly string[]): void {
+  for (const key of Object.keys(given)) {
+    if (known.includes(key)) continue;
+    const near = nearest(key, known);
+    throw new ProtocolError(
+      'PROTOCOL_UNKNOWN_FIELD',
+      `${name} has no field '${key}'${near ? ` (did you mean '${near}'?)` : ''}; its fields: ${known.join(', ')}`,
+    );
+  }
+}
+
+/** The candidate closest to `word` by Levenshtein distance, if within 2 edits (or a case-only change). */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const d = candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(
+        (previous[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length] as number;
+}

@@ -20,7 +20,13 @@ export type ProtocolErrorCode =
   /** A value that does not fit its field when encoding (programmer or user input error). */
   | 'PROTOCOL_RANGE'
   /** An encoder was asked for a command or register it does not know. */
-  | 'PROTOCOL_UNKNOWN_COMMAND';
+  | 'PROTOCOL_UNKNOWN_COMMAND'
+  /** A command that takes arguments got none (and no fields): nothing is defaulted silently. */
+  | 'PROTOCOL_MISSING_ARGUMENT'
+  /** More positional arguments than the command takes. */
+  | 'PROTOCOL_EXCESS_ARGUMENTS'
+  /** A field name the command's payload does not have (encoding from fields). */
+  | 'PROTOCOL_UNKNOWN_FIELD';
 
 export interface ProtocolErrorDetails {
   /** The CRC the frame should carry, for PROTOCOL_CRC. */

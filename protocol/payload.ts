@@ -30,6 +30,11 @@ export interface PayloadCodec<T extends object = Fields> {
   decode(payload: Uint8Array): T;
   /** Encodes fields (missing ones are zero); throws PROTOCOL_RANGE on values that do not fit. */
   encode(fields: Partial<T>): Uint8Array;
+  /**
+   * Every field name `decode` can print, derived ones included: `encodeCommand` refuses any other
+   * name in its fields (PROTOCOL_UNKNOWN_FIELD) instead of ignoring it. Absent: names unchecked.
+   */
+  readonly names?: readonly string[];
 }
 
 const WIDTH: Record<FieldKind, number> = { u8: 1, u16: 2, u24: 3, u32: 4, hex: 0, latin1: 0 };
@@ -50,18 +55,16 @@ export function layout<const L extends readonly FieldSpec[], D extends object = 
   const fixed = fields.reduce((sum, f) => sum + (f.size === 'rest' ? 0 : fieldWidth(f, 0)), 0);
   const sizes = options.sizes ?? [fixed];
   const derive = options.derive;
+  // Derived names come from decoding zeros at the smallest size (a layout decodes any size safely).
+  const smallest = sizes === 'any' ? fixed : Math.min(...sizes);
+  const derivedNames = derive
+    ? Object.keys(derive(decodeFields(fields, new Uint8Array(smallest)) as LayoutValue<L>))
+    : [];
   return {
     sizes,
+    names: [...fields.map((f) => f.name), ...derivedNames],
     decode(payload) {
-      const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-      const out: Fields = {};
-      let at = 0;
-      for (const f of fields) {
-        const width = Math.max(0, Math.min(fieldWidth(f, payload.length - at), payload.length - at));
-        out[f.name] = readField(view, payload, at, f.kind, width);
-        at += width;
-      }
-      const value = out as LayoutValue<L>;
+      const value = decodeFields(fields, payload) as LayoutValue<L>;
       return (derive ? { ...value, ...derive(value) } : value) as LayoutValue<L> & Partial<D>;
     },
     encode(input) {
@@ -84,6 +87,18 @@ export function layout<const L extends readonly FieldSpec[], D extends object = 
       return out;
     },
   };
+}
+
+function decodeFields(fields: readonly FieldSpec[], payload: Uint8Array): Fields {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const out: Fields = {};
+  let at = 0;
+  for (const f of fields) {
+    const width = Math.max(0, Math.min(fieldWidth(f, payload.length - at), payload.length - at));
+    out[f.name] = readField(view, payload, at, f.kind, width);
+    at += width;
+  }
+  return out;
 }
 
 function readField(
@@ -161,6 +176,7 @@ export function withRecordCheck<T extends { check: number }>(
 ): PayloadCodec<T & { checkValid?: boolean }> {
   return {
     sizes: codec.sizes,
+    ...(codec.names ? { names: [...codec.names, 'checkValid'] } : {}),
     decode(payload) {
       const value = codec.decode(payload);
       return { ...value, checkValid: value.check === crc8(payload, 1, 1 + recordLength, RECORD_CHECK_INIT) };

@@ -144,8 +144,10 @@ describe('iqsim probe', () => {
     const startMs = performance.now();
     const result = await cli('probe', 'ble:AA:BB:CC:DD:EE:FF', '--json');
     expect(performance.now() - startMs).toBeLessThan(10_000);
-    expect(result).toMatchObject({ code: 1, out: '' });
+    expect(result.code).toBe(1);
     expect(result.err).toMatch(/^error TRANSPORT_NO_ADAPTER: /);
+    // --json: stdout still carries one object, with ok false (exit code ≠ 0).
+    expect(JSON.parse(result.out)).toMatchObject({ ok: false, error: { code: 'TRANSPORT_NO_ADAPTER' } });
   });
 });
 
@@ -153,21 +155,28 @@ describe('iqsim send', () => {
   it('sends raw frames over sim: (BLE) and prints decoded replies', async () => {
     const result = await cli('send', 'sim:iluma-i', '00 C0 02 23 C3', 'C0 00 01 07', '--window-ms', '100');
     expect(result).toMatchObject({ code: 0, err: '' });
-    expect(result.out).toMatch(/^> C0 02 23 C3\n< C0 86 23 64 00 00 00 [0-9A-F]{2} {2}get-brightness /);
-    expect(result.out).toMatch(/^> C0 00 01 07\n< C0 84 01 .*get-rtc/m);
+    expect(result.out).toMatch(
+      /^> C0 02 23 C3 {2}get-brightness \{\}\n< C0 86 23 64 00 00 00 [0-9A-F]{2} {2}get-brightness /,
+    );
+    expect(result.out).toMatch(/^> C0 00 01 07 {2}get-rtc \{\}\n< C0 84 01 .*get-rtc/m);
   });
 
-  it('--json over usb gives the exchange shape of iqsim exchange; no reply exits 1', async () => {
+  it('--json over usb gives the exchange shape of iqsim exchange; no reply exits 1 with ok false', async () => {
     const result = await cli('send', 'sim:iluma-i?channel=usb', '--json', 'C0 02 23 C3', 'C9 02 7F 00');
     expect(result.code).toBe(1);
     const { ok, exchanges } = JSON.parse(result.out);
-    expect(ok).toBe(true);
+    expect(ok).toBe(false);
     expect(exchanges[0]).toMatchObject({
-      request: 'C0 02 23 C3',
-      replies: [expect.stringMatching(/^C0 86 23 64/)],
-      decoded: [{ command: 'get-brightness', fields: { levelName: 'high' } }],
+      request: { hex: 'C0 02 23 C3', kind: 'request', command: 'get-brightness', register: 0x8e },
+      replies: [
+        {
+          hex: expect.stringMatching(/^C0 86 23 64/),
+          command: 'get-brightness',
+          fields: { levelName: 'high' },
+        },
+      ],
     });
-    expect(exchanges[1]).toMatchObject({ replies: [], decoded: [] });
+    expect(exchanges[1]).toMatchObject({ replies: [] });
   });
 
   it('refuses a bad frame with exit 2 before opening anything', async () => {

@@ -89,6 +89,8 @@ export function encodeAdStructures(
   for (const s of structures) {
     if (s.data.length > 254)
       throw new ProtocolError('PROTOCOL_RANGE', `AD structure data too long: ${s.data.length}`);
+    if (!Number.isInteger(s.type) || s.type < 0 || s.type > 0xff)
+      throw new ProtocolError('PROTOCOL_RANGE', `AD structure type must be a byte, got ${s.type}`);
     out[at] = s.data.length + 1;
     out[at + 1] = s.type;
     out.set(s.data, at + 2);

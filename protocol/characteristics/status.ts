@@ -296,16 +296,16 @@ export function encodeStatusRecord(
     const s = record.status;
     if (!s) throw new ProtocolError('PROTOCOL_RANGE', 'status flag bit 1 needs the charger/holder status');
     put(
-      (s.chargerState & 0x0f) |
-        ((s.chargerReserved & 3) << 4) |
+      bitField(s.chargerState, 4, 'charger state') |
+        (bitField(s.chargerReserved, 2, 'charger reserved bits') << 4) |
         (s.chargerLowBattery ? 0x40 : 0) |
         (s.chargerDefect ? 0x80 : 0),
       1,
       'byte A',
     );
     put(
-      (s.holderState & 0x0f) |
-        ((s.holderConnection & 3) << 4) |
+      bitField(s.holderState, 4, 'holder state') |
+        (bitField(s.holderConnection, 2, 'holder connection') << 4) |
         (s.holderReserved ? 0x40 : 0) |
         (s.holderDefect ? 0x80 : 0),
       1,
@@ -326,7 +326,7 @@ export function encodeStatusRecord(
           `status flag bit ${bits[3]} needs holder ${h + 1} last experience`,
         );
       put(
-        (e.endOfHeatReason & 0x0f) |
+        bitField(e.endOfHeatReason, 4, 'end-of-heat reason') |
           (e.reserved ? 0x10 : 0) |
           (e.dutyCycleFault ? 0x20 : 0) |
           (e.newInformationWasRead ? 0x40 : 0) |
@@ -338,4 +338,14 @@ export function encodeStatusRecord(
     }
   }
   return Uint8Array.from(out);
+}
+
+/** A value packed into `bits` bits of a status byte: refused, not masked, when it does not fit. */
+function bitField(value: number, bits: number, what: string): number {
+  if (!Number.isInteger(value) || value < 0 || value >= 2 ** bits)
+    throw new ProtocolError(
+      'PROTOCOL_RANGE',
+      `status ${what} must be 0..${2 ** bits - 1}, got ${String(value)}`,
+    );
+  return value;
 }

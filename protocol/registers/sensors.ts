@@ -113,7 +113,8 @@ export const SENSOR_COMMANDS: readonly CommandSpec[] = [
     ['charger'],
     0x90,
     u16Value('percent'),
-    integerArgs('percent', 0, 0xffff),
+    // A percentage: 0..100 from an argument; --fields takes any u16 so captured odd values re-encode.
+    integerArgs('percent', 0, 100),
   ),
   readOnly(
     'get-voltage',
@@ -187,7 +188,7 @@ export const SENSOR_COMMANDS: readonly CommandSpec[] = [
     ['charger'],
     0x181,
     batteryIndicator,
-    integerArgs('levelPct', 0, 255),
+    integerArgs('levelPct', 0, 100),
   ),
   readOnly(
     'get-system-status',

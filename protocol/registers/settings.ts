@@ -65,6 +65,9 @@ export const VIBRATION_FLAGS = [
 
 const vibrationArgs: CommandArgs = {
   usage: `[${VIBRATION_FLAGS.join(',')}|none]`,
+  // No flag (or `none`) is a valid setting: every vibration off.
+  min: 0,
+  max: VIBRATION_FLAGS.length,
   parse(args) {
     const names = args.flatMap((a) => a.split(',')).filter((a) => a && a !== 'none');
     let startFlags = 0;
@@ -189,6 +192,7 @@ const findMy = layout(
 
 const findMyArgs: CommandArgs = {
   usage: 'start|stop [seconds=30]',
+  max: 2,
   parse: (args) => ({
     on: parseOnOff(args[0]) ? 1 : 0,
     durationS: args[1] === undefined ? 30 : parseInteger(args[1], 0, 255, 'duration'),
@@ -436,6 +440,8 @@ export const SETTING_COMMANDS: readonly CommandSpec[] = [
     reply: chargeStartRecord,
     args: {
       usage: '04|05 on|off',
+      min: 2,
+      max: 2,
       parse: (a) => chargeStartArgs(parseInteger(a[0], 0, 255, 'key')).parse(a.slice(1)),
     },
   }),

@@ -57,6 +57,7 @@ export type UsageCounters = {
 /** Usage-counter table body: N × 8-byte blocks `[index] 00 00 00 [u16 value] [00] [tag]` (spec §9.1). */
 export const usageCounters: PayloadCodec<UsageCounters> = {
   sizes: 'any',
+  names: ['blocks', 'trailingHex'],
   decode(body) {
     const blocks: CounterBlock[] = [];
     const whole = body.length - (body.length % 8);
@@ -86,17 +87,28 @@ export const usageCounters: PayloadCodec<UsageCounters> = {
           `counter value must be 0..0xFFFFFF, got ${String(block.value)}`,
         );
       }
-      out[at] = block.index ?? i;
-      out.set(hexBytes(block.padHex?.trim() ? block.padHex : '00 00 00').subarray(0, 3), at + 1);
+      const pad = hexBytes(block.padHex?.trim() ? block.padHex : '00 00 00');
+      if (pad.length !== 3)
+        throw new ProtocolError('PROTOCOL_RANGE', `counter padHex must be 3 bytes, got ${pad.length}`);
+      out[at] = counterByte(block.index ?? i, 'index');
+      out.set(pad, at + 1);
       out[at + 4] = value & 0xff;
       out[at + 5] = (value >> 8) & 0xff;
       out[at + 6] = value >> 16;
-      out[at + 7] = block.tag ?? 0;
+      out[at + 7] = counterByte(block.tag ?? 0, 'tag');
     });
     out.set(trailing, blocks.length * 8);
     return out;
   },
 };
+
+/** A block's index or tag byte: refused, not wrapped, when it does not fit. */
+function counterByte(value: unknown, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xff)
+    throw new ProtocolError('PROTOCOL_RANGE', `counter ${what} must be 0..255, got ${String(value)}`);
+  return n;
+}
 
 const tableRead = (
   name: string,
