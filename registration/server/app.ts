@@ -74,6 +74,9 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
     logger: false,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+    // Bad URLs, over-long path parameters: problem+json like every other bad input.
+    frameworkErrors: (error, _request, reply) =>
+      sendProblem(reply, error.statusCode ?? 400, 'REGISTRY_BAD_REQUEST', error.message),
   }).withTypeProvider<TypeBoxTypeProvider>();
   installProblems(app);
   await app.register(swagger, {

@@ -23,6 +23,9 @@ import {
 } from '../index.js';
 import { MIGRATIONS, TABLES } from './migrations.js';
 
+/** How long a transaction waits for another connection's write lock before failing. */
+const BUSY_LIMIT_MS = 5_000;
+
 export interface StoreOptions {
   /** A file path, `file:` URL or `:memory:` (default). */
   path?: string;
@@ -47,7 +50,8 @@ export class LibsqlStore implements Store {
       await client.execute('PRAGMA synchronous = NORMAL');
     }
     await client.execute('PRAGMA foreign_keys = ON');
-    await client.execute('PRAGMA busy_timeout = 5000');
+    // No busy wait inside SQLite (see begin()).
+    await client.execute('PRAGMA busy_timeout = 0');
     const store = new LibsqlStore(client);
     await store.migrate();
     return store;
@@ -78,7 +82,7 @@ export class LibsqlStore implements Store {
 
   private serial<T>(body: () => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
-      await this.client.execute('BEGIN IMMEDIATE');
+      await this.begin();
       try {
         const result = await body();
         await this.client.execute('COMMIT');
@@ -90,6 +94,24 @@ export class LibsqlStore implements Store {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * BEGIN IMMEDIATE, waiting for another connection's write lock (a second process on the same
+   * file) without blocking the event loop: libSQL calls are synchronous, so SQLite's own busy wait
+   * would stall every request of this process, including the one holding the lock.
+   */
+  private async begin(): Promise<void> {
+    for (let waitedMs = 0, delayMs = 1; ; waitedMs += delayMs, delayMs = Math.min(delayMs * 2, 50)) {
+      try {
+        await this.client.execute('BEGIN IMMEDIATE');
+        return;
+      } catch (e) {
+        if (!(e instanceof LibsqlError && e.code.startsWith('SQLITE_BUSY')) || waitedMs > BUSY_LIMIT_MS)
+          throw e;
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
   }
 
   transaction<T>(body: (tx: StoreTx) => Promise<T>): Promise<T> {
