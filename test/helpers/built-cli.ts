@@ -19,7 +19,7 @@ function sourcesOf(dir: string): string[] {
 }
 
 function distIsStale(): boolean {
-  return ['cli', 'simulator', 'protocol', 'firmware-model'].flatMap(sourcesOf).some((source) => {
+  return ['cli', 'simulator', 'protocol', 'firmware-model', 'registration'].flatMap(sourcesOf).some((source) => {
     const built = join(ROOT, 'dist', source.replace(/\.ts$/, '.js'));
     return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, source)).mtimeMs;
   });
