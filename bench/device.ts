@@ -34,7 +34,6 @@ async function sessionRatio(): Promise<{ ratio: number; notifications: number }>
     const started = performance.now();
     const clock = new VirtualClock();
     const device = createVirtualDevice({ model: MODEL });
-    device.queueEvents = false;
     const link = new InMemoryLink(clock, device);
     const client = await runUntilSettled(clock, IqosClient.connect(link, { scheduler: clock }));
     let received = 0;
@@ -66,7 +65,6 @@ async function sessionRatio(): Promise<{ ratio: number; notifications: number }>
 
 function deviceLatency(): { p50: number; p99: number } {
   const device = createVirtualDevice({ model: MODEL, replyDelayMs: 0 });
-  device.queueEvents = false;
   let now = 0;
   device.connect(now);
   // Subscribe to SCP notifications (CCCD = value handle + 1).
@@ -98,7 +96,6 @@ function deviceLatency(): { p50: number; p99: number } {
 async function clientLatency(): Promise<number> {
   const clock = new VirtualClock();
   const device = createVirtualDevice({ model: MODEL, replyDelayMs: 0 });
-  device.queueEvents = false;
   const link = new InMemoryLink(clock, device);
   const client = await runUntilSettled(clock, IqosClient.connect(link, { scheduler: clock }));
   const samples: number[] = [];

@@ -35,7 +35,6 @@ async function measure(replyDelayMs: number, requests: number): Promise<Latency>
   const dir = mkdtempSync(join(tmpdir(), 'iqsim-bench-serial-'));
   const port = await openSerialDevice(join(dir, 'ttyBENCH'));
   const device = createVirtualDevice({ model: 'iluma-i', seed: 1, replyDelayMs });
-  device.queueEvents = false;
   let bridge: UsbDeviceBridge | undefined;
   const pump = startRealTimePump(device, { onTransmit: (packet) => bridge?.transmit(packet) });
   bridge = port.attach(device, { nowMs: () => pump.nowMs() });

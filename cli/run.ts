@@ -21,7 +21,7 @@ import {
 import { type CliContext, type CliIo, EXIT_FAILED } from './io.js';
 import { numericOption, OPTIONS } from './options.js';
 import { KeyControls, parseInputLine } from './run-input.js';
-import { formatEvent, LiveView, statusLines, type ViewInfo } from './run-view.js';
+import { formatEvent, isReading, LiveView, statusLines, type ViewInfo } from './run-view.js';
 import { openSerialForRun, type SerialForRun } from './serial-run.js';
 
 /** The process streams `run` needs beyond `CliIo` (defaults: `process.stdin` and `process`). */
@@ -142,7 +142,14 @@ function openDevice(modelId: string, seed: number, statePath: string | undefined
 function runSession(device: VirtualDevice, s: Session): Promise<void> {
   const { io, stdio, mode } = s;
   const keys = new KeyControls();
-  const info: ViewInfo = { model: device.model, speed: s.speed, statePath: s.statePath, held: keys.held };
+  const info: ViewInfo = {
+    model: device.model,
+    speed: s.speed,
+    statePath: s.statePath,
+    held: keys.held,
+    // The view is cut to the terminal's width so the redraw in place never wraps.
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
+  };
   const view = mode === 'view' ? new LiveView((text) => io.out(text)) : undefined;
   let saveReported = false;
   const saveFailed = (e: SimulatorError): void => {
@@ -167,7 +174,7 @@ function runSession(device: VirtualDevice, s: Session): Promise<void> {
     writer?.changed();
     if (mode === 'json') io.out(`${JSON.stringify(event)}\n`);
     else if (mode === 'lines') io.out(`${formatEvent(event)}\n`);
-    else {
+    else if (!isReading(event)) {
       info.lastEvent = event;
       info.message = undefined;
     }

@@ -41,7 +41,6 @@ export class VirtualHolder {
     options: VirtualHolderOptions,
   ) {
     this.virtual = createVirtualDevice({ model: options.model, seed: options.seed });
-    this.virtual.queueEvents = false;
     const subscription = this.virtual.events$.subscribe((e) => this.events.push(e));
     this.unsubscribe = () => subscription.unsubscribe();
     this.id = hub.addDevice(this.virtual);

@@ -15,7 +15,14 @@ export {
   GattClient,
   type Scheduler,
 } from './client/gatt-client.js';
-export { type DeadlineSource, type TimerHandle, VirtualClock } from './clock.js';
+export {
+  type DeadlineSource,
+  type HostTurn,
+  QUIET_TURNS,
+  type TimerHandle,
+  VirtualClock,
+  type VirtualClockOptions,
+} from './clock.js';
 export {
   ATT_ERROR_INSUFFICIENT_AUTHENTICATION,
   ATT_ERROR_INVALID_ATTRIBUTE_VALUE_LENGTH,
@@ -26,10 +33,16 @@ export {
   encodeAttPdu,
 } from './device/att.js';
 export {
+  type Advertising,
+  type BatteryEvent,
   createVirtualDevice,
+  DEFAULT_CENTRAL,
   type DeviceEvent,
   type DeviceSnapshot,
   HANDLES,
+  type HeaterEvent,
+  type NotifyEvent,
+  type PuffEvent,
   VirtualDevice,
   type VirtualDeviceOptions,
 } from './device/device.js';

@@ -4,7 +4,7 @@
  * a clock timer, so a whole exchange is deterministic and runs in virtual time.
  */
 import type { VirtualClock } from './clock.js';
-import type { VirtualDevice } from './device/device.js';
+import { DEFAULT_CENTRAL, type VirtualDevice } from './device/device.js';
 import { SimulatorError } from './errors.js';
 import type { WirePacket } from './wire.js';
 
@@ -23,6 +23,8 @@ export interface LinkOptions {
   latencyMs?: number;
   /** Connect the BLE channel at once (default true). */
   connect?: boolean;
+  /** Which central this link is (its identity address; bonds are per central, P§3.8). Default `DEFAULT_CENTRAL`. */
+  central?: string;
 }
 
 /** Hooks a fault injector uses to drop, corrupt or delay packets in either direction. */
@@ -38,6 +40,8 @@ export class InMemoryLink implements Transport {
   private readonly unfollow: () => void;
   private openValue = true;
   private readonly latencyMs: number;
+  /** The central this link connects as. */
+  readonly central: string;
   tap: LinkTap | undefined;
 
   constructor(
@@ -46,6 +50,7 @@ export class InMemoryLink implements Transport {
     options: LinkOptions = {},
   ) {
     this.latencyMs = options.latencyMs ?? 0;
+    this.central = options.central ?? DEFAULT_CENTRAL;
     this.unfollow = clock.follow({
       nextDeadline: () => device.nextDeadline(),
       handleTimeout: (nowMs) => {
@@ -53,7 +58,7 @@ export class InMemoryLink implements Transport {
         this.drain();
       },
     });
-    if (options.connect ?? true) device.connect(clock.now());
+    if (options.connect ?? true) device.connect(clock.now(), this.central);
   }
 
   get open(): boolean {

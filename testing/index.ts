@@ -76,7 +76,6 @@ export async function createRig(options: RigOptions): Promise<Rig> {
     },
   });
   const events: DeviceEvent[] = [];
-  device.queueEvents = false;
   const subscription = device.events$.subscribe((e) => events.push(e));
   const mode = options.client ?? 'ble';
   const link = new InMemoryLink(clock, device, {

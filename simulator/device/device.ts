@@ -2,116 +2,38 @@
  * A virtual IQOS device (issue #4): the firmware model behind the GATT table of P§3 (served as ATT
  * PDUs), the SCP responder on the control point, the battery and status characteristics, and the
  * USB HID endpoint of P§5, all against one shared state (D-24). Sans-IO: `receive`, `pollTransmit`,
- * `nextDeadline`, `handleTimeout`; a `VirtualClock` or the real-time pump drives it.
+ * `pollEvent` (opt-in), `nextDeadline`, `handleTimeout`; a `VirtualClock` or the real-time pump
+ * drives it. Events: `device-events.ts`; bonds: `bonds.ts`; outgoing packets: `outbox.ts`; GATT
+ * values: `gatt-values.ts`; snapshots: `device-snapshot.ts`.
  */
 
-import { type Observable, Subject } from 'rxjs';
-import {
-  Firmware,
-  type FirmwareEvent,
-  type FirmwareInput,
-  type FirmwareOptions,
-  type FirmwareSnapshot,
-  getProfile,
-} from '../../firmware-model/index.js';
-import {
-  BATTERY_CHAR_UUID,
-  BlePacketAssembler,
-  buildAdvertising,
-  buildScanResponse,
-  decodeUsbReport,
-  encodeDisString,
-  encodeUsbReport,
-  FrameHeader,
-  fragmentFrame,
-  GATT_SERVICES,
-  hexBytes,
-  parseFrameInto,
-  SCP_CHAR_UUID,
-  STATUS_CHAR_UUID,
-  sigUuid,
-  toHex,
-} from '../../protocol/index.js';
+import type { Observable } from 'rxjs';
+import { Firmware, type FirmwareInput, getProfile } from '../../firmware-model/index.js';
+import { GATT_SERVICES, toHex } from '../../protocol/index.js';
 import { SimulatorError } from '../errors.js';
-import type { Channel, Endpoint, WirePacket } from '../wire.js';
-import { ATT_ERROR_INSUFFICIENT_AUTHENTICATION } from './att.js';
+import type { Endpoint, WirePacket } from '../wire.js';
+import { type Advertising, type Bonds, DEFAULT_CENTRAL } from './bonds.js';
+import { type DeviceEvent, EventBus, EventValues } from './device-events.js';
+import { type DeviceSnapshot, deviceParts, type PartsOptions, toSnapshot } from './device-snapshot.js';
 import { GattServer } from './gatt-server.js';
-import { type DeviceIdentity, generateIdentity, softwareRevisionString } from './identity.js';
-import { batteryValue, statusValue } from './records.js';
+import { gattValue, HANDLES } from './gatt-values.js';
+import { type DeviceIdentity, generateIdentity } from './identity.js';
+import { Notifier } from './notifier.js';
+import { Outbox } from './outbox.js';
+import { ScpRequests } from './requests.js';
 import { type RegisterStoreJson, ScpResponder } from './scp.js';
 
-export interface VirtualDeviceOptions {
-  /** Model id as `iqsim models` lists it. */
-  model: string;
-  /** Seed of the identity and of every random choice (default 1). */
-  seed?: number;
-  identity?: Partial<DeviceIdentity>;
-  firmware?: Omit<FirmwareOptions, 'snapshot'>;
-  /** Refuse SCP writes from an unbonded central with ATT "insufficient authentication". */
-  bondedOnly?: boolean;
-  /** SCP reply latency, ms (P§12 D-10: 5). */
-  replyDelayMs?: number;
-  startMs?: number;
-  snapshot?: DeviceSnapshot;
+export { type Advertising, DEFAULT_CENTRAL } from './bonds.js';
+export type { BatteryEvent, DeviceEvent, HeaterEvent, NotifyEvent, PuffEvent } from './device-events.js';
+export type { DeviceSnapshot } from './device-snapshot.js';
+export { HANDLES } from './gatt-values.js';
+
+export interface VirtualDeviceOptions extends PartsOptions {
   /** Register overrides, key → hex reply payload (overrides.ts); on a snapshot, replace its own. */
   overrides?: RegisterStoreJson;
+  /** Keep every event for `pollEvent()` (default false: `events$` only, nothing kept unread). */
+  eventQueue?: boolean;
 }
-
-/**
- * Everything that persists in a device: firmware, identity, bond, stored registers and options. A
- * restored device starts disconnected with nothing in flight (queued replies belong to the
- * connection that was open, as on a real device that was switched off and on).
- */
-export interface DeviceSnapshot {
-  readonly format: 'iqsim-device';
-  readonly version: 1;
-  readonly model: string;
-  readonly seed: number;
-  readonly identity: DeviceIdentity;
-  readonly identityOverrides: Partial<DeviceIdentity>;
-  readonly bonded: boolean;
-  readonly bondedOnly: boolean;
-  readonly replyDelayMs?: number;
-  readonly firmware: FirmwareSnapshot;
-  readonly registers: RegisterStoreJson;
-  /** Register overrides (overrides.ts); absent in snapshots saved before overrides existed. */
-  readonly overrides?: RegisterStoreJson;
-}
-
-export type DeviceEvent =
-  | FirmwareEvent
-  | { type: 'traffic'; atMs: number; dir: 'in' | 'out'; channel: Channel; hex: string }
-  | { type: 'connection'; atMs: number; connected: boolean }
-  | { type: 'bond'; atMs: number; bonded: boolean }
-  | { type: 'dropped'; atMs: number; channel: Channel; reason: string; hex: string };
-
-interface Outgoing {
-  readonly atMs: number;
-  readonly seq: number;
-  readonly packet: WirePacket;
-}
-
-const dis = (short: number) => sigUuid(short);
-
-/** Battery notifications at most this often (P§12 D-18 `ble.batteryNotifyMinIntervalMs`). */
-const BATTERY_NOTIFY_MIN_INTERVAL_MS = 1000;
-
-function valueHandle(uuid: string): number {
-  for (const service of GATT_SERVICES)
-    for (const c of service.characteristics) if (c.uuid === uuid) return c.valueHandle;
-  throw new SimulatorError('SIM_BAD_INPUT', `no characteristic ${uuid} in the GATT table`);
-}
-
-export const HANDLES = {
-  scp: valueHandle(SCP_CHAR_UUID),
-  battery: valueHandle(BATTERY_CHAR_UUID),
-  status: valueHandle(STATUS_CHAR_UUID),
-  modelNumber: valueHandle(dis(0x2a24)),
-  serialNumber: valueHandle(dis(0x2a25)),
-  softwareRevision: valueHandle(dis(0x2a28)),
-  manufacturer: valueHandle(dis(0x2a29)),
-  deviceName: valueHandle(dis(0x2a00)),
-} as const;
 
 export class VirtualDevice implements Endpoint {
   readonly model: string;
@@ -121,76 +43,88 @@ export class VirtualDevice implements Endpoint {
   private readonly identityOverrides: Partial<DeviceIdentity>;
   private readonly gatt: GattServer;
   readonly scp: ScpResponder;
-  private readonly assembler = new BlePacketAssembler();
-  private readonly header = new FrameHeader();
-  private readonly outgoing: Outgoing[] = [];
-  private readonly events: DeviceEvent[] = [];
-  private readonly subject = new Subject<DeviceEvent>();
-  /** Every event as it happens (state, LEDs, vibrations, notifications, traffic, connection, bond). */
-  readonly events$: Observable<DeviceEvent> = this.subject.asObservable();
-  /** Keep events for `pollEvent` (default true; a long-running pump reading only `events$` turns it off). */
-  queueEvents = true;
-  private seq = 0;
-  /** Latest time an SCP reply is queued for, per channel: later replies never go before it. */
-  private readonly replyHorizonMs: Record<Channel, number> = {
-    att: Number.NEGATIVE_INFINITY,
-    usb: Number.NEGATIVE_INFINITY,
-  };
-  /** When the echo of the SCP write being handled goes out (its Write Response follows it). */
-  private echoAtMs = 0;
-  private lastBatteryNotifyMs = Number.NEGATIVE_INFINITY;
-  /** A battery notification held back by the D-18 minimum interval, due at this time. */
-  private batteryNotifyDueMs = Number.POSITIVE_INFINITY;
-  /** Notifications raised while a PDU is being handled, sent after its response. */
-  private deferred: Uint8Array[] | undefined;
+  private readonly outbox = new Outbox();
+  private readonly bus: EventBus;
+  private readonly values: EventValues;
+  private readonly bondTable: Bonds;
+  /** Every event as it happens (state, lights, vibrations, battery, heater, puffs, notifications, traffic, connection, bond). */
+  readonly events$: Observable<DeviceEvent>;
+  private readonly notifier: Notifier;
+  private readonly requests: ScpRequests;
   private nowMs: number;
-  private connectedValue = false;
-  private bondedValue: boolean;
-  readonly bondedOnly: boolean;
+  /** The connected central (one at a time, D-21), or undefined. */
+  private centralValue: string | undefined;
   readonly replyDelayMs: number;
+  readonly bondedOnly: boolean;
 
   constructor(options: VirtualDeviceOptions) {
-    const snapshot = options.snapshot;
-    this.model = snapshot?.model ?? options.model;
-    const profile = getProfile(this.model);
-    this.seed = snapshot?.seed ?? options.seed ?? 1;
-    this.identityOverrides = snapshot?.identityOverrides ?? options.identity ?? {};
-    this.identityValue = snapshot?.identity ?? generateIdentity(profile, this.seed, this.identityOverrides);
-    this.firmware = snapshot
-      ? new Firmware(this.model, { snapshot: snapshot.firmware })
-      : new Firmware(this.model, { ...options.firmware, startMs: options.startMs ?? 0 });
+    const parts = deviceParts(options);
+    ({ model: this.model, seed: this.seed, identityOverrides: this.identityOverrides } = parts);
+    ({ identity: this.identityValue, firmware: this.firmware, replyDelayMs: this.replyDelayMs } = parts);
+    this.bondTable = parts.bonds;
+    this.bondedOnly = parts.bonds.bondedOnly;
     this.nowMs = this.firmware.nowMs;
-    this.bondedValue = snapshot?.bonded ?? false;
-    this.bondedOnly = snapshot?.bondedOnly ?? options.bondedOnly ?? false;
-    this.replyDelayMs = snapshot?.replyDelayMs ?? options.replyDelayMs ?? 5;
+    const profile = this.firmware.profile;
+    this.bus = new EventBus(options.eventQueue ?? false);
+    this.events$ = this.bus.events$;
+    this.values = new EventValues((event) => this.bus.emit(event));
     this.scp = new ScpResponder({
       firmware: this.firmware,
       identity: () => this.identityValue,
       options: { holderReachable: () => profile.parts === 'one-piece' || this.firmware.state.holder.docked },
     });
-    if (snapshot) this.scp.registers.load(snapshot.registers);
-    const overrides = options.overrides ?? snapshot?.overrides;
+    if (options.snapshot) this.scp.registers.load(options.snapshot.registers);
+    const overrides = options.overrides ?? options.snapshot?.overrides;
     if (overrides) this.scp.setOverrides(overrides);
     this.gatt = new GattServer(GATT_SERVICES, {
-      read: (handle) => this.readValue(handle),
-      write: (handle, value, withResponse, nowMs) => this.writeValue(handle, value, withResponse, nowMs),
-      subscribed: (handle, enabled, nowMs) => {
-        if (!enabled) return;
-        if (handle === HANDLES.battery) this.notifyBattery(nowMs);
-        else if (handle === HANDLES.status) this.notifyCharacteristic(handle, nowMs);
+      read: (handle) => {
+        const value = gattValue(handle, this.identityValue, this.firmware);
+        // The record stays "new" until the app reads it (device-model §2.2 session accounting).
+        if (handle === HANDLES.status) this.input({ type: 'statusRead' }, this.nowMs);
+        return value;
       },
+      write: (handle, value, _withResponse, nowMs) =>
+        handle === HANDLES.scp ? this.requests.bleWrite(value, nowMs) : 0,
+      subscribed: (handle, enabled, nowMs) =>
+        enabled && this.notifier.subscribed(handle, nowMs, this.connected),
+    });
+    this.notifier = new Notifier(
+      this.gatt,
+      this.outbox,
+      () => this.firmware,
+      () => this.nowMs,
+    );
+    this.requests = new ScpRequests({
+      scp: this.scp,
+      gatt: this.gatt,
+      outbox: this.outbox,
+      bonds: this.bondTable,
+      replyDelayMs: this.replyDelayMs,
+      central: () => this.centralValue,
+      pump: () => this.pumpFirmware(),
+      emit: (event) => this.emit(event),
     });
     this.firmware.drainEvents();
+    this.values.afterStep(this.firmware, this.nowMs);
   }
 
   get identity(): DeviceIdentity {
     return this.identityValue;
   }
   get connected(): boolean {
-    return this.connectedValue;
+    return this.centralValue !== undefined;
   }
+  /** The connected central's identity, or undefined. */
+  get central(): string | undefined {
+    return this.centralValue;
+  }
+  /** Whether any central is bonded (the advertising byte, P§2.1); `bonds` lists them. */
   get bonded(): boolean {
-    return this.bondedValue;
+    return this.bondTable.any;
+  }
+  /** Bonded centrals, in bonding order. */
+  get bonds(): string[] {
+    return this.bondTable.list();
   }
   get mtu(): number {
     return this.gatt.mtu;
@@ -199,53 +133,44 @@ export class VirtualDevice implements Endpoint {
     return this.nowMs;
   }
 
-  /** Advertising and scan response (P§2.1, P§2.2): the manufacturer byte reads 01 until bonded, then 00. */
-  advertising(): { advertisement: Uint8Array; scanResponse: Uint8Array; connectable: boolean } | undefined {
-    if (this.connectedValue || !this.firmware.state.charger.bluetoothOn) return undefined;
-    return {
-      advertisement: buildAdvertising({ bonded: this.bondedValue }),
-      scanResponse: buildScanResponse(this.identityValue.name),
-      connectable: true,
-    };
+  /** Advertising and scan response (P§2.1, P§2.2), none while connected or with Bluetooth off. */
+  advertising(): Advertising | undefined {
+    if (this.connected || !this.firmware.state.charger.bluetoothOn) return undefined;
+    return this.bondTable.advertising(this.identityValue.name);
   }
 
   /** A central connects (one at a time, D-21); the MTU starts at 23 (D-22). */
-  connect(nowMs: number): void {
+  connect(nowMs: number, central = DEFAULT_CENTRAL): void {
     this.advance(nowMs);
-    if (this.connectedValue)
+    if (this.connected)
       throw new SimulatorError('SIM_DISCONNECTED', 'a central is already connected (ble.maxCentrals = 1)');
     if (!this.firmware.state.charger.bluetoothOn)
       throw new SimulatorError('SIM_DISCONNECTED', 'Bluetooth is off on the device');
-    this.connectedValue = true;
-    this.emit({ type: 'connection', atMs: nowMs, connected: true });
+    this.centralValue = central;
+    this.emit({ type: 'connection', atMs: nowMs, connected: true, central });
   }
 
   disconnect(nowMs: number): void {
     this.advance(nowMs);
-    if (!this.connectedValue) return;
-    this.connectedValue = false;
+    const central = this.centralValue;
+    if (central === undefined) return;
+    this.centralValue = undefined;
     this.gatt.disconnect();
-    this.assembler.reset();
-    this.replyHorizonMs.att = Number.NEGATIVE_INFINITY;
-    for (let i = this.outgoing.length - 1; i >= 0; i--)
-      if (this.outgoing[i]?.packet.channel === 'att') this.outgoing.splice(i, 1);
-    this.emit({ type: 'connection', atMs: nowMs, connected: false });
+    this.requests.reset();
+    this.outbox.dropChannel('att');
+    this.emit({ type: 'connection', atMs: nowMs, connected: false, central });
   }
 
-  /** Just Works bonding (P§3.8, D-17). */
-  bond(nowMs: number): void {
+  /** Just Works bonding (P§3.8, D-17) with `central`: by default the connected one, else the default central. */
+  bond(nowMs: number, central = this.centralValue ?? DEFAULT_CENTRAL): void {
     this.advance(nowMs);
-    if (this.bondedValue) return;
-    this.bondedValue = true;
-    this.emit({ type: 'bond', atMs: nowMs, bonded: true });
+    if (this.bondTable.add(central)) this.emit({ type: 'bond', atMs: nowMs, bonded: true, central });
   }
 
-  /** F-50: the device forgets its bonds; the advertising byte goes back to 01. */
+  /** F-50: the device forgets every bond; the advertising byte goes back to 01. */
   forgetBonds(nowMs: number): void {
     this.advance(nowMs);
-    if (!this.bondedValue) return;
-    this.bondedValue = false;
-    this.emit({ type: 'bond', atMs: nowMs, bonded: false });
+    if (this.bondTable.clear()) this.emit({ type: 'bond', atMs: nowMs, bonded: false });
   }
 
   /**
@@ -254,14 +179,15 @@ export class VirtualDevice implements Endpoint {
    */
   factoryReset(nowMs: number): void {
     this.advance(nowMs);
-    if (this.connectedValue) this.disconnect(nowMs);
+    if (this.connected) this.disconnect(nowMs);
     const profile = getProfile(this.model);
     this.identityValue = generateIdentity(profile, this.seed, this.identityOverrides);
     this.firmware = new Firmware(this.model, { startMs: nowMs });
     this.firmware.drainEvents();
+    this.values.reset(this.firmware, nowMs);
     this.scp.firmware = this.firmware;
     this.scp.registers.clear();
-    this.bondedValue = false;
+    this.bondTable.clear();
     this.emit({ type: 'bond', atMs: nowMs, bonded: false });
   }
 
@@ -269,17 +195,18 @@ export class VirtualDevice implements Endpoint {
   input(input: FirmwareInput, nowMs: number): void {
     this.advance(nowMs);
     this.firmware.input(input, nowMs);
+    this.values.noteInput(this.firmware, input);
     this.pumpFirmware();
   }
 
   receive(packet: WirePacket, nowMs: number): void {
     this.advance(nowMs);
-    this.emit({ type: 'traffic', atMs: nowMs, dir: 'in', channel: packet.channel, hex: toHex(packet.bytes) });
+    this.traffic('in', packet, nowMs);
     if (packet.channel === 'usb') {
-      this.receiveUsb(packet.bytes, nowMs);
+      this.requests.usbReport(packet.bytes, nowMs);
       return;
     }
-    if (!this.connectedValue) {
+    if (!this.connected) {
       this.emit({
         type: 'dropped',
         atMs: nowMs,
@@ -290,39 +217,33 @@ export class VirtualDevice implements Endpoint {
       return;
     }
     // A CCCD enable notifies the current value (D-18/19); that notification follows the Write Response.
-    this.deferred = [];
-    this.echoAtMs = nowMs;
+    this.notifier.beginPdu();
+    this.requests.echoAtMs = nowMs;
     const responses = this.gatt.handlePdu(packet.bytes, nowMs);
-    const deferred = this.deferred;
-    this.deferred = undefined;
+    const deferred = this.notifier.endPdu();
     // D-1: the ATT Write Response of an SCP write goes after its echo, even when the echo waits.
-    for (const response of responses) this.queue(this.echoAtMs, 'att', response);
-    for (const pdu of deferred) this.queue(this.echoAtMs, 'att', pdu);
+    const at = this.requests.echoAtMs;
+    for (const response of responses) this.outbox.queue(at, 'att', response);
+    for (const pdu of deferred) this.outbox.queue(at, 'att', pdu);
   }
 
   pollTransmit(): WirePacket | undefined {
-    const next = this.outgoing[0];
-    if (!next || next.atMs > this.nowMs) return undefined;
-    this.outgoing.shift();
-    this.emit({
-      type: 'traffic',
-      atMs: this.nowMs,
-      dir: 'out',
-      channel: next.packet.channel,
-      hex: toHex(next.packet.bytes),
-    });
-    return next.packet;
+    const packet = this.outbox.take(this.nowMs);
+    if (packet) this.traffic('out', packet, this.nowMs);
+    return packet;
   }
 
+  /** The next event kept for polling; throws SIM_BAD_INPUT unless made with `eventQueue: true`. */
   pollEvent(): DeviceEvent | undefined {
-    return this.events.shift();
+    return this.bus.poll();
   }
 
   nextDeadline(): number | undefined {
     const next = Math.min(
       this.firmware.nextDeadline() ?? Number.POSITIVE_INFINITY,
-      this.outgoing[0]?.atMs ?? Number.POSITIVE_INFINITY,
-      this.batteryNotifyDueMs,
+      this.outbox.nextAtMs,
+      this.notifier.batteryDueMs,
+      this.values.heaterDueMs,
     );
     return Number.isFinite(next) ? next : undefined;
   }
@@ -332,26 +253,27 @@ export class VirtualDevice implements Endpoint {
   }
 
   snapshot(): DeviceSnapshot {
-    return {
-      format: 'iqsim-device',
-      version: 1,
-      model: this.model,
-      seed: this.seed,
-      identity: structuredClone(this.identityValue),
-      identityOverrides: structuredClone(this.identityOverrides),
-      bonded: this.bondedValue,
-      bondedOnly: this.bondedOnly,
-      replyDelayMs: this.replyDelayMs,
-      firmware: this.firmware.snapshot(),
-      registers: this.scp.registers.toJSON(),
-      overrides: this.scp.overrides.toJSON(),
-    };
+    const {
+      model,
+      seed,
+      identityOverrides,
+      identityValue: identity,
+      firmware,
+      bondTable: bonds,
+      replyDelayMs,
+    } = this;
+    return toSnapshot({ model, seed, identityOverrides, identity, firmware, bonds, replyDelayMs }, this.scp);
   }
 
-  /** Runs the firmware to `nowMs` and turns its events into notifications. */
+  /** Runs the firmware to `nowMs`, stopping at each heater sample, and turns its events into notifications. */
   private advance(nowMs: number): void {
     if (!(nowMs >= this.nowMs))
       throw new SimulatorError('SIM_TIME', `time went back from ${this.nowMs} to ${nowMs}`);
+    while (this.values.heaterDueMs < nowMs) this.stepTo(this.values.heaterDueMs);
+    this.stepTo(nowMs);
+  }
+
+  private stepTo(nowMs: number): void {
     this.nowMs = nowMs;
     this.firmware.advanceTo(nowMs);
     this.pumpFirmware();
@@ -359,131 +281,19 @@ export class VirtualDevice implements Endpoint {
 
   private pumpFirmware(): void {
     for (let e = this.firmware.pollEvent(); e; e = this.firmware.pollEvent()) {
-      this.emit(e);
-      if (e.type !== 'notify' || !this.connectedValue) continue;
-      if (e.characteristic === 'status') this.notifyCharacteristic(HANDLES.status, e.atMs);
-      else if (e.atMs - this.lastBatteryNotifyMs >= BATTERY_NOTIFY_MIN_INTERVAL_MS)
-        this.notifyBattery(e.atMs);
-      else this.batteryNotifyDueMs = this.lastBatteryNotifyMs + BATTERY_NOTIFY_MIN_INTERVAL_MS;
+      this.emit(this.values.fromFirmware(this.firmware, e));
+      if (e.type === 'notify' && this.connected) this.notifier.changed(e.characteristic, e.atMs);
     }
-    if (this.batteryNotifyDueMs <= this.nowMs) this.notifyBattery(this.nowMs);
+    this.notifier.flush(this.nowMs, this.connected);
+    this.values.afterStep(this.firmware, this.nowMs);
   }
 
-  private notifyBattery(atMs: number): void {
-    this.batteryNotifyDueMs = Number.POSITIVE_INFINITY;
-    this.lastBatteryNotifyMs = atMs;
-    if (this.connectedValue) this.notifyCharacteristic(HANDLES.battery, atMs);
-  }
-
-  private notifyCharacteristic(handle: number, atMs: number): void {
-    const value =
-      handle === HANDLES.battery
-        ? batteryValue(this.firmware.battery())
-        : statusValue(this.firmware.status());
-    const pdu = this.gatt.notify(handle, value);
-    if (!pdu) return;
-    if (this.deferred) this.deferred.push(pdu);
-    else this.queue(Math.max(atMs, this.nowMs), 'att', pdu);
-  }
-
-  private readValue(handle: number): Uint8Array | { error: number } {
-    const id = this.identityValue;
-    switch (handle) {
-      case HANDLES.modelNumber:
-        return encodeDisString(id.modelNumber);
-      case HANDLES.serialNumber:
-        return encodeDisString(id.chargerProductNumber);
-      case HANDLES.softwareRevision:
-        return encodeDisString(softwareRevisionString(id));
-      case HANDLES.manufacturer:
-        return encodeDisString(id.manufacturer);
-      case HANDLES.deviceName:
-        return encodeDisString(id.name);
-      case HANDLES.battery:
-        return batteryValue(this.firmware.battery());
-      case HANDLES.status: {
-        const value = statusValue(this.firmware.status());
-        // The record stays "new" until the app reads it (device-model §2.2 session accounting).
-        this.firmware.input({ type: 'statusRead' }, this.nowMs);
-        this.pumpFirmware();
-        return value;
-      }
-    }
-    for (const service of GATT_SERVICES)
-      for (const c of service.characteristics)
-        if (c.valueHandle === handle)
-          return c.staticValueHex ? hexBytes(c.staticValueHex) : new Uint8Array(0);
-    return new Uint8Array(0);
-  }
-
-  private writeValue(handle: number, value: Uint8Array, _withResponse: boolean, nowMs: number): number {
-    if (handle !== HANDLES.scp) return 0;
-    if (this.bondedOnly && !this.bondedValue) return ATT_ERROR_INSUFFICIENT_AUTHENTICATION;
-    const assembled = this.assembler.push(value, nowMs);
-    if (!assembled) return 0;
-    if (!assembled.ok) {
-      this.scp.diagnostics.malformed += 1;
-      return 0;
-    }
-    this.handleScp(assembled.value, nowMs, 'att');
-    return 0;
-  }
-
-  private receiveUsb(report: Uint8Array, nowMs: number): void {
-    const frame = decodeUsbReport(report);
-    if (!frame.ok) {
-      this.scp.diagnostics.malformed += 1;
-      this.emit({
-        type: 'dropped',
-        atMs: nowMs,
-        channel: 'usb',
-        reason: frame.error.code,
-        hex: toHex(report),
-      });
-      return;
-    }
-    this.handleScp(frame.value, nowMs, 'usb');
-  }
-
-  /**
-   * Replies to SCP writes go out at once, before the ATT Write Response the server queues after this
-   * returns (D-1: positional clients consume the echo with their write); read replies after
-   * `replyDelayMs` (D-10).
-   */
-  private handleScp(frame: Uint8Array, nowMs: number, channel: Channel): void {
-    const replies = this.scp.handleFrame(frame, nowMs);
-    this.pumpFirmware();
-    if (replies.length === 0) return;
-    // The responder accepted the frame, so its header parses; only the write bit is needed here.
-    parseFrameInto(frame, 0, frame.length, this.header, 'either');
-    const isWrite = this.header.write;
-    // Replies leave in request order (P§6.1): a write's echo never overtakes an earlier read's reply.
-    const at = Math.max(
-      isWrite && channel === 'att' ? nowMs : nowMs + this.replyDelayMs,
-      this.replyHorizonMs[channel],
-    );
-    this.replyHorizonMs[channel] = at;
-    if (isWrite && channel === 'att') this.echoAtMs = at;
-    for (const reply of replies) {
-      if (channel === 'usb') this.queue(at, 'usb', encodeUsbReport(reply));
-      else
-        for (const fragment of fragmentFrame(reply, this.gatt.mtu)) {
-          const pdu = this.gatt.notify(HANDLES.scp, fragment);
-          if (pdu) this.queue(at, 'att', pdu);
-        }
-    }
-  }
-
-  private queue(atMs: number, channel: Channel, bytes: Uint8Array): void {
-    const item = { atMs, seq: this.seq++, packet: { channel, bytes } };
-    let i = this.outgoing.length;
-    while (i > 0 && (this.outgoing[i - 1] as Outgoing).atMs > atMs) i--;
-    this.outgoing.splice(i, 0, item);
+  private traffic(dir: 'in' | 'out', packet: WirePacket, atMs: number): void {
+    this.emit({ type: 'traffic', atMs, dir, channel: packet.channel, hex: toHex(packet.bytes) });
   }
 
   private emit(event: DeviceEvent): void {
-    if (this.queueEvents) this.events.push(event);
-    this.subject.next(event);
+    this.bus.emit(event);
   }
 }
 

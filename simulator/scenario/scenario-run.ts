@@ -116,7 +116,6 @@ class Run {
         ...(scenario.params ? { params: scenario.params } : {}),
       },
     });
-    this.device.queueEvents = false;
     this.subscription = this.device.events$.subscribe((e) => this.events.push(e));
     // Until a link exists (it follows the device itself), the clock drives the device's deadlines.
     this.unfollow = this.clock.follow({

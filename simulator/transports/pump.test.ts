@@ -15,7 +15,6 @@ const realNowMs = () => Date.now();
 
 function device(startMs = 0) {
   const d = createVirtualDevice({ model: 'iluma-i', startMs });
-  d.queueEvents = false;
   const events: DeviceEvent[] = [];
   d.events$.subscribe((e) => events.push(e));
   return { d, events };

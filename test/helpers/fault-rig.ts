@@ -37,7 +37,6 @@ export function deviceRig(o: DeviceOptions = {}): Rig & { link: InMemoryLink } {
     firmware: { ...(o.initial ? { initial: o.initial } : {}), ...(o.params ? { params: o.params } : {}) },
   });
   const events: DeviceEvent[] = [];
-  device.queueEvents = false;
   device.events$.subscribe((e) => events.push(e));
   // Not connected: the link only follows the device, so its timers run with the clock.
   const link = new InMemoryLink(clock, device, { connect: false });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../simulator/clock.js';
-import { hostTurn } from '../../simulator/transports/host-turn.js';
+import { hostTurn } from '../../testing/host-turn.js';
 import { connect, linkRig, outcome, run } from '../helpers/fault-rig.js';
 
 /** An app step that awaits `gap` times between two calls (a UI update, a store write …). */
