@@ -13,9 +13,9 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** A labelled input; `name` is also its id. */
+/** A labelled input (the label wraps it: no ids to clash between forms). */
 export function field(label, name, attrs = {}) {
-  return h('label', { for: name }, h('span', { text: label }), h('input', { id: name, name, ...attrs }));
+  return h('label', {}, h('span', { text: label }), h('input', { name, ...attrs }));
 }
 
 export function values(form) {

@@ -104,7 +104,11 @@ export function devicesScreen(app) {
     ],
     'Register',
     async (v) => {
-      const out = await api.register(v.deviceId);
+      // D-R4: T and 13 letters or digits; spaces, dashes and case are forgiven as the service does.
+      const deviceId = v.deviceId.replace(/[\s-]+/g, '').toUpperCase();
+      if (!/^T[0-9A-Z]{13}$/.test(deviceId))
+        throw new Error('A device ID is a T followed by 13 letters or digits.');
+      const out = await api.register(deviceId);
       notify(
         'ok',
         out.newlyRegistered
