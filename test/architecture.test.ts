@@ -7,9 +7,22 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** Layers from the top; a layer may import only layers after it. */
-const LAYERS = ['cli', 'simulator/transports', 'simulator', 'firmware-model', 'protocol'] as const;
+const LAYERS = [
+  'cli',
+  'registration/server',
+  'registration',
+  'simulator/transports',
+  'simulator',
+  'firmware-model',
+  'protocol',
+] as const;
 type Layer = (typeof LAYERS)[number];
-const PURE: readonly Layer[] = ['simulator', 'firmware-model', 'protocol'];
+const PURE: readonly Layer[] = ['registration', 'simulator', 'firmware-model', 'protocol'];
+/** The registration stack is a branch beside the simulator: it may import only these (issue 11). */
+const MAY_IMPORT: Partial<Record<Layer, readonly Layer[]>> = {
+  registration: ['protocol'],
+  'registration/server': ['registration', 'protocol'],
+};
 const FORBIDDEN: readonly [RegExp, string][] = [
   [/from\s+['"]node:|import\(\s*['"]node:|require\(/, 'node:* import or require'],
   [/\bBuffer\b/, 'Buffer'],
@@ -18,6 +31,8 @@ const FORBIDDEN: readonly [RegExp, string][] = [
   [/\bperformance\.now\b/, 'performance.now'],
   [/\bMath\.random\b/, 'Math.random'],
   [/\bprocess\b/, 'process'],
+  [/new Date\(\s*\)/, 'new Date()'],
+  [/\bcrypto\b/, 'crypto'],
 ];
 
 function layerOf(file: string): Layer | undefined {
@@ -39,6 +54,8 @@ function violations(file: string, source: string): string[] {
     if (!targetLayer || targetLayer === layer) continue;
     if (LAYERS.indexOf(targetLayer) < LAYERS.indexOf(layer))
       found.push(`${file}: imports ${target} against the layer order`);
+    else if (MAY_IMPORT[layer] && !MAY_IMPORT[layer]?.includes(targetLayer))
+      found.push(`${file}: imports ${target}, outside its stack`);
     else if (target !== `${targetLayer}/index.js`)
       found.push(`${file}: reaches past ${targetLayer}/index.ts to ${target}`);
   }
@@ -59,12 +76,22 @@ function sourceFiles(dir: string): string[] {
 
 describe('architecture', () => {
   it('every layer file keeps the rules', () => {
-    const files = ['cli', 'simulator', 'firmware-model', 'protocol'].flatMap(sourceFiles);
+    const files = ['cli', 'registration', 'simulator', 'firmware-model', 'protocol'].flatMap(sourceFiles);
     expect(files.length).toBeGreaterThan(10);
     expect(files.flatMap((f) => violations(f, readFileSync(f, 'utf8')))).toEqual([]);
   });
 
   it('the checker catches each kind of breach', () => {
+    expect(violations('registration/x.ts', "import { a } from '../simulator/index.js';")[0]).toMatch(
+      /outside its stack/,
+    );
+    expect(
+      violations('registration/x.ts', "import { createHash } from 'node:crypto'; new Date();"),
+    ).toHaveLength(3);
+    expect(violations('registration/server/x.ts', "import { createHash } from 'node:crypto';")).toEqual([]);
+    expect(violations('simulator/x.ts', "import { a } from '../registration/index.js';")[0]).toMatch(
+      /against the layer order/,
+    );
     expect(violations('protocol/x.ts', "import { readFileSync } from 'node:fs';")).toHaveLength(1);
     expect(violations('firmware-model/x.ts', 'const b = Buffer.from([1]);')).toHaveLength(1);
     expect(
