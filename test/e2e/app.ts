@@ -22,9 +22,7 @@ export const test = base.extend<{ app: CompanionServer }>({
 
 /** Follows an in-app link (hash route) as a click would. */
 export async function go(page: Page, hash: string): Promise<void> {
-  await page.evaluate((h) => {
-    location.hash = h;
-  }, hash);
+  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
 }
 
 export const PASSWORD = 'correct horse 1';

@@ -8,9 +8,7 @@ import { expect, test } from './app.js';
 test('a browser without Web Bluetooth gets the instructions, not a blank page', async ({ browser, app }) => {
   const context = await browser.newContext();
   try {
-    await context.addInitScript(() => {
-      delete (Navigator.prototype as { bluetooth?: unknown }).bluetooth;
-    });
+    await context.addInitScript({ content: 'delete Navigator.prototype.bluetooth;' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
