@@ -3,7 +3,11 @@
  * live status block redrawn in place with ANSI cursor moves (stdin a TTY).
  */
 import type { Light } from '../firmware-model/index.js';
+import { END_OF_HEAT_REASONS } from '../protocol/index.js';
 import type { DeviceEvent, VirtualDevice } from '../simulator/index.js';
+
+/** The view's width when the terminal does not say: the classic 80 columns (issue 9 item 4). */
+export const VIEW_COLUMNS = 80;
 
 /** Virtual time as h:mm:ss.mmm. */
 export function formatVirtualTime(ms: number): string {
@@ -13,6 +17,17 @@ export function formatVirtualTime(ms: number): string {
   const s = Math.floor(whole / 1000) % 60;
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   return `${h}:${pad(m)}:${pad(s)}.${pad(whole % 1000, 3)}`;
+}
+
+/** A span of virtual time as m:ss (sessions last minutes). */
+export function formatMinutes(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** An end-of-heat reason by name, in the words `decode --char status` uses (P§6.3 last experience). */
+export function endReasonName(reason: number): string {
+  return END_OF_HEAT_REASONS[reason] ?? `reason ${reason}`;
 }
 
 export function formatLight(light: Light): string {
@@ -34,9 +49,13 @@ function describeEvent(e: DeviceEvent): string {
     case 'notify':
       return `notify ${e.characteristic}`;
     case 'session':
-      return `session ${e.phase}, ${e.puffs} puffs${e.reason === undefined ? '' : `, end reason ${e.reason}`}`;
+      return `session ${e.phase}, ${e.puffs} puffs${e.reason === undefined ? '' : `: ${endReasonName(e.reason)}`}`;
     case 'puff':
       return `puff ${e.puffs}${e.counted ? '' : ' (not counted)'}`;
+    case 'heater':
+      return `heater ${e.tempC.toFixed(1)} °C, ${e.powerW.toFixed(2)} W`;
+    case 'battery':
+      return `battery charger ${e.chargerPct} %, holder ${e.holderPct} %`;
     case 'bluetooth':
       return `bluetooth ${e.on ? 'on' : 'off'}`;
     case 'pairing':
@@ -70,23 +89,62 @@ export interface ViewInfo {
   held: { holder: boolean; charger: boolean };
   lastEvent?: DeviceEvent;
   message?: string;
+  /** Terminal width; every line is cut to it (default `VIEW_COLUMNS`). */
+  columns?: number;
 }
 
-/** The status block's lines (no trailing newlines). */
+/** Readings that come every second or so: the view shows them in their own lines, not as "last". */
+export function isReading(e: DeviceEvent): boolean {
+  return e.type === 'heater' || e.type === 'battery';
+}
+
+/**
+ * The status block's lines (no trailing newlines), each at most `info.columns` wide: a line that
+ * would be longer (a long state path, a long last event) ends in `…` instead of wrapping, which
+ * would break the redraw in place.
+ */
 export function statusLines(device: VirtualDevice, nowMs: number, info: ViewInfo): string[] {
-  const { holder, charger, session } = device.firmware.state;
+  const { holder, charger } = device.firmware.state;
   const pct = (n: number) => `${Math.round(n)} %`;
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   const down = (b: boolean) => (b ? 'down' : 'up');
-  return [
-    `iqsim run  ${info.model}  speed ${info.speed}×  virtual ${formatVirtualTime(nowMs)}${info.statePath ? `  state ${info.statePath}` : ''}`,
+  const width = Math.max(20, info.columns ?? VIEW_COLUMNS);
+  const lines = [
+    `iqsim run  ${info.model}  speed ${info.speed}×  virtual ${formatVirtualTime(nowMs)}`,
+    ...(info.statePath ? [`state    ${info.statePath}`] : []),
     `holder   ${holder.state.padEnd(17)} battery ${pct(holder.levelPercent).padEnd(6)} uses left ${holder.usesLeft}  stick ${yes(holder.stickInserted)}  docked ${yes(holder.docked)}`,
     `charger  ${charger.state.padEnd(17)} battery ${pct(charger.levelPercent).padEnd(6)} usb ${charger.usbPower}`,
     `LEDs     holder ${formatLight(holder.light)}   charger ${formatLight(charger.light)}`,
-    `heater   ${device.firmware.heaterTempC().toFixed(1)} °C   puffs this session ${session ? session.puffs : '–'}`,
+    `heater   ${device.firmware.heaterTempC().toFixed(1)} °C`,
+    `session  ${sessionText(device, nowMs)}`,
     `last     ${info.message ?? (info.lastEvent ? formatEvent(info.lastEvent) : '–')}`,
-    `keys     b holder button (${down(info.held.holder)})  c charger button (${down(info.held.charger)})  s stick  p puff  d dock  u usb  q quit`,
+    `keys     b holder (${down(info.held.holder)})  c charger (${down(info.held.charger)})  s stick  p puff  d dock  u usb  q quit`,
   ];
+  return lines.map((line) => clip(line, width));
+}
+
+/**
+ * Session progress against both limits (device-model §7: about 6 minutes or 14 puffs, whichever
+ * comes first; FlexPuff adds `flexPuff.extraPuffs`), or how the last session ended.
+ */
+function sessionText(device: VirtualDevice, nowMs: number): string {
+  const { session, holder, settings } = device.firmware.state;
+  const { params, profile } = device.firmware;
+  if (session) {
+    const flex = settings.flexPuff && profile.capabilities.includes('flexPuff');
+    const maxPuffs = params.session.maxPuffs + (flex ? params.flexPuff.extraPuffs : 0);
+    const paused = session.pausedAtMs >= 0 ? '  paused' : '';
+    return `${formatMinutes(nowMs - session.startMs)} of ${formatMinutes(session.endAtMs - session.startMs)}  puffs ${session.puffs} of ${maxPuffs}${paused}`;
+  }
+  const last = holder.lastExperience;
+  if (!last || last.reason === 0) return 'none yet';
+  return `none; the last ended: ${endReasonName(last.reason)} (${last.puffs} puffs)`;
+}
+
+/** `line` cut to `width` columns, ending in `…` when cut. */
+export function clip(line: string, width: number): string {
+  const chars = [...line];
+  return chars.length <= width ? line : `${chars.slice(0, width - 1).join('')}…`;
 }
 
 const CSI = '\u001b[';
