@@ -1,115 +1,139 @@
 /**
- * House rules 1 and 10 (shared/design/architecture.md): no I/O or real time below
- * simulator/transports/, imports only down the layer order, and only through a layer's index.ts.
+ * House rules 1, 2, 10 and 11 (shared/design/architecture.md): no I/O, real time or ambient
+ * randomness below simulator/transports/ (and in the registration core); imports only along the
+ * layer map and only through a layer's index.ts (or a package sub-entry); the package name only in
+ * cross-layer tests; no import cycle; no source file over 500 lines. Each check is proved on a
+ * synthetic breach. The rules themselves: test/helpers/architecture-rules.ts.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-
-/** Layers from the top; a layer may import only layers after it. */
-const LAYERS = [
-  'cli',
-  'registration/server',
-  'registration',
-  'simulator/transports',
-  'simulator',
-  'firmware-model',
-  'protocol',
-] as const;
-type Layer = (typeof LAYERS)[number];
-const PURE: readonly Layer[] = ['registration', 'simulator', 'firmware-model', 'protocol'];
-/** The registration stack is a branch beside the simulator: it may import only these (issue 11). */
-const MAY_IMPORT: Partial<Record<Layer, readonly Layer[]>> = {
-  registration: ['protocol'],
-  'registration/server': ['registration', 'protocol'],
-};
-const FORBIDDEN: readonly [RegExp, string][] = [
-  [/from\s+['"]node:|import\(\s*['"]node:|require\(/, 'node:* import or require'],
-  [/\bBuffer\b/, 'Buffer'],
-  [/\b(setTimeout|setInterval|setImmediate|clearTimeout|clearInterval|queueMicrotask)\b/, 'timers'],
-  [/\bDate\.now\b/, 'Date.now'],
-  [/\bperformance\.now\b/, 'performance.now'],
-  [/\bMath\.random\b/, 'Math.random'],
-  [/\bprocess\b/, 'process'],
-  [/new Date\(\s*\)/, 'new Date()'],
-  [/\bcrypto\b/, 'crypto'],
-];
-
-function layerOf(file: string): Layer | undefined {
-  return LAYERS.find((layer) => file === layer || file.startsWith(`${layer}/`));
-}
-
-/** Violations in one file given its repository-relative path and source. */
-function violations(file: string, source: string): string[] {
-  const layer = layerOf(file);
-  if (!layer || file.endsWith('.test.ts')) return [];
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
-  const found: string[] = [];
-  if (PURE.includes(layer)) {
-    for (const [pattern, what] of FORBIDDEN) if (pattern.test(code)) found.push(`${file}: uses ${what}`);
-  }
-  for (const match of code.matchAll(/(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g)) {
-    const target = relative('.', resolve(dirname(file), match[1] as string)).replace(/\\/g, '/');
-    const targetLayer = layerOf(target.replace(/\.js$/, '.ts'));
-    if (!targetLayer || targetLayer === layer) continue;
-    if (LAYERS.indexOf(targetLayer) < LAYERS.indexOf(layer))
-      found.push(`${file}: imports ${target} against the layer order`);
-    else if (MAY_IMPORT[layer] && !MAY_IMPORT[layer]?.includes(targetLayer))
-      found.push(`${file}: imports ${target}, outside its stack`);
-    else if (target !== `${targetLayer}/index.js`)
-      found.push(`${file}: reaches past ${targetLayer}/index.ts to ${target}`);
-  }
-  return found;
-}
-
-function sourceFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory()
-      ? sourceFiles(path)
-      : path.endsWith('.ts')
-        ? [path.replace(/\\/g, '/')]
-        : [];
-  });
-}
+import {
+  allSources,
+  findCycles,
+  importGraph,
+  librarySources,
+  MAX_LINES,
+  oversized,
+  violations,
+} from './helpers/architecture-rules.js';
 
 describe('architecture', () => {
-  it('every layer file keeps the rules', () => {
-    const files = ['cli', 'registration', 'simulator', 'firmware-model', 'protocol'].flatMap(sourceFiles);
-    expect(files.length).toBeGreaterThan(10);
+  it('every source and test file keeps the layer rules', () => {
+    const files = [...allSources().keys()].filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(100);
     expect(files.flatMap((f) => violations(f, readFileSync(f, 'utf8')))).toEqual([]);
   });
 
-  it('the checker catches each kind of breach', () => {
-    expect(violations('registration/x.ts', "import { a } from '../simulator/index.js';")[0]).toMatch(
-      /outside its stack/,
-    );
-    expect(
-      violations('registration/x.ts', "import { createHash } from 'node:crypto'; new Date();"),
-    ).toHaveLength(3);
-    expect(violations('registration/server/x.ts', "import { createHash } from 'node:crypto';")).toEqual([]);
-    expect(violations('simulator/x.ts', "import { a } from '../registration/index.js';")[0]).toMatch(
-      /against the layer order/,
-    );
+  it('the library, CLI, rigs and benches have no import cycle', () => {
+    const files = librarySources();
+    expect(files.length).toBeGreaterThan(100);
+    const graph = importGraph(new Map(files.map((f) => [f, readFileSync(f, 'utf8')])));
+    expect(findCycles(graph)).toEqual([]);
+  });
+
+  it(`no source file is over ${MAX_LINES} lines`, () => {
+    expect(oversized(allSources())).toEqual([]);
+  });
+});
+
+describe('the checker catches each kind of breach', () => {
+  it('I/O, real time and randomness in a pure layer', () => {
     expect(violations('protocol/x.ts', "import { readFileSync } from 'node:fs';")).toHaveLength(1);
     expect(violations('firmware-model/x.ts', 'const b = Buffer.from([1]);')).toHaveLength(1);
     expect(
       violations('simulator/clock.ts', 'setTimeout(() => 1, 5); Date.now(); Math.random();'),
     ).toHaveLength(3);
     expect(violations('simulator/x.ts', 'performance.now(); process.exit(1);')).toHaveLength(2);
+    expect(violations('registration/x.ts', 'const t = new Date();')[0]).toMatch(/new Date\(\)/);
+    expect(violations('simulator/x.ts', 'const t = new Date;')).toHaveLength(1);
+    expect(violations('protocol/x.ts', 'const s = Date();')).toHaveLength(1);
+    expect(violations('simulator/x.ts', 'const id = crypto.randomUUID();')[0]).toMatch(/crypto/);
+    expect(violations('registration/x.ts', 'globalThis.crypto.getRandomValues(b);')).toHaveLength(1);
     expect(violations('simulator/transports/pty.ts', "import { spawn } from 'node:child_process';")).toEqual(
       [],
     );
+    expect(violations('registration/server/x.ts', "import { randomBytes } from 'node:crypto';")).toEqual([]);
+  });
+
+  it('allows calendar conversion of a given time and words in comments', () => {
+    expect(violations('protocol/x.ts', 'const d = new Date((s + EPOCH) * 1000).toISOString();')).toEqual([]);
+    expect(violations('registration/x.ts', 'const n = new Date(Date.UTC(y, m, 0)).getUTCDate();')).toEqual(
+      [],
+    );
+    expect(violations('protocol/x.ts', "// Date.now() in a comment\nimport { y } from './y.js';")).toEqual(
+      [],
+    );
+    expect(violations('simulator/x.ts', '/* crypto, new Date() */ const cryptoKey = 1;')).toEqual([]);
+  });
+
+  it('imports against the layer map or past an index', () => {
     expect(violations('protocol/x.ts', "import { a } from '../firmware-model/index.js';")[0]).toMatch(
-      /against the layer order/,
+      /protocol\/ may not use/,
+    );
+    expect(violations('registration/x.ts', "import { a } from '../simulator/index.js';")[0]).toMatch(
+      /registration\/ may not use/,
+    );
+    expect(violations('registration/x.ts', "import { a } from './server/index.js';")[0]).toMatch(
+      /may not use/,
+    );
+    expect(violations('registration/server/x.ts', "import { a } from '../index.js';")).toEqual([]);
+    expect(violations('simulator/x.ts', "import type { T } from '../registration/index.js';")).toHaveLength(
+      1,
     );
     expect(violations('cli/x.ts', "import { crc8 } from '../protocol/crc.js';")[0]).toMatch(
       /reaches past protocol\/index.ts/,
     );
     expect(violations('cli/x.ts', "import { crc8 } from '../protocol/index.js';")).toEqual([]);
-    expect(violations('protocol/x.ts', "// Date.now() in a comment\nimport { y } from './y.js';")).toEqual(
+    expect(violations('testing/x.ts', "import { run } from '../cli/program.js';")[0]).toMatch(/may not use/);
+    expect(violations('testing/x.ts', "import { ROOT } from '../test/helpers/built-cli.js';")).toHaveLength(
+      1,
+    );
+    expect(violations('cli/x.ts', "export * from '../bench/codec.js';")).toHaveLength(1);
+    expect(
+      violations('simulator/transports/x.ts', "const m = await import('../../cli/index.js');"),
+    ).toHaveLength(1);
+    expect(violations('bench/x.ts', "import { crc8 } from '../protocol/crc.js';")).toEqual([]);
+    expect(
+      violations(
+        'playwright/x.ts',
+        "import { attach } from '../simulator/transports/webbluetooth/playwright.js';",
+      ),
+    ).toEqual([]);
+  });
+
+  it('the package name outside cross-layer tests', () => {
+    expect(violations('simulator/x.ts', "import { crc8 } from 'iqsim/protocol';")[0]).toMatch(
+      /package by name/,
+    );
+    expect(violations('testing/x.ts', "import { Firmware } from 'iqsim';")).toHaveLength(1);
+    expect(violations('bench/x.ts', "const m = await import('iqsim/simulator');")).toHaveLength(1);
+    expect(violations('protocol/crc.test.ts', "import { crc8 } from 'iqsim/protocol';")).toHaveLength(1);
+    expect(violations('test/readme-example.test.ts', "import { createRig } from 'iqsim/testing';")).toEqual(
       [],
     );
+    expect(violations('cli/x.ts', "import { Command } from 'commander';")).toEqual([]);
+  });
+
+  it('an import cycle, reported as its path', () => {
+    const sources = new Map([
+      ['simulator/scenario/a.ts', "import { b } from './b.js';"],
+      ['simulator/scenario/b.ts', "import type { C } from './c.js';"],
+      ['simulator/scenario/c.ts', "export { a } from './a.js';\nimport { d } from './d.js';"],
+      ['simulator/scenario/d.ts', 'export const d = 1;'],
+      ['simulator/x.ts', "const self = await import('./x.js');"],
+    ]);
+    expect(findCycles(importGraph(sources))).toEqual([
+      'simulator/scenario/a.ts → simulator/scenario/b.ts → simulator/scenario/c.ts → simulator/scenario/a.ts',
+      'simulator/x.ts → simulator/x.ts',
+    ]);
+    sources.delete('simulator/x.ts');
+    sources.set('simulator/scenario/c.ts', "import { d } from './d.js';");
+    expect(findCycles(importGraph(sources))).toEqual([]);
+  });
+
+  it(`a file over ${MAX_LINES} lines`, () => {
+    const lines = (n: number) => 'x;\n'.repeat(n);
+    expect(oversized(new Map([['a.ts', lines(500)]]))).toEqual([]);
+    expect(oversized(new Map([['a.test.ts', lines(501)]]))).toEqual(['a.test.ts: 501 lines']);
   });
 });
