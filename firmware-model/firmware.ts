@@ -68,6 +68,7 @@ const INPUT_TYPES = new Set([
   'level',
   'connection',
   'counter',
+  'cycleCount',
   'fault',
   'clearFault',
 ]);

@@ -148,6 +148,10 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
       else s.counters[unit][tag] = input.value;
       return false;
     }
+    case 'cycleCount':
+      s.charger.cycleCount = input.value;
+      s.charger.cycleAccumPercent = 0;
+      return false;
     case 'fault':
       injectFault(ctx, input.fault, input.bits ?? 0, true);
       return false;

@@ -162,6 +162,8 @@ export type FirmwareInput =
   | { type: 'level'; unit: UnitName; percent: number }
   | { type: 'connection'; value: number }
   | { type: 'counter'; unit: UnitName; tag: string; value: number }
+  /** F-27: sets the charger's charge-cycle count (§8 `warranty.cycleLimit`; test control). */
+  | { type: 'cycleCount'; value: number }
   | { type: 'fault'; fault: FaultName; bits?: number }
   | { type: 'clearFault'; fault: FaultName; bits?: number };
 

@@ -53,6 +53,8 @@ export const INPUT_RANGES: Readonly<Record<string, Readonly<Record<string, Numbe
   level: { percent: { min: 0, max: 100 } },
   // Counter blocks carry u24 values (P§9.2).
   counter: { value: { min: 0, max: 0xff_ffff, integer: true } },
+  // F-27: charge cycles; 7300 is the warranty limit (§8), a million is beyond any cell.
+  cycleCount: { value: { min: 0, max: 1_000_000, integer: true } },
   // Holder–charger contact 0…3 (P§3.5, two bits).
   connection: { value: { min: 0, max: 3, integer: true } },
   // RTC seconds since 2010-01-01 UTC, u32 (P§8.1).
@@ -66,6 +68,7 @@ const REQUIRED_NUMBERS: Record<string, readonly string[]> = {
   ambient: ['tempC'],
   level: ['percent'],
   counter: ['value'],
+  cycleCount: ['value'],
   connection: ['value'],
   clock: ['seconds'],
 };

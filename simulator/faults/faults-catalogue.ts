@@ -31,8 +31,15 @@ export interface FaultOptions {
   readonly index?: number;
   /** F-41 frame bytes the request keeps (default 3: below the 4-byte minimum, so `malformed`). */
   readonly keepBytes?: number;
-  /** F-19 stick removal (default) or a button press; F-23 undock or dock (default: the opposite of now). */
-  readonly variant?: 'removeStick' | 'press' | 'undock' | 'dock';
+  /**
+   * F-19 stick removal (default) or a button press; F-23 undock or dock (default: the opposite of
+   * now); F-42 an unknown register (default) or node.
+   */
+  readonly variant?: 'removeStick' | 'press' | 'undock' | 'dock' | 'register' | 'node';
+  /** F-25: how far the update got before it failed, 0…1 of `fwUpdate.durationSeconds` (default 0.5). */
+  readonly failAt?: number;
+  /** F-53: the Device Information characteristic whose reads fail (default `2A28`). */
+  readonly uuid?: string;
 }
 
 /** A firmware input, `afterMs` after the fault is applied (default at once). */
@@ -60,6 +67,8 @@ export interface LinkFault {
 }
 
 const once = (input: FirmwareInput): FaultStep[] => [{ input }];
+/** §14 `fwUpdate.durationSeconds` (D, 120 s). */
+const FW_UPDATE_DURATION_MS = 120_000;
 const fault = (name: FaultName) => ({
   steps: (): FaultStep[] => once({ type: 'fault', fault: name }),
   clear: (): FirmwareInput[] => [{ type: 'clearFault', fault: name }],
@@ -243,7 +252,17 @@ export const DEVICE_FAULTS: readonly DeviceFault[] = [
   {
     id: 'F-25',
     name: 'Firmware update interrupted',
-    applied: 'not applicable: the firmware model has no firmware update',
+    // §14 fwUpdate.durationSeconds = 120 (D): the update fails failAt of the way through. Nothing
+    // was written, so the versions stay; the device is in ERROR until a reset (§15.1, D).
+    applied:
+      'after failAt (0.5) × 120 s: fault chargerError 0x08 (self-test), so ERROR until a reset; versions unchanged',
+    steps: (_, o) => [
+      {
+        input: { type: 'fault', fault: 'chargerError', bits: o.bits ?? 0x08 },
+        afterMs: Math.round((o.failAt ?? 0.5) * FW_UPDATE_DURATION_MS),
+      },
+    ],
+    clear: (_, o) => [{ type: 'clearFault', fault: 'chargerError', bits: o.bits ?? 0x08 }],
   },
   {
     id: 'F-26',
@@ -255,7 +274,10 @@ export const DEVICE_FAULTS: readonly DeviceFault[] = [
   {
     id: 'F-27',
     name: 'End of life by cycle count',
-    applied: 'not applicable: battery.cycleCount has no firmware input (it only counts delivered charge)',
+    applied: 'cycleCount value (warranty.cycleLimit + 1 = 7301): Firmware.cycleLimitExceeded() is true',
+    steps: (d, o) =>
+      once({ type: 'cycleCount', value: o.value ?? d.firmware.params.warranty.cycleLimit + 1 }),
+    clear: () => [{ type: 'cycleCount', value: 0 }],
   },
   {
     id: 'F-28',
@@ -284,8 +306,8 @@ export const LINK_FAULTS: readonly LinkFault[] = [
   {
     id: 'F-42',
     name: 'Unknown register / selector / node',
-    applied: 'not applicable: a client-side request',
-    supported: false,
+    applied: 'the next one-packet request becomes a read of S 0x3FF on its node (variant node: of node AA)',
+    supported: true,
   },
   { id: 'F-43', name: 'Dropped reply', applied: 'drop the next count (1) SCP replies', supported: true },
   {
@@ -304,14 +326,15 @@ export const LINK_FAULTS: readonly LinkFault[] = [
   {
     id: 'F-47',
     name: 'Small MTU',
-    applied: 'out of scope: connect the client with mtu 23 instead',
-    supported: false,
+    applied: 'MTU exchanges answer 23 both ways until cleared, so replies over 19 frame bytes fragment',
+    supported: true,
   },
   {
     id: 'F-48',
     name: 'Write-before-subscribe race',
-    applied: 'not applicable: a client-side ordering',
-    supported: false,
+    applied:
+      'the next SCP CCCD enable reaches the device as 00 00: the client thinks it subscribed, replies are not delivered',
+    supported: true,
   },
   {
     id: 'F-49',
@@ -323,39 +346,45 @@ export const LINK_FAULTS: readonly LinkFault[] = [
   {
     id: 'F-51',
     name: 'Encryption required',
-    applied: 'not applicable: a device option (bondedOnly)',
-    supported: false,
+    applied:
+      'SCP writes from an unbonded central get ATT insufficient encryption (0x0F) and never reach the device, until bonded or cleared',
+    supported: true,
   },
   {
     id: 'F-52',
     name: 'Second central',
-    applied: 'not applicable: connect a second InMemoryLink',
-    supported: false,
+    applied: 'a second central connects to the connected device: refused (ble.maxCentrals = 1), logged',
+    supported: true,
   },
-  { id: 'F-53', name: 'DIS read failure', applied: 'not applicable: no firmware input', supported: false },
+  {
+    id: 'F-53',
+    name: 'DIS read failure',
+    applied: 'reads of DIS uuid (2A28) get ATT error 0x0E (unlikely error) until cleared',
+    supported: true,
+  },
   {
     id: 'F-54',
     name: 'Battery value of unexpected length',
-    applied: 'not applicable: no firmware input',
-    supported: false,
+    applied: 'battery notifications and reads carry flags bits (0x003F) over their own bytes until cleared',
+    supported: true,
   },
   {
     id: 'F-55',
     name: 'USB trailing noise',
-    applied: 'not applicable: a USB framing option',
-    supported: false,
+    applied: 'USB reports to the client carry seeded random bytes after the frame (usb.trailingFill random)',
+    supported: true,
   },
   {
     id: 'F-56',
     name: 'USB unplug during a request',
-    applied: 'not applicable: no USB detach on the link',
-    supported: false,
+    applied: 'USB detached: reports dropped both ways until cleared; BLE unaffected',
+    supported: true,
   },
   {
     id: 'F-57',
     name: 'Write reply off',
-    applied: 'not applicable: a responder option (writeReply)',
-    supported: false,
+    applied: 'write echoes (reply type with 0x40) are not delivered until cleared (scp.writeReply none)',
+    supported: true,
   },
 ];
 

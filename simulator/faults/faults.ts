@@ -20,6 +20,7 @@ import {
   LINK_FAULTS,
 } from './faults-catalogue.js';
 import { hex2, isRequestEnd, LinkFaults, type Routed } from './faults-link.js';
+import { disHandle, ProtocolFaults } from './faults-protocol.js';
 
 export {
   DEVICE_FAULTS,
@@ -75,6 +76,7 @@ export class FaultInjector {
   private readonly dropoutMs: readonly [number, number];
   private link: InMemoryLink | undefined;
   private readonly packets: LinkFaults;
+  private readonly protocol: ProtocolFaults;
   private requestCount = 0;
   /** Options of the last injection of each device fault, for `clear`. */
   private readonly lastOptions = new Map<string, FaultOptions>();
@@ -89,6 +91,7 @@ export class FaultInjector {
     this.device = options.device;
     this.rng = new SeededRandom(options.seed);
     this.packets = new LinkFaults(this.rng, (id, detail) => this.record(id, detail));
+    this.protocol = new ProtocolFaults(this.rng, this.device, (id, detail) => this.record(id, detail));
     this.dropoutPeriodMs = (options.weakUsbDropoutSeconds ?? 120) * 1000;
     this.dropoutMs = options.weakUsbDropoutMs ?? [500, 5000];
     const [min, max] = this.dropoutMs;
@@ -178,7 +181,7 @@ export class FaultInjector {
       if (id === 'F-14') this.packets.holderSilent = false;
       for (const input of device.clear(this.device, options ?? this.lastOptions.get(id) ?? {}))
         this.input(input);
-    } else if (!this.packets.disarm(id))
+    } else if (!this.packets.disarm(id) && !this.protocol.disarm(id))
       throw new SimulatorError('SIM_BAD_INPUT', `${id} cannot be cleared by the injector`);
     this.record(id, 'cleared');
   }
@@ -226,6 +229,13 @@ export class FaultInjector {
     whole('index', o.index, 0);
     whole('keepBytes', o.keepBytes, 1);
     whole('bits', o.bits, 0);
+    if (o.failAt !== undefined && !(o.failAt >= 0 && o.failAt <= 1))
+      throw new SimulatorError('SIM_BAD_INPUT', `${id}: failAt must be in [0, 1], got ${o.failAt}`);
+    if (o.uuid !== undefined && disHandle(o.uuid) === undefined)
+      throw new SimulatorError(
+        'SIM_BAD_INPUT',
+        `${id}: uuid '${o.uuid}' is no Device Information characteristic`,
+      );
     // Whatever the fault turns into must be a valid firmware input now: applied later (at a time,
     // on a request) an out-of-range value would throw from inside the clock (issue 10).
     for (const step of 'steps' in row ? (row.steps?.(this.device, o) ?? []) : []) {
@@ -267,7 +277,11 @@ export class FaultInjector {
       this.record(id, `${cause}: skipped, no open link attached`);
       return;
     }
-    const armed = this.packets.arm(id, o);
+    if (id === 'F-52') {
+      this.secondCentral(cause);
+      return;
+    }
+    const armed = this.packets.arm(id, o) ?? this.protocol.arm(id, o);
     if (armed !== undefined) {
       this.record(id, `${cause}: armed, ${armed}`);
       return;
@@ -287,13 +301,31 @@ export class FaultInjector {
     }
     this.fire('packet');
     if (!this.link?.open) return { packets: [] };
-    return { packets: [end ? this.packets.request(packet, this.requestCount) : packet] };
+    const routed = end ? this.packets.request(packet, this.requestCount) : packet;
+    return { packets: this.protocol.toDevice(routed, end) };
   }
 
   private toClient(packet: WirePacket): Routed {
     this.fire('packet');
     if (!this.link?.open) return { packets: [] };
-    return this.packets.toClient(packet);
+    const routed = this.packets.toClient(packet);
+    return { ...routed, packets: routed.packets.flatMap((p) => this.protocol.toClient(p)) };
+  }
+
+  /** F-52: a second central tries the device while one is connected (P§12 D-21 `ble.maxCentrals = 1`). */
+  private secondCentral(cause: string): void {
+    if (!this.device.connected) {
+      this.record('F-52', `${cause}: skipped, no central connected`);
+      return;
+    }
+    const advertising = this.device.advertising() !== undefined;
+    try {
+      this.device.connect(this.now());
+      this.record('F-52', `${cause}: a second central was accepted`);
+    } catch (error) {
+      const code = (error as SimulatorError).code;
+      this.record('F-52', `${cause}: refused (${code}); advertising ${advertising ? 'on' : 'off'}`);
+    }
   }
 
   /** Runs the request- or packet-triggered faults that are due, in the order they were scheduled. */

@@ -226,6 +226,7 @@ const INPUT_FIELDS: Record<FirmwareInput['type'], Record<string, TSchema>> = {
   reset: {},
   level: { unit: UNIT, percent: inputNumber('level', 'percent', 'level, %') },
   connection: { value: inputNumber('connection', 'value', 'holder–charger contact, 0 connected … 3 not') },
+  cycleCount: { value: inputNumber('cycleCount', 'value', 'charger charge cycles (F-27)') },
   counter: { unit: UNIT, tag: COUNTER_TAG, value: inputNumber('counter', 'value', 'counter value (u24)') },
   fault: { fault: FAULT_NAME, bits: Type.Optional(FAULT_BITS) },
   clearFault: { fault: FAULT_NAME, bits: Type.Optional(FAULT_BITS) },
