@@ -21,8 +21,8 @@ const DIS = 0x180a;
 const C0 = 0xc0;
 const C9 = 0xc9;
 const D2 = 0xd2;
-/** A reply later than this means the device is not answering (clients use 120 ms … 10 s, §6.4). */
-const REPLY_TIMEOUT_MS = 3000;
+/** A reply later than this means the device is not answering (iqosctl's 10 s, §6.4). */
+const REPLY_TIMEOUT_MS = 10_000;
 
 /** Models by advertised name, most specific first (§2.3), with their capabilities (§1.3). */
 const MODELS = [
