@@ -6,7 +6,7 @@ import type { CliContext } from './io.js';
 export function registerModels(program: Command, { io }: CliContext): void {
   program
     .command('models')
-    .description('list the models (names for --model) with their SCP units and capabilities')
+    .description('list the model ids that the other commands take, with their SCP units and capabilities')
     .option('--json', 'print {"ok": true, "models": [...]}')
     .action((flags: { json?: boolean }) => {
       if (flags.json) {
