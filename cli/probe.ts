@@ -111,7 +111,8 @@ Examples:
     });
 }
 
-type Answer<T> = T | typeof NO_REPLY | { error: string };
+/** A value, "no reply", or the error as `decode --json` items carry one: `{ code, message }`. */
+type Answer<T> = T | typeof NO_REPLY | { error: { code: string; message: string } };
 
 /** Every section the device answers, in a fixed order (requests are serial: replies pair by position). */
 async function probe(client: IqosClient, opened: OpenedTransport) {
@@ -185,7 +186,8 @@ async function answer<R, T>(call: () => Promise<R>, pick: (reply: R) => T): Prom
     if (e instanceof SimulatorError && e.code === 'SIM_TIMEOUT') return NO_REPLY;
     if ((e instanceof SimulatorError && e.code === 'SIM_DISCONNECTED') || e instanceof TransportError)
       throw e;
-    if (e instanceof Error && 'code' in e && typeof e.code === 'string') return { error: e.code };
+    if (e instanceof Error && 'code' in e && typeof e.code === 'string')
+      return { error: { code: e.code, message: e.message } };
     throw e;
   }
 }

@@ -101,7 +101,10 @@ Examples:
       const device = openDevice(modelId, seed, flags.state);
       const interactive = stdio.stdin.isTTY === true && typeof stdio.stdin.setRawMode === 'function';
       const mode = flags.json ? 'json' : interactive ? 'view' : 'lines';
-      const pty = flags.serial === undefined ? undefined : await openSerialForRun(flags.serial, io, setExit);
+      const pty =
+        flags.serial === undefined
+          ? undefined
+          : await openSerialForRun(flags.serial, io, setExit, flags.json === true);
       await runSession(device, { io, stdio, setExit, mode, speed, durationMs, statePath: flags.state, pty });
     });
 }

@@ -21,11 +21,15 @@ export interface SerialForRun {
   close(): void;
 }
 
-/** Opens the pty; `serial: <path>` goes to stderr once the session serves it. Failures exit 2. */
+/**
+ * Opens the pty; `serial: <path>` goes to stderr once the session serves it. Failures exit 2. With
+ * `json`, a pty lost mid-run also prints `{"ok": false, "error"}` on stdout (exit 1).
+ */
 export async function openSerialForRun(
   path: string,
   io: CliIo,
   setExit: (code: number) => void,
+  json = false,
 ): Promise<SerialForRun> {
   let port: Awaited<ReturnType<typeof openSerialDevice>>;
   try {
@@ -44,7 +48,9 @@ export async function openSerialForRun(
         speed,
         onError(error) {
           const code = error instanceof TransportError ? error.code : 'TRANSPORT_LOST';
-          io.err(`error ${code}: ${error instanceof Error ? error.message : String(error)}\n`);
+          const message = error instanceof Error ? error.message : String(error);
+          io.err(`error ${code}: ${message}\n`);
+          if (json) io.out(`${JSON.stringify({ ok: false, error: { code, message } })}\n`);
           setExit(EXIT_FAILED);
           stop();
         },

@@ -140,3 +140,57 @@ describe('the built binary', () => {
     expect(spawnSync('node', ['dist/cli/main.js', 'decode', '00 C0 01 00 F6']).status).toBe(1);
   });
 });
+
+describe('one JSON vocabulary for frames (issue 9 item 4)', () => {
+  it('exchange, send and decode print the same item for the same frame', async () => {
+    const exchanged = JSON.parse(
+      (await cli('exchange', '--model', 'iluma-i', '--json', '00 C0 02 23 C3')).out,
+    );
+    const sent = JSON.parse(
+      (await cli('send', 'sim:iluma-i', '--json', '--window-ms', '100', 'C0 02 23 C3')).out,
+    );
+    const reply = exchanged.exchanges[0].replies[0];
+    const decoded = JSON.parse((await cli('decode', '--json', '--transport', 'frame', reply.hex)).out)
+      .items[0];
+    expect(reply).toEqual(decoded);
+    expect(sent.exchanges[0].replies[0]).toEqual(decoded);
+    expect(exchanged.exchanges[0].request).toEqual(
+      JSON.parse((await cli('decode', '--json', '--transport', 'frame', 'C0 02 23 C3')).out).items[0],
+    );
+    // Numbers for values (register), hex strings for bytes (node byte, frames).
+    expect(decoded).toMatchObject({
+      register: 0x8e,
+      nodeByte: 'C0',
+      hex: expect.stringMatching(/^C0 86 23 /),
+    });
+  });
+
+  it('exchange --transport usb takes USB reports as decode --transport usb does', async () => {
+    const r = await cli(
+      'exchange',
+      '--model',
+      'iluma-i',
+      '--transport',
+      'usb',
+      '--json',
+      '3F 04 C0 02 23 C3',
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).exchanges[0]).toMatchObject({
+      request: { hex: 'C0 02 23 C3', command: 'get-brightness' },
+      replies: [{ command: 'get-brightness', fields: { levelName: 'high' } }],
+    });
+  });
+
+  it('ok is false whenever the exit code is not 0', async () => {
+    const silent = await cli('exchange', '--model', 'iluma-i', '--json', 'C9 02 7F 00');
+    expect([silent.code, JSON.parse(silent.out).ok]).toEqual([1, false]);
+    const badCrc = await cli('decode', '--json', '00 C0 01 00 F6');
+    expect([badCrc.code, JSON.parse(badCrc.out).ok]).toEqual([1, false]);
+    const usage = await cli('encode', 'set-lock', '--json');
+    expect([usage.code, JSON.parse(usage.out)]).toEqual([
+      2,
+      { ok: false, error: { code: 'PROTOCOL_MISSING_ARGUMENT', message: expect.any(String) } },
+    ]);
+  });
+});
