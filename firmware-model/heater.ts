@@ -194,7 +194,8 @@ export class HeaterLoop {
     let energy = r[ENERGY_J] as number;
     let below = r[BELOW_SINCE] as number;
     let armed = r[ARMED] as number;
-    let power = 0;
+    // A call that makes no tick (time already at `untilMs`) keeps the last tick's power as the reading.
+    let power = r[POWER_W] as number;
     let stop: number = HeaterStop.reached;
     if (on && fault === HeaterFault.open) stop = HeaterStop.powerOutOfRange;
     else if (on && fault === HeaterFault.noisy) stop = HeaterStop.measurementVariation;

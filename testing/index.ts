@@ -4,6 +4,7 @@
  * all in virtual time; assertions throw `SimulatorError` with code `SIM_ASSERTION`, so they work in
  * any test runner.
  */
+import type { Observable } from 'rxjs';
 import type {
   DeepPartial,
   FirmwareInput,
@@ -21,10 +22,23 @@ import {
   VirtualClock,
   type VirtualDevice,
 } from '../simulator/index.js';
+import type { Condition } from './conditions.js';
+import { hostTurn } from './host-turn.js';
 
+export {
+  batteryAtLeast,
+  batteryAtMost,
+  type Condition,
+  event,
+  puffs,
+  state,
+  when,
+} from './conditions.js';
+export { hostTurn } from './host-turn.js';
 export {
   type ApiResponse,
   createRegistry,
+  type DeviceView,
   type RegistrationOut,
   type Registry,
   RegistryApiError,
@@ -54,8 +68,13 @@ export interface Rig {
   input(input: FirmwareInput): void;
   /** Advances virtual time. */
   advance(ms: number): void;
-  /** Advances in `stepMs` steps until `predicate` holds; returns the time it held. */
-  until(predicate: () => boolean, limitMs?: number, stepMs?: number): number;
+  /**
+   * Runs virtual time until `condition` yields (`state('SESSION_ACTIVE')`, `batteryAtMost(20)`,
+   * `puffs(3)`, any `Observable`), timer to timer; resolves with its first value. Rejects with
+   * SIM_ASSERTION when it is not reached within `limitMs` of virtual time (default one hour) or
+   * nothing is left to happen.
+   */
+  until<T>(condition: Condition<T> | Observable<T>, limitMs?: number): Promise<T>;
   /** Runs a client call (any promise) to completion in virtual time. */
   run<T>(promise: Promise<T>): Promise<T>;
   expectState(unit: 'holder' | 'charger', state: string): void;
@@ -66,7 +85,8 @@ export interface Rig {
 }
 
 export async function createRig(options: RigOptions): Promise<Rig> {
-  const clock = new VirtualClock();
+  // The host's turn makes `run` and `until` exact about pending promise work (VirtualClock docs).
+  const clock = new VirtualClock(0, { hostTurn });
   const device = createVirtualDevice({
     model: options.model,
     seed: options.seed ?? 1,
@@ -104,14 +124,7 @@ export async function createRig(options: RigOptions): Promise<Rig> {
     events,
     input: (input) => device.input(input, clock.now()),
     advance: (ms) => clock.advanceBy(ms),
-    until: (predicate, limitMs = 3_600_000, stepMs = 100) => {
-      const end = clock.now() + limitMs;
-      while (!predicate()) {
-        if (clock.now() >= end) fail(`condition not reached within ${limitMs} ms`);
-        clock.advanceBy(stepMs);
-      }
-      return clock.now();
-    },
+    until: (condition, limitMs = 3_600_000) => waitFor(clock, device, condition, limitMs),
     run: (promise) => runUntilSettled(clock, promise),
     expectState: (unit, state) => {
       const actual = device.firmware.state[unit].state;
@@ -133,4 +146,34 @@ export async function createRig(options: RigOptions): Promise<Rig> {
     },
   };
   return rig;
+}
+
+/** Subscribes to the condition and runs the clock until its first value; unsubscribes either way. */
+async function waitFor<T>(
+  clock: VirtualClock,
+  device: VirtualDevice,
+  condition: Condition<T> | Observable<T>,
+  limitMs: number,
+): Promise<T> {
+  const source = typeof condition === 'function' ? condition(device) : condition;
+  const what = typeof condition === 'function' ? condition.description : 'the observable';
+  let subscription: { unsubscribe(): void } | undefined;
+  const reached = new Promise<T>((resolve, reject) => {
+    subscription = source.subscribe({
+      next: resolve,
+      error: reject,
+      complete: () => reject(new SimulatorError('SIM_ASSERTION', `${what}: completed without a value`)),
+    });
+  });
+  try {
+    return await runUntilSettled(clock, reached, limitMs);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SIM_TIMEOUT') throw error;
+    throw new SimulatorError(
+      'SIM_ASSERTION',
+      `${what} not reached at ${clock.now()} ms: ${(error as Error).message}`,
+    );
+  } finally {
+    subscription?.unsubscribe();
+  }
 }
