@@ -14,7 +14,9 @@ export type TransportErrorCode =
   /** No usable Bluetooth adapter: noble never reached `poweredOn`. */
   | 'TRANSPORT_NO_ADAPTER'
   /** `socat` (Debian package `socat`) is not installed, so no pty pair can be made. */
-  | 'TRANSPORT_SOCAT_MISSING';
+  | 'TRANSPORT_SOCAT_MISSING'
+  /** The transport's optional npm package (noble, serialport, playwright-core) is not installed. */
+  | 'TRANSPORT_PACKAGE_MISSING';
 
 export class TransportError extends Error {
   readonly code: TransportErrorCode;

@@ -5,7 +5,6 @@
  * readable characteristics are read once at connect and kept current by notifications, writes and
  * subscriptions are forwarded. Not exercised in CI (no adapter there); the failure paths are.
  */
-import { createRequire } from 'node:module';
 import type { Characteristic, Noble, Peripheral, withBindings } from '@stoprocent/noble';
 import {
   BATTERY_CHAR_UUID,
@@ -25,6 +24,7 @@ import {
 } from '../index.js';
 import { messageOf, TransportError } from './errors.js';
 import type { RawOpen } from './opened.js';
+import { requireOptional } from './optional-package.js';
 
 /** Connects to `address` (adapter and connect waits bounded) and serves its GATT table as ATT. */
 export async function openBleTransport(
@@ -52,9 +52,11 @@ export async function openBleTransport(
 
 /** noble without its default instance: `require('@stoprocent/noble')` opens the HCI socket on import. */
 function loadNoble(): Noble {
-  const load = createRequire(import.meta.url)(
+  const load = requireOptional<typeof withBindings>(
+    '@stoprocent/noble',
     '@stoprocent/noble/lib/resolve-bindings',
-  ) as typeof withBindings;
+    'ble:',
+  );
   return load('default');
 }
 

@@ -5,14 +5,18 @@
  * class lives in `lib/noble.js` and takes the bindings as its one constructor argument; loading it from
  * there also keeps noble's default HCI bindings (and their native module) unloaded.
  */
-import { createRequire } from 'node:module';
 import type { Noble } from '@stoprocent/noble';
+import { requireOptional } from '../optional-package.js';
 import type { VirtualNobleBindingsOptions } from './adapter.js';
 import { createVirtualNobleBindings, type VirtualNobleBindings } from './bindings.js';
 
 /** `new Noble(bindings)`: what `withBindings` would return if it accepted a bindings object. */
 export function nobleWithBindings(bindings: object): Noble {
-  const NobleClass = createRequire(import.meta.url)('@stoprocent/noble/lib/noble.js') as typeof Noble;
+  const NobleClass = requireOptional<typeof Noble>(
+    '@stoprocent/noble',
+    '@stoprocent/noble/lib/noble.js',
+    'the noble bindings',
+  );
   return new NobleClass(bindings);
 }
 

@@ -3,9 +3,10 @@
  * written against, so either can sit on a real port (serialport's native binding, a pty), on any
  * other serialport binding such as `@serialport/binding-mock`, or on a test double.
  */
-import { type OpenOptions, SerialPortStream } from '@serialport/stream';
-import { SerialPort } from 'serialport';
+import type { OpenOptions, SerialPortStream } from '@serialport/stream';
+import type { SerialPort } from 'serialport';
 import { messageOf, TransportError } from '../errors.js';
+import { importOptional } from '../optional-package.js';
 
 /** Raw bytes in both directions over one open port. */
 export interface ByteEndpoint {
@@ -37,10 +38,17 @@ export const DEFAULT_BAUD_RATE = 115_200;
 /** Opens `path` and resolves once it is open; TRANSPORT_OPEN_FAILED when it cannot be. */
 export async function openSerialPort(path: string, options: SerialOpenOptions = {}): Promise<ByteEndpoint> {
   const baudRate = options.baudRate ?? DEFAULT_BAUD_RATE;
+  // Loaded here, not at import: serialport is an optional peer (./optional-package.ts).
   const stream: SerialPortStream =
     options.binding === undefined
-      ? new SerialPort({ path, baudRate, autoOpen: false })
-      : new SerialPortStream({ binding: options.binding, path, baudRate, autoOpen: false });
+      ? new (await importOptional<{ SerialPort: typeof SerialPort }>('serialport', 'serial:')).SerialPort({
+          path,
+          baudRate,
+          autoOpen: false,
+        })
+      : new (
+          await importOptional<{ SerialPortStream: typeof SerialPortStream }>('@serialport/stream', 'serial:')
+        ).SerialPortStream({ binding: options.binding, path, baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) => {
     stream.open((error) => {
       if (error) reject(new TransportError('TRANSPORT_OPEN_FAILED', `cannot open ${path}: ${error.message}`));
