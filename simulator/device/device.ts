@@ -242,6 +242,7 @@ export class VirtualDevice implements Endpoint {
     const next = Math.min(
       this.firmware.nextDeadline() ?? Number.POSITIVE_INFINITY,
       this.outbox.nextAtMs,
+      this.requests.nextDeadline() ?? Number.POSITIVE_INFINITY,
       this.notifier.batteryDueMs,
       this.values.heaterDueMs,
     );
@@ -250,6 +251,7 @@ export class VirtualDevice implements Endpoint {
 
   handleTimeout(nowMs: number): void {
     this.advance(nowMs);
+    this.requests.handleTimeout(nowMs);
   }
 
   snapshot(): DeviceSnapshot {

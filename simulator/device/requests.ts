@@ -5,7 +5,6 @@
  * per frame over USB.
  */
 import {
-  BlePacketAssembler,
   decodeUsbReport,
   encodeUsbReport,
   FrameHeader,
@@ -37,28 +36,40 @@ export interface RequestContext {
 }
 
 export class ScpRequests {
-  private readonly assembler = new BlePacketAssembler();
   private readonly header = new FrameHeader();
   /** When the echo of the SCP write being handled goes out (its ATT Write Response follows it, D-1). */
   echoAtMs = 0;
 
   constructor(private readonly ctx: RequestContext) {}
 
-  /** A connection went away: a half-received BLE write goes with it. */
+  /** A connection went away: a half-received BLE write and the replies owed on it go with it. */
   reset(): void {
-    this.assembler.reset();
+    this.ctx.scp.intake.disconnect();
+  }
+
+  /** When a half-received BLE write goes stale (D-9), or undefined. */
+  nextDeadline(): number | undefined {
+    return this.ctx.scp.intake.nextDeadline();
+  }
+
+  /** Discards a half-received BLE write at its D-9 deadline (counted, and a `dropped` event). */
+  handleTimeout(nowMs: number): void {
+    if (this.ctx.scp.intake.handleTimeout(nowMs))
+      this.ctx.emit({
+        type: 'dropped',
+        atMs: nowMs,
+        channel: 'att',
+        reason: 'stale partial frame (D-9)',
+        hex: '',
+      });
   }
 
   /** An ATT write to the control point; returns the ATT error code, 0 for success. */
   bleWrite(value: Uint8Array, nowMs: number): number {
     if (!this.ctx.bonds.admits(this.ctx.central())) return ATT_ERROR_INSUFFICIENT_AUTHENTICATION;
-    const assembled = this.assembler.push(value, nowMs);
-    if (!assembled) return 0;
-    if (!assembled.ok) {
-      this.ctx.scp.diagnostics.malformed += 1;
-      return 0;
-    }
-    this.handle(assembled.value, nowMs, 'att');
+    this.handleTimeout(nowMs);
+    const frame = this.ctx.scp.intake.pushBle(value, nowMs);
+    if (frame) this.handle(frame, nowMs, 'att');
     return 0;
   }
 
@@ -87,6 +98,17 @@ export class ScpRequests {
    */
   private handle(frame: Uint8Array, nowMs: number, channel: Channel): void {
     const { scp, outbox, gatt } = this.ctx;
+    if (!scp.intake.admit(channel, nowMs)) {
+      // D-11: every queue slot holds a reply not yet sent; the request is dropped undecoded.
+      this.ctx.emit({
+        type: 'dropped',
+        atMs: nowMs,
+        channel,
+        reason: 'SCP queue full (D-11)',
+        hex: toHex(frame),
+      });
+      return;
+    }
     const replies = scp.handleFrame(frame, nowMs);
     this.ctx.pump();
     if (replies.length === 0) return;
@@ -95,6 +117,7 @@ export class ScpRequests {
     const isWrite = this.header.write;
     const at = outbox.replyAt(nowMs, channel, isWrite, this.ctx.replyDelayMs);
     if (isWrite && channel === 'att') this.echoAtMs = at;
+    scp.intake.owe(channel, at);
     for (const reply of replies) {
       if (channel === 'usb') outbox.queue(at, 'usb', encodeUsbReport(reply));
       else
