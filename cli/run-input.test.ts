@@ -22,14 +22,16 @@ describe('parseInputLine', () => {
 
   it('names what is wrong', () => {
     const bad: [unknown, RegExp][] = [
-      [[], /expected a JSON object/],
-      [{ type: 'warp' }, /'type' must be one of button, stick/],
-      [{ type: 'button', unit: 'holder' }, /button: missing 'action'/],
-      [{ type: 'button', unit: 'left', action: 'press' }, /'unit' must be one of holder, charger/],
-      [{ type: 'puff', durationMs: '2s' }, /'durationMs' must be a number/],
-      [{ type: 'dock', force: true }, /dock: unknown field 'force'/],
-      [{ type: 'setting', name: 'turbo', value: 1 }, /'name' must be one of/],
-      [{ type: 'constructor' }, /'type' must be one of/],
+      [[], /^\/: must be an object/],
+      [{ type: 'warp' }, /^\/type: must be one of "button", "stick"/],
+      [{ type: 'button', unit: 'holder' }, /^\/: missing required property "action"/],
+      [{ type: 'button', unit: 'left', action: 'press' }, /^\/unit: must be one of "holder", "charger"/],
+      [{ type: 'puff', durationMs: '2s' }, /^\/durationMs: must be a number/],
+      [{ type: 'dock', force: true }, /^\/force: unknown property "force"/],
+      [{ type: 'setting', name: 'turbo', value: 1 }, /^\/name: must be one of/],
+      [{ type: 'constructor' }, /^\/type: must be one of/],
+      [{ type: 'ambient', tempC: 256 }, /^\/tempC: must be ≤ 85, not 256/],
+      [{ type: 'fault', fault: 'holderError', bits: 256 }, /^\/bits: must be ≤ 255/],
     ];
     for (const [value, message] of bad) {
       const result = checkFirmwareInput(value);

@@ -81,6 +81,7 @@ export { InMemoryLink, type LinkOptions, type LinkTap, runUntilSettled, type Tra
 export { SeededRandom } from './random.js';
 export {
   type Expectation,
+  FIRMWARE_INPUT_SCHEMA,
   LIMITS as SCENARIO_LIMITS,
   SCENARIO_SCHEMA,
   type Scenario,
@@ -89,6 +90,7 @@ export {
   type StepKind,
 } from './scenario/format.js';
 export {
+  checkFirmwareInputValue,
   formatScenarioError,
   parseScenario,
   type ScenarioError,
@@ -102,5 +104,7 @@ export {
   type StepReport,
 } from './scenario/scenario-run.js';
 export { checkDocument, type DocumentResult, type PlacedIssue } from './schema/document.js';
+export { checkSnapshot, checkSnapshotText } from './schema/snapshot-check.js';
+export { DEVICE_SNAPSHOT_SCHEMA, MAX_VIRTUAL_MS } from './schema/snapshot-format.js';
 export { type SchemaIssue, schemaChecker } from './schema/validator.js';
 export type { Channel, Endpoint, WirePacket } from './wire.js';

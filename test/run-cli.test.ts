@@ -113,9 +113,9 @@ describe('iqsim run', () => {
     expect(lines.filter((l) => l.ok === false)).toEqual([
       {
         ok: false,
-        error: { code: 'CLI_BAD_INPUT', message: expect.stringMatching(/^not JSON at column 2: /) },
+        error: { code: 'CLI_BAD_INPUT', message: expect.stringMatching(/^not JSON at column \d+: /) },
       },
-      { ok: false, error: { code: 'CLI_BAD_INPUT', message: "stick: missing 'action'" } },
+      { ok: false, error: { code: 'CLI_BAD_INPUT', message: '/: missing required property "action"' } },
     ]);
     for (const line of lines.filter((l) => l.ok === undefined)) expect(line.atMs).toEqual(expect.any(Number));
   });
@@ -200,7 +200,7 @@ describe('iqsim run', () => {
     const result = await exited;
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\d+:\d\d:\d\d\.\d{3} {2}holder state DOCKED_READY → IDLE_READY$/m);
-    expect(result.stderr).toMatch(/^error CLI_BAD_INPUT: 'type' must be one of /);
+    expect(result.stderr).toMatch(/^error CLI_BAD_INPUT: \/type: must be one of /);
   });
 
   it('refuses a corrupt state file with exit 2 and SIM_SNAPSHOT, leaving it untouched', async () => {

@@ -5,7 +5,7 @@
  * a scenario and the firmware refuse the same values. Keys come from the firmware model's types, so a
  * new input, state or status field fails to compile here until the format lists it.
  */
-import { type TOptional, type TSchema, Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import {
   AMBIENT_RANGE_C,
   type BatteryView,
@@ -25,7 +25,7 @@ import {
   type StatusView,
   type VibrationFlags,
 } from '../../firmware-model/index.js';
-import { byConst, oneOfStrings, ranged, ref } from '../schema/shapes.js';
+import { byConst, oneOfStrings, partial, ranged, ref } from '../schema/shapes.js';
 
 const keysOf = <K extends string>(record: Record<K, unknown>): K[] => Object.keys(record) as K[];
 
@@ -59,8 +59,15 @@ export const CHARGER_STATES = keysOf<ChargerStateName>({
   ERROR: 1,
   RESETTING: 1,
 });
-const PATTERNS = keysOf<LightPattern>({ off: 1, steady: 1, blink: 1, pulse: 1, blinkN: 1, progressive: 1 });
-const COLOURS = keysOf<LightColour>({ none: 1, white: 1, green: 1, orange: 1, red: 1, yellow: 1 });
+export const PATTERNS = keysOf<LightPattern>({
+  off: 1,
+  steady: 1,
+  blink: 1,
+  pulse: 1,
+  blinkN: 1,
+  progressive: 1,
+});
+export const COLOURS = keysOf<LightColour>({ none: 1, white: 1, green: 1, orange: 1, red: 1, yellow: 1 });
 
 /** Milliseconds of virtual time, 0…max. */
 export const ms = (max: number, description: string, annotations: Record<string, unknown> = {}) =>
@@ -82,14 +89,6 @@ export const NUMBER_MATCH = Type.Union([
   ),
 ]);
 const num = ref<number | { $min?: number; $max?: number }>('numberMatch');
-
-/** A partial object of optional properties; an unknown key is an error (a typo asserts nothing). */
-function partial<P extends Record<string, TSchema>>(properties: P, description: string) {
-  const optional = Object.fromEntries(
-    Object.entries(properties).map(([key, schema]) => [key, Type.Optional(schema)]),
-  ) as { [K in keyof P]: TOptional<P[K]> };
-  return Type.Object(optional, { description, ...strict });
-}
 
 /** `numberMatch` or `boolean` for each key of a view. */
 function fieldsOf<T>(kinds: Record<keyof T, 'n' | 'b'>) {
@@ -226,8 +225,8 @@ const INPUT_FIELDS: Record<FirmwareInput['type'], Record<string, TSchema>> = {
   reset: {},
   level: { unit: UNIT, percent: inputNumber('level', 'percent', 'level, %') },
   connection: { value: inputNumber('connection', 'value', 'holder–charger contact, 0 connected … 3 not') },
-  cycleCount: { value: inputNumber('cycleCount', 'value', 'charger charge cycles (F-27)') },
   counter: { unit: UNIT, tag: COUNTER_TAG, value: inputNumber('counter', 'value', 'counter value (u24)') },
+  cycleCount: { value: inputNumber('cycleCount', 'value', 'charger charge cycles (F-27)') },
   fault: { fault: FAULT_NAME, bits: Type.Optional(FAULT_BITS) },
   clearFault: { fault: FAULT_NAME, bits: Type.Optional(FAULT_BITS) },
 };

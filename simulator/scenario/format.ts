@@ -174,6 +174,13 @@ export const SCENARIO_SCHEMA = {
   },
 };
 
+/** One firmware input on its own: what `iqsim run --json` reads per stdin line. */
+export const FIRMWARE_INPUT_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'iqsim firmware input',
+  ...FIRMWARE_INPUT,
+};
+
 export type Scenario = Static<typeof ROOT>;
 export type ScenarioStep = Scenario['steps'][number];
 export type Expectation = Static<typeof EXPECTATION>;

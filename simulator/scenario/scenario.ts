@@ -16,7 +16,7 @@ import { commandByName, encodeCommand, parseHex, type Unit } from '../../protoco
 import { checkDocument } from '../schema/document.js';
 import { pointerToken } from '../schema/json-located.js';
 import { type SchemaIssue, schemaChecker } from '../schema/validator.js';
-import { SCENARIO_SCHEMA, type Scenario } from './format.js';
+import { FIRMWARE_INPUT_SCHEMA, SCENARIO_SCHEMA, type Scenario } from './format.js';
 
 export interface ScenarioError {
   readonly code: 'SIM_SCENARIO';
@@ -40,6 +40,9 @@ export function formatScenarioError(e: ScenarioError): string {
 }
 
 const checkSchema = schemaChecker(SCENARIO_SCHEMA);
+
+/** The problems of one firmware input value (the scenario format's `firmwareInput`), [] when valid. */
+export const checkFirmwareInputValue = schemaChecker(FIRMWARE_INPUT_SCHEMA);
 
 /** Parses and validates a scenario; never throws on bad input. */
 export function parseScenario(text: string, source = 'scenario.json'): ScenarioResult {

@@ -5,7 +5,7 @@
  * was meant to be (validator.ts): by which property is present (scenario steps) or by the value of a
  * tag property (firmware inputs by `type`).
  */
-import { type Static, type TObject, type TSchema, Type } from 'typebox';
+import { type Static, type TObject, type TOptional, type TSchema, Type } from 'typebox';
 import type { NumberRange } from '../../firmware-model/index.js';
 
 /** `{ $ref: '#/$defs/<name>' }` with the static type of `T`. */
@@ -55,4 +55,12 @@ export function byConst<B extends Record<string, TObject>>(tag: string, branches
       then: branches[value] as TSchema,
     })),
   });
+}
+
+/** An object of optional properties; an unknown key is an error (a typo sets or asserts nothing). */
+export function partial<P extends Record<string, TSchema>>(properties: P, description?: string) {
+  const optional = Object.fromEntries(
+    Object.entries(properties).map(([key, schema]) => [key, Type.Optional(schema)]),
+  ) as { [K in keyof P]: TOptional<P[K]> };
+  return Type.Object(optional, { additionalProperties: false, ...(description ? { description } : {}) });
 }

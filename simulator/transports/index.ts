@@ -11,7 +11,6 @@ export {
   startClockPump,
 } from './clock-pump.js';
 export { TransportError, type TransportErrorCode } from './errors.js';
-export { type JsonPosition, jsonErrorPosition } from './json-position.js';
 export {
   createVirtualNoble,
   createVirtualNobleBindings,
@@ -28,6 +27,8 @@ export {
   type SnapshotWriter,
   type SnapshotWriterOptions,
   saveSnapshotAtomic,
+  sweepStaleTempFiles,
+  type WriteBytes,
 } from './persistence.js';
 export { type PumpedDevice, type RealTimePump, type RealTimePumpOptions, startRealTimePump } from './pump.js';
 export {

@@ -4,8 +4,7 @@
  * line and column of a JSON syntax error), so the CLI exits 2 before any device exists.
  */
 import { readFileSync } from 'node:fs';
-import { parseOverrides, type RegisterStoreJson, SimulatorError } from '../index.js';
-import { jsonErrorPosition } from './json-position.js';
+import { checkDocument, parseOverrides, type RegisterStoreJson, SimulatorError } from '../index.js';
 
 export function loadOverridesFile(path: string): RegisterStoreJson {
   let text: string;
@@ -18,17 +17,13 @@ export function loadOverridesFile(path: string): RegisterStoreJson {
       missing ? `no overrides file at ${path}` : `cannot read ${path}: ${String(error)}`,
     );
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    const at = jsonErrorPosition(text);
-    const where = at ? ` at line ${at.line} column ${at.column}` : '';
-    throw new SimulatorError(
-      'SIM_OVERRIDES',
-      `${path} is not valid JSON${where}: ${(error as Error).message}`,
-    );
+  const read = checkDocument<unknown>(text, () => []);
+  if (!read.ok) {
+    const first = read.issues[0];
+    const where = first ? ` at line ${first.line} column ${first.column}: ${first.message}` : '';
+    throw new SimulatorError('SIM_OVERRIDES', `${path} is not valid JSON${where}`);
   }
+  const parsed = read.value;
   try {
     return parseOverrides(parsed);
   } catch (error) {

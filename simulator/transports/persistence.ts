@@ -1,35 +1,98 @@
 /**
- * Device snapshots on disk. A save writes a uniquely named temp file in the target's directory,
- * fsyncs it, renames it over the target (atomic on POSIX: readers and a crash see the old file or
- * the new one, never a torn one) and fsyncs the directory so the rename itself survives a power
- * cut. A process killed mid-save can leave a `.<name>.<pid>-<n>.tmp` file behind, never a bad target.
+ * Device snapshots on disk. A save writes a uniquely named temp file in the target's directory with
+ * the target's mode, checks every byte was written, fsyncs it, renames it over the target (atomic on
+ * POSIX: readers and a crash see the old file or the new one, never a torn one) and fsyncs the
+ * directory so the rename itself survives a power cut. A process killed mid-save leaves a
+ * `.<name>.<pid>-<n>.tmp` file behind, never a bad target; the first save of the next process on
+ * that path removes such leftovers of processes that are gone.
+ *
+ * A snapshot is trusted only after the deep check of simulator/schema/snapshot-check.ts (schema,
+ * invariants, trial restore); `loadSnapshot` names the first problem's line and JSON pointer.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type DeviceSnapshot, SimulatorError } from '../index.js';
-import { jsonErrorPosition } from './json-position.js';
+import { checkSnapshotText, type DeviceSnapshot, SimulatorError } from '../index.js';
 
 let tempCounter = 0;
+/** Paths whose stale temp files this process has already swept. */
+const swept = new Set<string>();
 
-/** The temp-file name a save uses next to `path` (exported for tests that look for leftovers). */
+/** Whether `name` is a temp file of a save to `path` (exported for tests that look for leftovers). */
 export function isSnapshotTempFile(name: string, path: string): boolean {
   return name.startsWith(`.${basename(path)}.`) && name.endsWith('.tmp');
 }
 
-/** Writes `snapshot` as JSON to `path` atomically. Throws SIM_SNAPSHOT naming the path on any I/O error. */
-export function saveSnapshotAtomic(path: string, snapshot: unknown): void {
+/**
+ * Removes temp files that saves to `path` left behind in processes that no longer run (a `kill -9`
+ * mid-save); those of live processes are theirs. Returns how many were removed.
+ */
+export function sweepStaleTempFiles(path: string): number {
+  const directory = dirname(path);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(path))}\\.(\\d+)-\\d+\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return 0; // no directory yet: the save itself reports that
+  }
+  let removed = 0;
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (!Number.isSafeInteger(pid) || (pid !== process.pid && isRunning(pid))) continue;
+    if (unlinkQuietly(join(directory, name))) removed++;
+  }
+  return removed;
+}
+
+/** Test seam: how bytes reach the file (default `fs.writeSync`); returns the count written. */
+export type WriteBytes = (fd: number, bytes: Uint8Array, offset: number) => number;
+
+/**
+ * Writes `snapshot` as JSON to `path` atomically. Throws SIM_SNAPSHOT naming the path on any I/O error,
+ * including a short write; the target is then as it was and no temp file is left.
+ */
+export function saveSnapshotAtomic(
+  path: string,
+  snapshot: unknown,
+  write: WriteBytes = (fd, bytes, offset) => writeSync(fd, bytes, offset),
+): void {
+  if (!swept.has(path)) {
+    swept.add(path);
+    sweepStaleTempFiles(path);
+  }
   const directory = dirname(path);
   tempCounter += 1;
   const temp = join(directory, `.${basename(path)}.${process.pid}-${tempCounter}.tmp`);
-  const text = `${JSON.stringify(snapshot)}\n`;
+  const bytes = new TextEncoder().encode(`${JSON.stringify(snapshot)}\n`);
   let created = false;
   try {
-    const fd = openSync(temp, 'wx', 0o644);
+    const mode = modeOf(path);
+    const fd = openSync(temp, 'wx', mode ?? 0o644);
     created = true;
     try {
-      writeSync(fd, text);
+      // The open mode is masked by the umask: set the target's own mode exactly.
+      if (mode !== undefined) fchmodSync(fd, mode);
+      for (let offset = 0; offset < bytes.length; ) {
+        const written = write(fd, bytes, offset);
+        if (!(written > 0)) throw new Error(`wrote ${offset} of ${bytes.length} bytes`);
+        offset += written;
+      }
       fsyncSync(fd);
+      const size = fstatSync(fd).size;
+      if (size !== bytes.length) throw new Error(`the temp file holds ${size} of ${bytes.length} bytes`);
     } finally {
       closeSync(fd);
     }
@@ -43,9 +106,10 @@ export function saveSnapshotAtomic(path: string, snapshot: unknown): void {
 }
 
 /**
- * Reads a device snapshot. Throws SIM_SNAPSHOT when the file is missing, unreadable, not JSON (the
- * message names the path and the line, column and offset of the first syntax error) or not an
- * `iqsim-device` snapshot. Whether its contents restore is for `createVirtualDevice` to say.
+ * Reads a device snapshot and trusts it only after the deep check (schema, invariants, trial
+ * restore). Throws SIM_SNAPSHOT when the file is missing, unreadable, not JSON or not a snapshot that
+ * restores; the message names the path, the line and the JSON pointer of the first problem
+ * (`… at line 12 column 9: /firmware/state/charger/levelPercent: must be ≤ 100, not 500`).
  */
 export function loadSnapshot(path: string): DeviceSnapshot {
   let text: string;
@@ -58,21 +122,13 @@ export function loadSnapshot(path: string): DeviceSnapshot {
       missing ? `no snapshot file at ${path}` : `cannot read ${path}: ${messageOf(error)}`,
     );
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    const at = jsonErrorPosition(text);
-    const where = at ? ` at line ${at.line} column ${at.column} (offset ${at.offset})` : '';
-    throw new SimulatorError('SIM_SNAPSHOT', `${path} is not valid JSON${where}: ${messageOf(error)}`);
-  }
-  const head = parsed as { format?: unknown; version?: unknown } | null;
-  if (typeof head !== 'object' || head === null || head.format !== 'iqsim-device' || head.version !== 1)
-    throw new SimulatorError(
-      'SIM_SNAPSHOT',
-      `${path} is not an iqsim device snapshot (format iqsim-device, version 1)`,
-    );
-  return parsed as DeviceSnapshot;
+  const checked = checkSnapshotText(text);
+  if (checked.ok) return checked.value;
+  const first = checked.issues[0];
+  const at = first ? ` at line ${first.line} column ${first.column}` : '';
+  const why = first ? `: ${first.pointer || '/'}: ${first.message}` : '';
+  const what = checked.syntax ? 'is not valid JSON' : 'is not an iqsim device snapshot that restores';
+  throw new SimulatorError('SIM_SNAPSHOT', `${path} ${what}${at}${why}`);
 }
 
 export interface SnapshotWriterOptions {
@@ -151,12 +207,36 @@ function syncDirectory(directory: string): void {
   }
 }
 
-function unlinkQuietly(path: string): void {
+function unlinkQuietly(path: string): boolean {
   try {
     unlinkSync(path);
+    return true;
   } catch {
-    // Already gone; nothing to clean.
+    return false; // already gone: nothing to clean
   }
+}
+
+/** The permission bits of `path`, or undefined when it does not exist yet. */
+function modeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process with this id runs (signal 0 only checks; EPERM means it runs as someone else). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function messageOf(error: unknown): string {
