@@ -60,3 +60,21 @@ describe('rig.until: waits in virtual time', () => {
     rig.close();
   });
 });
+
+it("the README's waits example, as written there", async () => {
+  const rig = await createRig({ model: 'iluma-i', client: false });
+  rig.input({ type: 'undock' });
+  rig.input({ type: 'stick', action: 'insert' });
+  await rig.until(state('SESSION_ACTIVE'));
+  const third = rig.until(puffs(3));
+  for (let i = 0; i < 3; i++) {
+    rig.input({ type: 'puff' });
+    rig.advance(30_000);
+  }
+  await third;
+  await rig.until(batteryAtMost(70, 'holder'));
+  const end = await rig.until(event('session', (e) => e.phase === 'end'));
+  expect(end).toMatchObject({ puffs: 3, reason: 2 });
+  expect(Math.round(rig.device.firmware.state.holder.levelPercent)).toBeLessThanOrEqual(70);
+  rig.close();
+});
