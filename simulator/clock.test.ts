@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { type DeadlineSource, VirtualClock } from './clock.js';
+import { type DeadlineSource, QUIET_TURNS, VirtualClock } from './clock.js';
 import { SimulatorError } from './errors.js';
 
 /** Runs `fn` and returns the SimulatorError it throws (fails the test if it throws anything else). */
@@ -380,5 +380,49 @@ describe('VirtualClock properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('VirtualClock.settleJobs', () => {
+  /** A chain of `turns` promise turns that schedules a timer at its end, as client code between awaits does. */
+  async function chain(clock: VirtualClock, turns: number, fired: number[]): Promise<void> {
+    for (let i = 0; i < turns; i++) await undefined;
+    clock.after(5, (t) => fired.push(t));
+  }
+
+  it('without a host turn, waits until QUIET_TURNS turns pass with no timer activity', async () => {
+    const clock = new VirtualClock();
+    const fired: number[] = [];
+    void chain(clock, QUIET_TURNS - 1, fired);
+    await clock.settleJobs();
+    expect(clock.pending()).toBe(1);
+    clock.runUntilIdle();
+    expect(fired).toEqual([5]);
+  });
+
+  it('with a host turn, waits for every queued job whatever the chain length', async () => {
+    let turns = 0;
+    const clock = new VirtualClock(0, {
+      hostTurn: async () => {
+        turns++;
+        for (let i = 0; i < 20_000; i++) await undefined;
+      },
+    });
+    const fired: number[] = [];
+    void chain(clock, 10_000, fired);
+    await clock.settleJobs();
+    expect(turns).toBe(1);
+    expect(clock.pending()).toBe(1);
+  });
+
+  it('returns as soon as done() holds, without a host turn', async () => {
+    let turns = 0;
+    const clock = new VirtualClock(0, {
+      hostTurn: async () => {
+        turns++;
+      },
+    });
+    await clock.settleJobs(() => true);
+    expect(turns).toBe(0);
   });
 });
