@@ -9,7 +9,8 @@
  *   sans-IO device path, in-process.
  * - `client-request-reply-us-p50`: the same read through `IqosClient.call` over the in-memory link,
  *   driven by `runUntilSettled` (promises, clock, GATT client, assembler included).
- * - `idle-holder-bytes`: heap per idle virtual ILUMA i (1,000 devices, after GC where exposed).
+ * - `idle-holder-bytes`: heap per idle, connected virtual ILUMA i (MTU exchanged, SCP, battery and
+ *   status subscribed; 1,000 devices, after GC where exposed).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -109,11 +110,31 @@ async function clientLatency(): Promise<number> {
   return round(samples[Math.floor(samples.length / 2)] ?? 0);
 }
 
+/**
+ * Heap per connected idle holder: a central connected, ATT MTU 247 exchanged, notifications on for
+ * SCP, battery and status (what `IqosClient.connect` leaves behind on the device), the values sent
+ * on subscription drained. The device alone: no client, link or clock is counted.
+ */
 function idleHolderBytes(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
+  const mtuRequest = encodeAttPdu({ kind: 'exchangeMtuRequest', clientRxMtu: 247 });
+  const subscribe = [HANDLES.scp, HANDLES.battery, HANDLES.status].map((valueHandle) =>
+    encodeAttPdu({ kind: 'writeRequest', handle: valueHandle + 1, value: Uint8Array.of(1, 0) }),
+  );
+  const connected = (seed: number) => {
+    const device = createVirtualDevice({ model: MODEL, seed });
+    device.connect(0);
+    for (const bytes of [mtuRequest, ...subscribe]) device.receive({ channel: 'att', bytes }, 0);
+    device.handleTimeout(1_000);
+    let sent = 0;
+    while (device.pollTransmit()) sent++;
+    // An MTU response, three Write Responses and the battery and status values.
+    if (sent < 6) throw new Error(`expected the connection traffic, got ${sent} packets`);
+    return device;
+  };
   gc?.();
   const before = process.memoryUsage().heapUsed;
-  const devices = Array.from({ length: 1_000 }, (_, i) => createVirtualDevice({ model: MODEL, seed: i }));
+  const devices = Array.from({ length: 1_000 }, (_, i) => connected(i));
   gc?.();
   const after = process.memoryUsage().heapUsed;
   if (devices.length !== 1_000) throw new Error('unreachable');
