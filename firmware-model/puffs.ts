@@ -25,8 +25,10 @@ export function injectPuff(ctx: Ctx, heating: boolean, durationMs: number, flowM
   const now = s.nowMs;
   const ignore = (reason: PuffIgnoredReason) =>
     ctx.emit({ type: 'puffIgnored', atMs: now, reason, injectedAtMs: now, durationMs, flowMlS });
-  if (!heating) return ignore('notHeating');
-  if (s.holder.state === 'PAUSED') return ignore('paused');
+  if (!heating || s.holder.state === 'PAUSED') {
+    ignore(heating ? 'paused' : 'notHeating');
+    return;
+  }
   resolvePendingPuff(ctx, 'merged');
   ctx.heater.puff(now, durationMs, flowMlS);
   s.pendingPuff = { injectedAtMs: now, durationMs, flowMlS, armsAtMs: ctx.heater.detectArmsAtMs };
