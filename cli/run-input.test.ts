@@ -80,9 +80,10 @@ describe('run view', () => {
       speed: 1,
       held: { holder: false, charger: true },
     });
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(8);
     expect(lines[1]).toMatch(/^holder {3}DOCKED_READY .* uses left 2 {2}stick no {2}docked yes$/);
-    expect(lines[6]).toContain('c charger button (down)');
+    expect(lines[5]).toBe('session  none yet');
+    expect(lines[7]).toContain('c charger (down)');
     let written = '';
     const view = new LiveView((t) => {
       written += t;

@@ -218,7 +218,8 @@ describe('iqsim run', () => {
       '100',
     ]).exited;
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
+    // --json: stdout still carries one object, ok false (exit 2).
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: 'SIM_SNAPSHOT' } });
     expect(result.stderr).toMatch(
       /^error SIM_SNAPSHOT: .*corrupt\.json is not valid JSON at line 1 column 49/,
     );
