@@ -154,6 +154,8 @@ export interface StoreTx {
   accounts(limit: number): Promise<Account[]>;
 
   session(tokenHash: string): Promise<Session | undefined>;
+  /** The account of a session unexpired at `nowMs` (one lookup on every authenticated request). */
+  sessionAccount(tokenHash: string, nowMs: number): Promise<Account | undefined>;
   putSession(session: Session): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
   deleteSessionsOf(accountId: string): Promise<void>;
@@ -188,5 +190,7 @@ export interface Store {
    * between its reads and writes (two registrations of one device: exactly one wins).
    */
   transaction<T>(body: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Runs `body` for reads only (no write lock taken): sessions, profiles, lists. */
+  read<T>(body: (tx: StoreTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

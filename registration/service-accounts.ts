@@ -189,7 +189,7 @@ let dummyHash: Promise<string> | undefined;
 
 /** email + password. Every failure is the same REGISTRY_LOGIN_FAILED. */
 export async function login(ctx: Context, email: string, password: string): Promise<SessionOut> {
-  const account = await ctx.store.transaction((tx) => tx.accountByEmail(normaliseEmail(email)));
+  const account = await ctx.store.read((tx) => tx.accountByEmail(normaliseEmail(email)));
   dummyHash ??= ctx.ports.hashPassword('not a password 0');
   const ok = await ctx.ports.verifyPassword(password, account?.passwordHash ?? (await dummyHash));
   if (!account?.passwordHash || !ok) throw LOGIN_FAILED();
@@ -248,11 +248,9 @@ export async function resetPassword(ctx: Context, email: string, code: string, n
 /** The account behind a bearer token, or REGISTRY_UNAUTHENTICATED. */
 export async function authenticate(ctx: Context, token: string | undefined): Promise<Account> {
   if (token) {
-    const account = await ctx.store.transaction(async (tx) => {
-      const session = await tx.session(ctx.ports.sha256(token));
-      if (!session || session.expiresAtMs <= ctx.ports.nowMs()) return undefined;
-      return tx.account(session.accountId);
-    });
+    const account = await ctx.store.read((tx) =>
+      tx.sessionAccount(ctx.ports.sha256(token), ctx.ports.nowMs()),
+    );
     if (account) return account;
   }
   throw new RegistryError('REGISTRY_UNAUTHENTICATED', 'log in first (Authorization: Bearer <token>)');

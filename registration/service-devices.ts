@@ -76,15 +76,13 @@ export async function registerInTx(
   const offer = checkOffer(device, customer);
   const registered = registerDevice(device, deviceId, account, now, todayIn(account.country, now), purchase);
   await tx.putDevice(model && !registered.model ? { ...registered, model } : registered);
-  await tx.putCustomer({
-    emailHash: hash,
-    firstRegistrationAtMs: customer?.firstRegistrationAtMs ?? now,
-    ...(offer.granted
-      ? { offerGrantedAtMs: now, offerDeviceId: deviceId }
-      : customer?.offerGrantedAtMs !== undefined
-        ? { offerGrantedAtMs: customer.offerGrantedAtMs, offerDeviceId: customer.offerDeviceId as string }
-        : {}),
-  });
+  // the customer is remembered at the first registration and when the offer is granted.
+  if (!customer || offer.granted)
+    await tx.putCustomer({
+      emailHash: hash,
+      firstRegistrationAtMs: customer?.firstRegistrationAtMs ?? now,
+      ...(offer.granted ? { offerGrantedAtMs: now, offerDeviceId: deviceId } : {}),
+    });
   return { deviceId, newlyRegistered: true, source, offer: offer.granted ? { granted: true } : offer };
 }
 
@@ -128,7 +126,7 @@ export function deviceView(device: Device, account: Account, ownDevices: readonl
 }
 
 export async function listDevices(ctx: Context, account: Account) {
-  const devices = await ctx.store.transaction((tx) => tx.devicesOf(account.id));
+  const devices = await ctx.store.read((tx) => tx.devicesOf(account.id));
   const now = ctx.ports.nowMs();
   return devices.map((d) => deviceView(d, account, devices, now));
 }

@@ -30,7 +30,10 @@ describe('accounts over HTTP', () => {
 
   it('R-2: the verification secret works as a link, once', async () => {
     await registry.client.signUp({ ...base, email: 'r2@example.com' });
-    const link = registry.outbox.all().findLast((m) => m.to === 'r2@example.com')?.link as string;
+    const link = registry.outbox
+      .all()
+      .filter((m) => m.to === 'r2@example.com')
+      .at(-1)?.link as string;
     const token = new URL(link).searchParams.get('token') as string;
     const r = await registry.client.raw('GET', `/auth/verify?token=${token}`);
     expect(r.status).toBe(200);

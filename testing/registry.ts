@@ -13,7 +13,7 @@
  * await user.accidentalClaim(deviceId, { replacement: 'complete', description: 'dropped it' });
  * ```
  */
-import type { Message } from '../registration/index.js';
+import type { devicesService, Message } from '../registration/index.js';
 import {
   type RegistryServer,
   type RegistryServerOptions,
@@ -39,6 +39,9 @@ export interface ApiResponse {
 }
 
 type Json = Record<string, unknown>;
+
+/** A device as `GET /devices` and `GET /devices/{deviceId}` return it. */
+export type DeviceView = ReturnType<typeof devicesService.deviceView>;
 
 /** A typed client of the registration API; `token` makes it a logged-in user. */
 export class RegistryClient {
@@ -138,7 +141,7 @@ export class RegistryClient {
     return this.call<{ releasedDevices: string[] }>('DELETE', '/me', { confirm: true });
   }
   devices() {
-    return this.call<Json[]>('GET', '/devices');
+    return this.call<DeviceView[]>('GET', '/devices');
   }
   registerDevice(deviceId: string, extra: { purchaseDate?: string; purchaseCountry?: string } = {}) {
     return this.call<RegistrationOut>('POST', '/devices', { deviceId, ...extra });
@@ -147,7 +150,7 @@ export class RegistryClient {
     return this.call<RegistrationOut>('POST', '/devices/pair', { deviceId, ...(model ? { model } : {}) });
   }
   device(deviceId: string) {
-    return this.call('GET', `/devices/${deviceId}`);
+    return this.call<DeviceView>('GET', `/devices/${deviceId}`);
   }
   warrantyClaim(
     deviceId: string,
@@ -156,7 +159,7 @@ export class RegistryClient {
     return this.call('POST', `/devices/${deviceId}/warranty-claims`, body);
   }
   activateProgram(deviceId: string, country: string) {
-    return this.call('PUT', `/devices/${deviceId}/program`, { country });
+    return this.call<DeviceView['program']>('PUT', `/devices/${deviceId}/program`, { country });
   }
   accidentalClaim(deviceId: string, body: { replacement: 'partial' | 'complete'; description: string }) {
     return this.call('POST', `/devices/${deviceId}/accidental-claims`, body);

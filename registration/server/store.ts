@@ -118,6 +118,13 @@ export class LibsqlStore implements Store {
     return this.serial(() => body(this.tx));
   }
 
+  /** Reads in the same queue (never inside another transaction of this process), without a lock. */
+  read<T>(body: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => body(this.tx));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Test mode: every table emptied (the schema stays). */
   async reset(): Promise<void> {
     await this.serial(async () => {
@@ -186,6 +193,12 @@ function makeTx(client: Client): StoreTx {
           } as Session)
         : undefined;
     },
+    sessionAccount: (tokenHash, nowMs) =>
+      one<Account>(
+        `SELECT a.doc AS doc FROM sessions s JOIN accounts a ON a.id = s.account_id
+         WHERE s.token_hash = ? AND s.expires_at_ms > ?`,
+        [tokenHash, nowMs],
+      ),
     putSession: async (s) => {
       await run('INSERT INTO sessions (token_hash, account_id, expires_at_ms) VALUES (?, ?, ?)', [
         s.tokenHash,
