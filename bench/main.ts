@@ -15,6 +15,8 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   serial: runSerialBench,
   // Loaded on demand: playwright-core takes about 0.5 s to import.
   webbluetooth: async () => (await import('./webbluetooth.js')).runWebBluetoothBench(),
+  // Loaded on demand: fastify and libsql are not needed by the other benchmarks.
+  registry: async () => (await import('./registry.js')).runRegistryBench(),
   // Loaded on demand: a browser, the companion app's server and a registry.
   app: async () => (await import('./app.js')).runAppBench(),
 };
