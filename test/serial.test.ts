@@ -255,7 +255,7 @@ describe('iqsim run --serial over a socat pty pair', () => {
   it('send over the pty prints decoded replies', async () => {
     const result = await cli('send', `serial:${ttyPath}`, '--json', '--window-ms', '3000', 'C0 02 23 C3');
     expect(result).toMatchObject({ code: 0, err: '' });
-    expect(JSON.parse(result.out).exchanges[0].decoded[0]).toMatchObject({ command: 'get-brightness' });
+    expect(JSON.parse(result.out).exchanges[0].replies[0]).toMatchObject({ command: 'get-brightness' });
   });
 
   it('the link is lost with TRANSPORT_LOST when the device process goes away, and socat goes with it', async () => {
