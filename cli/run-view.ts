@@ -51,7 +51,9 @@ function describeEvent(e: DeviceEvent): string {
     case 'session':
       return `session ${e.phase}, ${e.puffs} puffs${e.reason === undefined ? '' : `: ${endReasonName(e.reason)}`}`;
     case 'puff':
-      return `puff ${e.puffs}${e.counted ? '' : ' (not counted)'}`;
+      return `puff ${e.puffs}${e.counted ? '' : ` (not counted: ${e.reason ?? 'not in session'})`}`;
+    case 'puffIgnored':
+      return `puff ignored (${e.reason})`;
     case 'heater':
       return `heater ${e.tempC.toFixed(1)} °C, ${e.powerW.toFixed(2)} W`;
     case 'battery':
