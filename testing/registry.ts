@@ -14,11 +14,7 @@
  * ```
  */
 import type { devicesService, Message } from '../registration/index.js';
-import {
-  type RegistryServer,
-  type RegistryServerOptions,
-  startRegistryServer,
-} from '../registration/server/index.js';
+import type { RegistryServer, RegistryServerOptions } from '../registration/server/index.js';
 import type { Rig } from './index.js';
 
 /** A problem+json answer from the API. */
@@ -223,6 +219,8 @@ let users = 0;
 
 export async function createRegistry(options: RegistryServerOptions = {}): Promise<Registry> {
   // Many users per test share one loopback address: a generous default limit (tests of the limit pass their own).
+  // Loaded here, not at import: iqsim/testing users without a registry never load fastify or libsql.
+  const { startRegistryServer } = await import('../registration/server/index.js');
   const server = await startRegistryServer({
     db: ':memory:',
     testMode: true,
