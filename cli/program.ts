@@ -109,6 +109,8 @@ Examples:
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return EXIT_OK;
+      // `iqsim` alone: commander has printed the help on stderr; that is the whole message.
+      if (e.code === 'commander.help') return EXIT_USAGE;
       const hint = chosen ? `iqsim ${chosen.name} --help` : 'iqsim --help';
       const message = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
       return usage(COMMANDER_CODES[e.code] ?? 'CLI_USAGE', `${message} (run ${hint} for usage)`);

@@ -163,6 +163,12 @@ describe("commander's own usage errors", () => {
       expect(r.err).toMatch(new RegExp(`^error ${code}: .*\\(run iqsim .*--help for usage\\)\\n$`));
     });
   }
+  it('iqsim alone prints the help on stderr and exits 2, with no second error line', async () => {
+    const r = await cli();
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^Usage: iqsim /);
+    expect(r.err).not.toMatch(/^error /m);
+  });
   it('with --json stdout carries {"ok": false, "error"} too', async () => {
     const r = await cli('decode', '--json', '--bogus', '00');
     expect(r.code).toBe(2);
