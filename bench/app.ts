@@ -6,8 +6,11 @@
  * - `browser-request-reply-ms-p50`: one SCP request→reply through the browser bridge, as measured by
  *   the Web Bluetooth benchmark (bench/webbluetooth.ts; target ≤ 2 ms).
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { startCompanionServer } from '../cli/app.js';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { createVirtualDevice } from '../index.js';
 import { WebBluetoothHub } from '../simulator/transports/webbluetooth/index.js';
 import { attachWebBluetooth, launchChromium } from '../simulator/transports/webbluetooth/playwright.js';
@@ -15,8 +18,38 @@ import type { BenchLine } from './codec.js';
 
 const RUNS = 5;
 
+interface AppProcess {
+  url: string;
+  registryUrl: string;
+  stop(): Promise<void>;
+}
+
+/** `iqsim app --json` from this build (bench/ may not import cli/): the app and a test-mode registry. */
+async function startApp(): Promise<AppProcess> {
+  const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  const child = spawn(process.execPath, [main, 'app', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const { url, registryUrl } = JSON.parse(line) as { url: string; registryUrl: string };
+  return {
+    url,
+    registryUrl,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+async function verificationCode(app: AppProcess, email: string): Promise<string> {
+  const response = await fetch(`${app.registryUrl}/_test/outbox?to=${encodeURIComponent(email)}`);
+  const messages = (await response.json()) as { code?: string }[];
+  const code = messages.at(-1)?.code;
+  if (!code) throw new Error('no verification code in the outbox');
+  return code;
+}
+
 export async function runAppBench(): Promise<BenchLine[]> {
-  const [browser, app] = await Promise.all([launchChromium(), startCompanionServer()]);
+  const [browser, app] = await Promise.all([launchChromium(), startApp()]);
   const hub = new WebBluetoothHub();
   const samples: number[] = [];
   try {
@@ -36,9 +69,7 @@ export async function runAppBench(): Promise<BenchLine[]> {
       await page.fill('#signup-form input[name=country]', 'DE');
       await page.click('#signup-form-submit');
       await page.waitForSelector('#verify-form');
-      const code = app.registry?.outbox.messages.filter((m) => m.to === email).at(-1)?.code;
-      if (!code) throw new Error('no verification code in the outbox');
-      await page.fill('#verify-form input[name=code]', code);
+      await page.fill('#verify-form input[name=code]', await verificationCode(app, email));
       await page.click('#verify-form-submit');
       await page.waitForSelector('#pair');
       await page.click('#pair');
@@ -49,7 +80,7 @@ export async function runAppBench(): Promise<BenchLine[]> {
   } finally {
     hub.close();
     await browser.close();
-    await app.close();
+    await app.stop();
   }
   samples.sort((a, b) => a - b);
   const { runWebBluetoothBench } = await import('./webbluetooth.js');
