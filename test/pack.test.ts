@@ -25,13 +25,15 @@ interface Manifest {
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
 
-/** The README's code block under a heading, as written. */
-function readmeBlock(heading: string): string {
+/** The `index`-th TypeScript block of the README section under `## heading`, as written. */
+function readmeBlock(heading: string, index = 0): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const at = readme.indexOf(`## ${heading}`);
-  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (at < 0 || !block) throw new Error(`README has no ts block under "## ${heading}"`);
-  return block[1] as string;
+  const end = readme.indexOf('\n## ', at + 3);
+  const blocks = [...readme.slice(at, end < 0 ? undefined : end).matchAll(/```ts\n([\s\S]*?)```/g)];
+  const block = blocks[index]?.[1];
+  if (at < 0 || block === undefined) throw new Error(`README has no ts block ${index} under "## ${heading}"`);
+  return block;
 }
 
 function run(command: string, args: string[], cwd: string) {
@@ -78,14 +80,18 @@ describe('npm pack', () => {
     }
   });
 
-  it('installed outside the repository, runs the README’s "Testing an app flow" example', () => {
+  it('installed outside the repository, runs the README’s library and "Testing an app flow" examples', () => {
     const project = join(scratch, 'app');
     run('mkdir', ['-p', project], scratch);
     writeFileSync(
       join(project, 'package.json'),
       JSON.stringify({ name: 'readme-app', private: true, type: 'module' }),
     );
-    writeFileSync(join(project, 'flow.test.ts'), readmeBlock('Testing an app flow against a virtual device'));
+    const testing = 'Testing an app flow against a virtual device';
+    writeFileSync(join(project, 'flow.test.ts'), readmeBlock(testing));
+    // The other two blocks are plain JavaScript too (types only inferred): run them with node.
+    writeFileSync(join(project, 'library.mjs'), readmeBlock('Library'));
+    writeFileSync(join(project, 'waits.mjs'), readmeBlock(testing, 1));
     const vitest = `vitest@${(JSON.parse(readFileSync(join(ROOT, 'node_modules/vitest/package.json'), 'utf8')) as { version: string }).version}`;
     const tarball = join(scratch, packed.filename);
     const flags = ['--no-audit', '--no-fund', '--no-package-lock'];
@@ -99,5 +105,10 @@ describe('npm pack', () => {
     const test = run(process.execPath, [join(project, 'node_modules/vitest/vitest.mjs'), 'run'], project);
     expect(test.status, test.output).toBe(0);
     expect(test.output).toMatch(/1 passed/);
+    const library = run(process.execPath, ['library.mjs'], project);
+    expect(library.status, library.output).toBe(0);
+    expect(library.output).toMatch(/^get-auto-start \{ selector: 1, value: 1,/);
+    const waits = run(process.execPath, ['waits.mjs'], project);
+    expect(waits.status, waits.output).toBe(0);
   });
 });
