@@ -70,9 +70,9 @@ describe('lazy start-up', () => {
       expect(status === 0 || status === 1).toBe(true);
       expect(packages.has('commander')).toBe(true); // the hook sees packages at all
       expect(HEAVY.filter((p) => packages.has(p))).toEqual([]);
-      expect(own.filter((f) => !/^(cli\/(main|program|io|options|decode|encode|models)|protocol\/)/.test(f))).toEqual(
-        [],
-      );
+      expect(
+        own.filter((f) => !/^(cli\/(main|program|io|options|decode|encode|models)|protocol\/)/.test(f)),
+      ).toEqual([]);
     });
   }
 
