@@ -40,7 +40,7 @@ describe('catalogue', () => {
       );
     bad(() => r.faults.inject('F-99'), /unknown fault id 'F-99'/);
     bad(() => r.faults.inject('F-43'), /F-43 needs an open link/);
-    bad(() => r.faults.inject('F-43', { count: 0 }), /count must be a whole number/);
+    bad(() => r.faults.inject('F-43', { count: 0 }), /F-43: options \/count: must be ≥ 1, not 0/);
     bad(() => r.faults.inject('F-44', { delayMs: Number.NaN }), /delayMs/);
     bad(() => r.faults.at(Number.NaN), /not a finite time/);
     bad(() => r.faults.onNthRequest(0), /onNthRequest\(0\)/);

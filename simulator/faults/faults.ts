@@ -19,6 +19,7 @@ import {
   findFault,
   LINK_FAULTS,
 } from './faults-catalogue.js';
+import { checkFaultOptions } from './faults-format.js';
 import { hex2, isRequestEnd, LinkFaults, type Routed } from './faults-link.js';
 import { disHandle, ProtocolFaults } from './faults-protocol.js';
 
@@ -218,19 +219,12 @@ export class FaultInjector {
       throw new SimulatorError('SIM_BAD_INPUT', `unknown fault id '${id}' (§15 has F-01…F-28, F-40…F-57)`);
     const usable = 'supported' in row ? row.supported : row.steps !== undefined;
     if (!usable) throw new SimulatorError('SIM_BAD_INPUT', `${id} (${row.name}) is ${row.applied}`);
-    const whole = (name: keyof FaultOptions, value: number | undefined, min: number) => {
-      if (value !== undefined && !(Number.isInteger(value) && value >= min))
-        throw new SimulatorError(
-          'SIM_BAD_INPUT',
-          `${id}: ${name} must be a whole number ≥ ${min}, got ${value}`,
-        );
-    };
-    whole('count', o.count, 1);
-    whole('index', o.index, 0);
-    whole('keepBytes', o.keepBytes, 1);
-    whole('bits', o.bits, 0);
-    if (o.failAt !== undefined && !(o.failAt >= 0 && o.failAt <= 1))
-      throw new SimulatorError('SIM_BAD_INPUT', `${id}: failAt must be in [0, 1], got ${o.failAt}`);
+    const problem = checkFaultOptions(o)[0];
+    if (problem)
+      throw new SimulatorError(
+        'SIM_BAD_INPUT',
+        `${id}: options ${problem.pointer || '/'}: ${problem.message}`,
+      );
     if (o.uuid !== undefined && disHandle(o.uuid) === undefined)
       throw new SimulatorError(
         'SIM_BAD_INPUT',
@@ -245,12 +239,6 @@ export class FaultInjector {
         throw new SimulatorError('SIM_BAD_INPUT', `${id}: ${(error as Error).message}`);
       }
     }
-    for (const [name, v] of [
-      ['delayMs', o.delayMs],
-      ['intervalMs', o.intervalMs],
-    ] as const)
-      if (v !== undefined && !(v >= 0 && Number.isFinite(v)))
-        throw new SimulatorError('SIM_BAD_INPUT', `${id}: ${name} must be a finite number ≥ 0, got ${v}`);
   }
 
   private apply(id: string, o: FaultOptions, cause: string): void {

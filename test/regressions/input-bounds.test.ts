@@ -54,6 +54,8 @@ describe('firmware inputs out of range are refused at the call', () => {
     expect(codeOf(() => faults.at(1000).inject('F-01', { tempC: 300 }))).toBe('SIM_BAD_INPUT');
     expect(codeOf(() => faults.inject('F-12', { bits: 0x1ff }))).toBe('SIM_BAD_INPUT');
     expect(codeOf(() => faults.inject('F-11', { value: 9 }))).toBe('SIM_BAD_INPUT');
+    expect(codeOf(() => faults.at(1000).inject('F-07', { count: 1e8 }))).toBe('SIM_BAD_INPUT');
+    expect(codeOf(() => faults.at(1000).inject('F-08', { bitz: 1 } as never))).toBe('SIM_BAD_INPUT');
     expect(device.firmware.state.holder.errorBits).toBe(0);
   });
 });
