@@ -141,9 +141,18 @@ export async function runUntilSettled<T>(
   const isSettled = () => settled;
   const end = clock.now() + limitMs;
   for (;;) {
-    await clock.settleJobs(isSettled);
-    if (settled) return tracked;
-    const next = clock.nextAt();
+    let next = clock.nextAt();
+    if (next === undefined || next > clock.now()) {
+      // Time would move (or stop): first let the jobs already queued run and schedule their timers.
+      await clock.settleJobs(isSettled);
+      if (settled) return tracked;
+      next = clock.nextAt();
+    } else {
+      // Timers due at this instant fire in their order whatever the jobs do; one turn lets a call
+      // that has settled be seen.
+      await undefined;
+      if (settled) return tracked;
+    }
     if (next === undefined)
       throw new SimulatorError('SIM_TIMEOUT', 'nothing left to run and the call has not finished');
     if (next > end)

@@ -23,12 +23,12 @@ function session(rig: Awaited<ReturnType<typeof createRig>>, puffs: number): voi
     rig.advance(1_200);
     rig.input({ type: 'button', unit: 'holder', action: 'release' });
   }
-  rig.until(() => fw.state.holder.state === 'SESSION_ACTIVE', 60_000);
+  rig.advanceUntil(() => fw.state.holder.state === 'SESSION_ACTIVE', 60_000);
   for (let i = 0; i < puffs; i++) {
     rig.input({ type: 'puff' });
     rig.advance(25_000);
   }
-  rig.until(
+  rig.advanceUntil(
     () => fw.state.holder.state === 'IDLE_READY' || fw.state.holder.state === 'IDLE_EMPTY',
     400_000,
     1_000,

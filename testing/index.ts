@@ -75,6 +75,8 @@ export interface Rig {
    * nothing is left to happen.
    */
   until<T>(condition: Condition<T> | Observable<T>, limitMs?: number): Promise<T>;
+  /** Advances in `stepMs` steps (default 100) until `predicate` holds; returns the time it held (SIM_ASSERTION past `limitMs`). */
+  advanceUntil(predicate: () => boolean, limitMs?: number, stepMs?: number): number;
   /** Runs a client call (any promise) to completion in virtual time. */
   run<T>(promise: Promise<T>): Promise<T>;
   expectState(unit: 'holder' | 'charger', state: string): void;
@@ -125,6 +127,14 @@ export async function createRig(options: RigOptions): Promise<Rig> {
     input: (input) => device.input(input, clock.now()),
     advance: (ms) => clock.advanceBy(ms),
     until: (condition, limitMs = 3_600_000) => waitFor(clock, device, condition, limitMs),
+    advanceUntil: (predicate, limitMs = 3_600_000, stepMs = 100) => {
+      const end = clock.now() + limitMs;
+      while (!predicate()) {
+        if (clock.now() >= end) fail(`condition not reached within ${limitMs} ms`);
+        clock.advanceBy(stepMs);
+      }
+      return clock.now();
+    },
     run: (promise) => runUntilSettled(clock, promise),
     expectState: (unit, state) => {
       const actual = device.firmware.state[unit].state;
@@ -155,11 +165,16 @@ async function waitFor<T>(
   condition: Condition<T> | Observable<T>,
   limitMs: number,
 ): Promise<T> {
-  const source = typeof condition === 'function' ? condition(device) : condition;
+  const source: unknown = typeof condition === 'function' ? condition(device) : condition;
+  if (typeof (source as Observable<T> | undefined)?.subscribe !== 'function')
+    throw new SimulatorError(
+      'SIM_BAD_INPUT',
+      'until() takes a condition (state(…), puffs(…), when(…)) or an Observable; for a plain predicate use when(() => …) or advanceUntil',
+    );
   const what = typeof condition === 'function' ? condition.description : 'the observable';
   let subscription: { unsubscribe(): void } | undefined;
   const reached = new Promise<T>((resolve, reject) => {
-    subscription = source.subscribe({
+    subscription = (source as Observable<T>).subscribe({
       next: resolve,
       error: reject,
       complete: () => reject(new SimulatorError('SIM_ASSERTION', `${what}: completed without a value`)),
