@@ -4,7 +4,9 @@
  * wrote, survives a snapshot, and bad override sets are refused with SIM_OVERRIDES.
  */
 import { describe, expect, it } from 'vitest';
+import { allProfiles } from '../../firmware-model/index.js';
 import {
+  COMMANDS,
   encodeLongFrame,
   encodeShortFrame,
   hexBytes,
@@ -16,6 +18,7 @@ import { runExchange } from '../client/exchange.js';
 import { SimulatorError } from '../errors.js';
 import { createVirtualDevice } from './device.js';
 import { canonicalOverrideKey, checkOverrides, parseOverrides } from './overrides.js';
+import { registerKey, tableKey } from './scp-store.js';
 
 const short = (unit: Unit, address: number, argument?: number[]) =>
   encodeShortFrame({
@@ -334,6 +337,48 @@ describe('register overrides win byte for byte', () => {
     restored.factoryReset(0);
     expect(read()).toContain('11 00 00 00');
   });
+});
+
+describe('every catalogue register any model answers can be pinned', () => {
+  const CATALOGUE_ADDRESSES = [
+    ...new Set(COMMANDS.flatMap((c) => (c.address === undefined ? [] : [c.address]))),
+  ].sort((x, y) => x - y);
+  const ARGUMENTS: (number[] | undefined)[] = [
+    undefined,
+    ...[0, 1, 2, 3, 4, 5, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f].map(sel),
+    [5, 1, 0, 0],
+  ];
+  for (const profile of allProfiles().filter((p) => p.info.scp))
+    it(`${profile.id}: each answered register and table returns its override byte for byte`, () => {
+      const device = createVirtualDevice({ model: profile.id });
+      device.input({ type: 'dock' }, 0); // C9 answers only with the holder in its case (D-13)
+      const scp = device.scp;
+      const probes: { frame: Uint8Array; key: string; size: number }[] = [];
+      for (const unit of profile.info.units) {
+        for (const address of CATALOGUE_ADDRESSES)
+          for (const argument of ARGUMENTS) {
+            const frame = short(unit, address, argument);
+            const [reply] = scp.handleFrame(frame, 0);
+            if (!reply) continue;
+            const key = registerKey(unit, address, argument?.[0]);
+            probes.push({ frame, key, size: reply.length - 4 });
+          }
+        for (const table of [0x0000, 0x0001, 0x0002, 0x0004, 0x0100, 0x0101]) {
+          const frame = long(unit, table);
+          if (scp.handleFrame(frame, 0).length === 0) continue;
+          probes.push({ frame, key: tableKey(unit, table), size: 9 });
+        }
+      }
+      expect(probes.length).toBeGreaterThan(20);
+      const pinned = Object.fromEntries(
+        probes.map((p, i) => [p.key, hex(Array.from({ length: p.size }, (_, j) => (i * 7 + j + 1) & 0xff))]),
+      );
+      scp.setOverrides(pinned);
+      for (const p of probes) {
+        const [reply] = scp.handleFrame(p.frame, 0);
+        expect(payloadOf(toHex(reply ?? new Uint8Array(0))), p.key).toBe(pinned[p.key]);
+      }
+    });
 });
 
 describe('override keys and values', () => {
