@@ -51,6 +51,8 @@ export interface RigOptions {
   seed?: number;
   initial?: InitialConditions;
   params?: DeepPartial<FirmwareParams>;
+  /** Register overrides, key → hex reply payload (docs/simulator.md "Register overrides"). */
+  overrides?: Record<string, string>;
   /** Connect a client over BLE (default) or USB, or none. */
   client?: 'ble' | 'usb' | false;
   latencyMs?: number;
@@ -96,6 +98,7 @@ export async function createRig(options: RigOptions): Promise<Rig> {
       ...(options.initial ? { initial: options.initial } : {}),
       ...(options.params ? { params: options.params } : {}),
     },
+    ...(options.overrides ? { overrides: options.overrides } : {}),
   });
   const events: DeviceEvent[] = [];
   const subscription = device.events$.subscribe((e) => events.push(e));

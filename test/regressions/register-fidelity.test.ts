@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Firmware } from '../../firmware-model/index.js';
 import { decodeFrame, encodeLongFrame, encodeShortFrame, hexBytes, toHex } from '../../protocol/index.js';
 import { createVirtualDevice, runExchange } from '../../simulator/index.js';
+import { createRig } from '../../testing/index.js';
 
 const DAY_S = 86_400;
 /** P§9.2: the captured ILUMA i ONE day zero (2025-06-10 = day 5640 since 2010-01-01). */
@@ -32,6 +33,12 @@ describe('register fidelity regressions', () => {
       });
       expect(toHex(hexBytes(e?.replies[0] ?? '').subarray(3, 7))).toBe('38 00 00 00');
     }
+  });
+
+  it('the test rig takes overrides too', async () => {
+    const rig = await createRig({ model: 'iluma-i-one', overrides: { 'C0.0x90': '2A 00 00 00' } });
+    expect(await rig.run(rig.client?.getBatteryPercent() ?? Promise.resolve(-1))).toBe(42);
+    rig.close();
   });
 
   it('tag 17 follows D-28: days since the day offset, with or without use', () => {
