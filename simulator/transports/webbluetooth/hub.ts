@@ -388,14 +388,16 @@ export class WebBluetoothHub implements SessionHost {
   /** The link dropped (device side, fault, or the last client left): tell the clients still on it. */
   private closed(entry: DeviceEntry, link: InMemoryLink): void {
     if (entry.link !== link) return;
+    // Told first: replies to the calls the drop fails carry a later event number, so each shim
+    // fires gattserverdisconnected before it rejects them (shim-bridge.ts).
+    const sessions = [...entry.sessions];
+    entry.sessions.clear();
+    for (const session of sessions) session.push({ type: 'disconnected', id: entry.id });
     entry.gatt?.close();
     entry.link = undefined;
     entry.gatt = undefined;
     entry.services = [];
     entry.subscriptions.clear();
-    const sessions = [...entry.sessions];
-    entry.sessions.clear();
-    for (const session of sessions) session.push({ type: 'disconnected', id: entry.id });
     this.pump.kick();
   }
 

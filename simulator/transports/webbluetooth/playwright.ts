@@ -15,9 +15,9 @@ import {
   type Page,
 } from 'playwright-core';
 import type { WebBluetoothHub } from './hub.js';
-import { installWebBluetooth } from './install.js';
+import { webBluetoothInitScript } from './install.js';
 import type { HubSession } from './session.js';
-import type { BridgeCall, BridgeReply, InstallOptions, WebBluetoothEvent } from './types.js';
+import type { BridgeCall, BridgeReply, WebBluetoothEvent } from './types.js';
 
 /** Flags that let Debian's Chromium run headless in a container with no display, GPU or network. */
 export const CHROMIUM_FLAGS: readonly string[] = [
@@ -78,11 +78,6 @@ const METHODS: ReadonlySet<BridgeCall['method']> = new Set([
   'reset',
 ]);
 
-/** The init script: the shim's own source, called at once. `__name` covers esbuild's keepNames helper. */
-function initScript(options: InstallOptions): string {
-  return `(() => { const __name = (target) => target; (${installWebBluetooth.toString()})(globalThis, ${JSON.stringify(options)}); })();`;
-}
-
 function isPage(target: Page | BrowserContext): target is Page {
   return 'mainFrame' in target;
 }
@@ -111,7 +106,7 @@ export async function attachWebBluetooth(
     let session = sessions.get(frame);
     if (!session || session.closed) {
       const created = hub.createSession();
-      created.subscribe((event) => forward(frame, event));
+      created.subscribe((event) => forward(frame, { ...event, session: created.id }));
       sessions.set(frame, created);
       session = created;
     }
@@ -134,20 +129,23 @@ export async function attachWebBluetooth(
     if (cdp && !page.isClosed()) cdpSessions.set(page, cdp);
   };
 
+  /** One binding call; the reply carries the session's event count so the shim orders it (shim-bridge.ts). */
   const handle = async (frame: Frame, call: BridgeCall): Promise<BridgeReply> => {
+    let session: HubSession | undefined;
     try {
       if (!METHODS.has(call?.method) || !Array.isArray(call.args))
         throw new TypeError(`unknown Web Bluetooth bridge call ${String(call?.method)}`);
-      const session = sessionOf(frame);
+      session = sessionOf(frame);
       const method = session[call.method] as (...args: unknown[]) => Promise<unknown>;
       const value = await method.apply(session, call.args);
-      return { ok: true, value: value ?? null };
+      return { ok: true, value: value ?? null, session: session.id, seq: session.eventSequence() };
     } catch (error) {
       const named = error as { name?: unknown; message?: unknown };
       return {
         ok: false,
         name: typeof named?.name === 'string' ? named.name : 'NetworkError',
         message: typeof named?.message === 'string' ? named.message : String(error),
+        ...(session ? { session: session.id, seq: session.eventSequence() } : {}),
       };
     }
   };
@@ -157,7 +155,7 @@ export async function attachWebBluetooth(
     handle(source.frame, call),
   );
   await target.addInitScript({
-    content: initScript({
+    content: webBluetoothInitScript({
       bindingName,
       dispatchName,
       requireUserActivation: options.requireUserActivation ?? true,

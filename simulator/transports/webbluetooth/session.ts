@@ -74,10 +74,16 @@ function assertOptions(options: RequestDeviceOptionsJson): void {
   if (!ok) throw new TypeError('requestDevice: malformed options');
 }
 
+/** Session ids, unique in the process: a frame's replaced session must not share numbers. */
+let nextSessionId = 1;
+
 export class HubSession implements WebBluetoothBackend {
+  /** Names this session in bridge replies and events (`WebBluetoothEvent.session`). */
+  readonly id = nextSessionId++;
   private readonly granted = new Map<string, Set<string>>();
   private readonly listeners = new Set<(event: WebBluetoothEvent) => void>();
   private closedValue = false;
+  private pushed = 0;
 
   constructor(private readonly host: SessionHost) {}
 
@@ -186,14 +192,23 @@ export class HubSession implements WebBluetoothBackend {
     return () => this.listeners.delete(listener);
   }
 
+  /** How many events this session has pushed (the `seq` of the last one). */
+  eventSequence(): number {
+    return this.pushed;
+  }
+
   /**
-   * Queues an event for the listeners. Always asynchronous: the hub raises events inside virtual-clock
-   * callbacks, where app code must not run (it may await, or throw into the clock).
+   * Numbers an event and queues it for the listeners of this moment. Always asynchronous: the hub
+   * raises events inside virtual-clock callbacks, where app code must not run (it may await, or
+   * throw into the clock). Replies computed after this carry a higher `eventSequence()`, and the
+   * shim waits for this event before acting on them.
    */
   push(event: WebBluetoothEvent): void {
     if (this.closedValue) return;
+    const numbered: WebBluetoothEvent = { ...event, seq: ++this.pushed };
+    const listeners = [...this.listeners];
     queueMicrotask(() => {
-      for (const listener of this.listeners) listener(event);
+      for (const listener of listeners) listener(numbered);
     });
   }
 

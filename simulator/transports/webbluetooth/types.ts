@@ -62,10 +62,15 @@ export interface ServiceJson {
   readonly characteristics: readonly CharacteristicJson[];
 }
 
-/** Pushed from the backend to the shim. */
-export type WebBluetoothEvent =
+/**
+ * Pushed from the backend to the shim. `seq` numbers a session's events from 1 and `session` names
+ * the backend session (the browser bridge sets it; a frame's session may be replaced), so the shim
+ * can order replies after the events sent before them (`shim-bridge.ts`).
+ */
+export type WebBluetoothEvent = (
   | { readonly type: 'notification'; readonly id: string; readonly handle: number; readonly bytes: number[] }
-  | { readonly type: 'disconnected'; readonly id: string };
+  | { readonly type: 'disconnected'; readonly id: string }
+) & { readonly seq?: number; readonly session?: number };
 
 /**
  * What the shim needs from the Node side. Every method may reject with a `DOMException` (or any
@@ -86,9 +91,11 @@ export interface WebBluetoothBackend {
   forget(id: string): Promise<void>;
   /** Node only: how events reach the shim (in a page they come through the dispatch function). */
   subscribe?(listener: (event: WebBluetoothEvent) => void): () => void;
+  /** How many events this backend has pushed so far (the `seq` of the last one; 0 before any). */
+  eventSequence?(): number;
 }
 
-export type BackendMethod = Exclude<keyof WebBluetoothBackend, 'subscribe'>;
+export type BackendMethod = Exclude<keyof WebBluetoothBackend, 'subscribe' | 'eventSequence'>;
 
 /** One call through the Playwright binding. */
 export interface BridgeCall {
@@ -97,10 +104,14 @@ export interface BridgeCall {
   readonly args: readonly unknown[];
 }
 
-/** The binding's answer: errors travel as data because a binding's thrown error loses its name. */
-export type BridgeReply =
+/**
+ * The binding's answer: errors travel as data because a binding's thrown error loses its name.
+ * `session` and `seq`: the answering session and how many events it had pushed by then.
+ */
+export type BridgeReply = (
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly name: string; readonly message: string };
+  | { readonly ok: false; readonly name: string; readonly message: string }
+) & { readonly session?: number; readonly seq?: number };
 
 export interface InstallOptions {
   /** Node: the backend object. Without it the shim calls the page binding `bindingName`. */

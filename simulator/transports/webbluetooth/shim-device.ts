@@ -1,0 +1,131 @@
+/**
+ * Shim part: `Bluetooth` (`navigator.bluetooth`), `BluetoothDevice`, and the dispatch of backend
+ * events: a device-side disconnect is a task that cleans up if still connected (§"Responding to
+ * Disconnection"); a notification goes to the GATT part (§"Responding to Notifications").
+ * Self-contained (no run-time imports, no module-level references): `install.ts` serialises it.
+ */
+import type { ShimBase, ShimBridge, ShimGatt, ShimSlots } from './shim-types.js';
+import type { PermittedDeviceJson, RequestDeviceOptionsJson, WebBluetoothEvent } from './types.js';
+
+export interface ShimDevices {
+  readonly Bluetooth: abstract new (...args: never[]) => object;
+  readonly BluetoothDevice: abstract new (...args: never[]) => object;
+  readonly bluetooth: EventTarget;
+  dispatch(event: WebBluetoothEvent): void;
+}
+
+export function createShimDevices(
+  base: ShimBase,
+  bridge: ShimBridge,
+  gatt: ShimGatt,
+  slots: ShimSlots,
+  canonicalOptions: (raw: unknown) => RequestDeviceOptionsJson,
+  userActivation: { readonly isActive: boolean } | undefined,
+): ShimDevices {
+  const { domError, key, illegal, slot, queueTask, defineHandler } = base;
+  const { invoke } = bridge;
+  const devices = new Map<string, BluetoothDevice>();
+
+  const deviceFor = (json: PermittedDeviceJson): BluetoothDevice => {
+    let device = devices.get(json.id);
+    if (!device) {
+      device = new BluetoothDevice(key, json.id);
+      devices.set(json.id, device);
+    }
+    const state = slot(slots.devices, device);
+    state.name = json.name;
+    const allowed = new Set(json.allowedServices);
+    // A wider grant: the backend lists more services now, so discover again.
+    if (allowed.size !== state.allowed.size || [...allowed].some((uuid) => !state.allowed.has(uuid)))
+      state.discovery = undefined;
+    state.allowed = allowed;
+    return device;
+  };
+
+  class Bluetooth extends EventTarget {
+    constructor(given?: unknown) {
+      illegal(given);
+      super();
+    }
+    getAvailability(): Promise<boolean> {
+      return invoke<boolean>('getAvailability');
+    }
+    requestDevice(rawOptions?: unknown): Promise<BluetoothDevice> {
+      // Transient activation is tested when the call is made (§4.1 step 1), before any await.
+      if (userActivation && !userActivation.isActive)
+        return Promise.reject(
+          domError('SecurityError', 'Must be handling a user gesture to show a permission request.'),
+        );
+      return (async () => {
+        const canonical = canonicalOptions(rawOptions);
+        return deviceFor(await invoke<PermittedDeviceJson>('requestDevice', canonical));
+      })();
+    }
+    async getDevices(): Promise<BluetoothDevice[]> {
+      const permitted = await invoke<PermittedDeviceJson[]>('getDevices');
+      return permitted.map(deviceFor);
+    }
+  }
+  defineHandler(Bluetooth.prototype, 'availabilitychanged');
+
+  class BluetoothDevice extends EventTarget {
+    constructor(given?: unknown, id?: string) {
+      illegal(given);
+      super();
+      slots.devices.set(this, {
+        id: String(id),
+        device: this,
+        server: gatt.createServer(this),
+        name: null,
+        allowed: new Set(),
+        connected: false,
+        generation: 0,
+        activeAlgorithms: new Set(),
+        discovery: undefined,
+        services: new Map(),
+        characteristics: new Map(),
+      });
+    }
+    get id(): string {
+      return slot(slots.devices, this).id;
+    }
+    get name(): string | null {
+      return slot(slots.devices, this).name;
+    }
+    get gatt(): object {
+      return slot(slots.devices, this).server;
+    }
+    get watchingAdvertisements(): boolean {
+      return false;
+    }
+    watchAdvertisements(): Promise<void> {
+      return Promise.reject(
+        domError('NotSupportedError', 'watchAdvertisements() is not implemented by iqsim.'),
+      );
+    }
+    async forget(): Promise<void> {
+      const state = slot(slots.devices, this);
+      (state.server as { disconnect(): void }).disconnect();
+      await invoke('forget', state.id);
+      devices.delete(state.id);
+    }
+  }
+  defineHandler(BluetoothDevice.prototype, 'gattserverdisconnected');
+  defineHandler(BluetoothDevice.prototype, 'advertisementreceived');
+
+  /** A backend event; then the bridge may release replies that waited for it. */
+  const dispatch = (event: WebBluetoothEvent): void => {
+    const device = devices.get(event.id);
+    const state = device ? slot(slots.devices, device) : undefined;
+    if (state?.connected) {
+      if (event.type === 'disconnected')
+        queueTask(() => {
+          if (state.connected) gatt.cleanUp(state);
+        });
+      else gatt.notified(state, event.handle, event.bytes);
+    }
+    if (event.seq !== undefined) bridge.seen(event.session ?? 0, event.seq);
+  };
+
+  return { Bluetooth, BluetoothDevice, bluetooth: new Bluetooth(key), dispatch };
+}
