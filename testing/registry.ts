@@ -15,7 +15,7 @@
  */
 import type { devicesService, Message } from '../registration/index.js';
 import type { RegistryServer, RegistryServerOptions } from '../registration/server/index.js';
-import type { Rig } from './index.js';
+import type { IqosClient, VirtualDevice } from '../simulator/index.js';
 
 /** A problem+json answer from the API. */
 export class RegistryApiError extends Error {
@@ -204,12 +204,19 @@ export interface Registry {
     options?: Partial<Parameters<RegistryClient['signUp']>[0]>,
   ): Promise<RegistryClient & { email: string }>;
   /** R-12: reads the charger product number from the rig over BLE and calls the pairing registration. */
-  pairRig(user: RegistryClient, rig: Rig): Promise<RegistrationOut>;
+  pairRig(user: RegistryClient, rig: PairableRig): Promise<RegistrationOut>;
   close(): Promise<void>;
 }
 
+/** What `pairRig` needs of a rig (`createRig`'s result has it); structural, so this file does not import the rig's. */
+export interface PairableRig {
+  readonly client?: IqosClient | undefined;
+  readonly device: Pick<VirtualDevice, 'model'>;
+  run<T>(promise: Promise<T>): Promise<T>;
+}
+
 /** The device ID a virtual device reports (D-R4: the main unit's product number, C0). */
-export async function readDeviceId(rig: Rig): Promise<string> {
+export async function readDeviceId(rig: PairableRig): Promise<string> {
   if (!rig.client) throw new Error('the rig has no client: create it with client: "ble" or "usb"');
   const frame = await rig.run(rig.client.call('get-product-number', { unit: 'charger' }));
   return String(frame.fields.productNumber).replace(/\0+$/, '');

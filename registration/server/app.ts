@@ -4,12 +4,12 @@
  * routes, and (test mode only) the test controls and seeded faults.
  */
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify from 'fastify';
 import type { Context } from '../index.js';
+import type { RegistryApp } from './app-type.js';
 import { FaultTable } from './faults.js';
 import { nodePorts, Outbox, ServiceClock } from './ports.js';
 import { installProblems, PROBLEM_TYPE, sendProblem } from './problem.js';
@@ -18,13 +18,7 @@ import { deviceRoutes } from './routes-devices.js';
 import { testRoutes } from './routes-test.js';
 import { LibsqlStore } from './store.js';
 
-export type RegistryApp = FastifyInstance<
-  RawServerDefault,
-  IncomingMessage,
-  ServerResponse,
-  FastifyInstance['log'],
-  TypeBoxTypeProvider
->;
+export type { RegistryApp };
 
 export interface RegistryServerOptions {
   /** File path or `:memory:` (default). */

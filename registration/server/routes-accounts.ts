@@ -1,7 +1,7 @@
 /** Account routes (R-1…R-8): sign-up, verification, logins, passwords, profile, addresses, deletion. */
 import type { FastifyRequest } from 'fastify';
 import { type Account, accountsService as accounts, type Context, RegistryError } from '../index.js';
-import type { RegistryApp } from './app.js';
+import type { RegistryApp } from './app-type.js';
 import * as S from './schemas.js';
 
 export function bearer(request: FastifyRequest): string | undefined {

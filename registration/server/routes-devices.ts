@@ -6,7 +6,7 @@ import {
   must,
   parseQrPayload,
 } from '../index.js';
-import type { RegistryApp } from './app.js';
+import type { RegistryApp } from './app-type.js';
 import { auth, maybeAuth, SECURED } from './routes-accounts.js';
 import * as S from './schemas.js';
 

@@ -13,7 +13,7 @@ import {
   RegistryError,
 } from '../index.js';
 import { listAccounts, listDevices, purchase } from './admin.js';
-import type { RegistryApp } from './app.js';
+import type { RegistryApp } from './app-type.js';
 import type { FaultTable } from './faults.js';
 import type { Outbox, ServiceClock } from './ports.js';
 import * as S from './schemas.js';
