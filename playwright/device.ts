@@ -118,8 +118,9 @@ export class VirtualHolder {
         if (opcode !== ATT_WRITE_REQUEST || (lo | (hi << 8)) !== HANDLES.scp) return;
         if ((type & SCP_WRITE_BIT) === 0) return;
         subscription.unsubscribe();
-        // Out of the device's receive call (the clock refuses nested work); before the reply is due (D-10: 5 ms).
-        setImmediate(() => {
+        // A timer at the receive time runs in this same advance, after the receive returns and
+        // before the reply and the Write Response, which the device sends 5 ms later (D-10, D-1).
+        this.hub.clock.schedule(event.atMs, () => {
           this.disconnect('link lost during a write');
           resolve();
         });

@@ -88,6 +88,8 @@ test.describe('ILUMA i', () => {
     await page.click('#reconnect');
     await expect(page.locator('#connection')).toHaveText('Connected');
     await expect(page.locator('#settings')).toHaveAttribute('data-state', 'ready');
+    // The write reached the device before the link went: after reconnecting the screen shows what it kept.
+    await expect(page.locator('#auto-start')).toBeChecked({ checked: device.state.settings.autoStart });
   });
 
   test('diagnostics, the reset guide and Find My', async ({ page, app: _app, registry, device }) => {
