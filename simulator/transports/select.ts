@@ -10,12 +10,24 @@ import { finishOpen, type OpenedTransport, type OpenTransportOptions } from './o
 import { openSerialTransport } from './serial/client.js';
 import { parseTransportSpec } from './spec.js';
 
+/** Longest adapter or connect wait, ms (10 minutes; Node timers overflow past 2³¹−1 ms anyway). */
+const MAX_TIMEOUT_MS = 600_000;
+
 /** Opens the link a spec names (the table in spec.ts); TRANSPORT_BAD_SPEC before anything opens. */
 export async function openTransport(
   spec: string,
   options: OpenTransportOptions = {},
 ): Promise<OpenedTransport> {
   const parsed = parseTransportSpec(spec);
+  for (const name of ['adapterTimeoutMs', 'connectTimeoutMs'] as const) {
+    const value = options[name];
+    // Node timers hold at most 2³¹−1 ms; a longer one would fire at once.
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= MAX_TIMEOUT_MS))
+      throw new TransportError(
+        'TRANSPORT_BAD_SPEC',
+        `${name} must be a whole number 1…${MAX_TIMEOUT_MS}, got ${value}`,
+      );
+  }
   switch (parsed.kind) {
     case 'sim':
       return finishOpen(parsed, openSim(parsed), options);

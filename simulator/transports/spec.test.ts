@@ -1,5 +1,6 @@
 /** Transport spec strings: every number in range, unknown and repeated options refused. */
 import { describe, expect, it } from 'vitest';
+import { openTransport } from './select.js';
 import { MAX_SEED, parseTransportSpec } from './spec.js';
 
 const refused = (spec: string) =>
@@ -33,5 +34,19 @@ describe('parseTransportSpec', () => {
   it('takes baud rates 50…4 000 000', () => {
     expect(parseTransportSpec('serial:/dev/ttyS0?baud=50')).toMatchObject({ baudRate: 50 });
     expect(parseTransportSpec('serial:/dev/ttyS0?baud=4000000')).toMatchObject({ baudRate: 4_000_000 });
+  });
+});
+
+describe('openTransport options', () => {
+  it.each([
+    0,
+    -1,
+    1.5,
+    1e12,
+    Number.NaN,
+  ])('refuses a connect timeout of %s ms before opening anything', async (ms) => {
+    await expect(openTransport('ble:AA:BB:CC:DD:EE:FF', { connectTimeoutMs: ms })).rejects.toMatchObject({
+      code: 'TRANSPORT_BAD_SPEC',
+    });
   });
 });
