@@ -65,6 +65,7 @@ function installShim(scope: object, options: InstallOptions, parts: ShimParts): 
     slots,
     canonicalOptions,
     requireUserActivation ? userActivation : undefined,
+    options.backend === undefined,
   );
 
   const interfaces = {

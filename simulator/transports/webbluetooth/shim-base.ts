@@ -81,9 +81,29 @@ export function createShimBase(): ShimBase {
     channel.port1.onmessage = runTask;
     post = () => channel.port2.postMessage(null);
   } else post = () => void setTimeout(runTask, 0);
+  /** Inside `asTask` until the first task is queued: that task may run at once. */
+  let atTaskStart = false;
   const queueTask = (task: () => void): void => {
+    if (atTaskStart && tasks.length === 0) {
+      atTaskStart = false;
+      task();
+      return;
+    }
     tasks.push(task);
     post();
+  };
+  /**
+   * Runs `fn` that a task of its own called (a page's dispatch, evaluated by CDP): the first task it
+   * queues, when no other waits, runs inline, saving a macrotask hop (about 0.1 ms) on the
+   * notification path; later ones are queued, so microtasks still run between tasks.
+   */
+  const asTask = (fn: () => void): void => {
+    atTaskStart = true;
+    try {
+      fn();
+    } finally {
+      atTaskStart = false;
+    }
   };
 
   // ---- Event handler attributes (`ongattserverdisconnected` …), in order of first assignment. ----
@@ -129,6 +149,7 @@ export function createShimBase(): ShimBase {
     bytesOf,
     viewOf,
     queueTask,
+    asTask,
     fire,
     defineHandler,
   };

@@ -21,6 +21,8 @@ export function createShimDevices(
   slots: ShimSlots,
   canonicalOptions: (raw: unknown) => RequestDeviceOptionsJson,
   userActivation: { readonly isActive: boolean } | undefined,
+  /** Dispatch is called as a task of its own (a page: CDP evaluates each event), not from a microtask. */
+  dispatchIsTask: boolean,
 ): ShimDevices {
   const { domError, key, illegal, slot, queueTask, defineHandler } = base;
   const { invoke } = bridge;
@@ -113,17 +115,20 @@ export function createShimDevices(
   defineHandler(BluetoothDevice.prototype, 'gattserverdisconnected');
   defineHandler(BluetoothDevice.prototype, 'advertisementreceived');
 
-  /** A backend event; then the bridge may release replies that waited for it. */
-  const dispatch = (event: WebBluetoothEvent): void => {
+  const handle = (event: WebBluetoothEvent): void => {
     const device = devices.get(event.id);
     const state = device ? slot(slots.devices, device) : undefined;
-    if (state?.connected) {
-      if (event.type === 'disconnected')
-        queueTask(() => {
-          if (state.connected) gatt.cleanUp(state);
-        });
-      else gatt.notified(state, event.handle, event.bytes);
-    }
+    if (!state?.connected) return;
+    if (event.type === 'disconnected')
+      queueTask(() => {
+        if (state.connected) gatt.cleanUp(state);
+      });
+    else gatt.notified(state, event.handle, event.bytes);
+  };
+  /** A backend event; then the bridge may release replies that waited for it. */
+  const dispatch = (event: WebBluetoothEvent): void => {
+    if (dispatchIsTask) base.asTask(() => handle(event));
+    else handle(event);
     if (event.seq !== undefined) bridge.seen(event.session ?? 0, event.seq);
   };
 

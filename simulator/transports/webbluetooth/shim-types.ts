@@ -31,6 +31,8 @@ export interface ShimBase {
    * (an app's `.then`) run before the next begins.
    */
   queueTask(task: () => void): void;
+  /** Runs `fn` at the start of a task of its own: its first queued task may run inline. */
+  asTask(fn: () => void): void;
   /** Fires a bubbling event of that type at the target, synchronously (spec "fire an event"). */
   fire(target: EventTarget, type: string): void;
   /** Defines the `on<type>` event handler IDL attribute on a prototype. */
