@@ -62,7 +62,9 @@ describe('saveSnapshotAtomic / loadSnapshot', () => {
     const error = codeOf(() => loadSnapshot(corrupt));
     expect(error.code).toBe('SIM_SNAPSHOT');
     expect(error.message).toContain(corrupt);
-    expect(error.message).toContain(`${corrupt} is not valid JSON at line 2 column 13: /version: expected a JSON value`);
+    expect(error.message).toContain(
+      `${corrupt} is not valid JSON at line 2 column 13: /version: expected a JSON value`,
+    );
   });
 
   it('refuses JSON that is not a device snapshot', () => {
