@@ -5,7 +5,7 @@
  * notifications, hence this.
  *
  * The shim is made of parts (`shim-base.ts`, `shim-uuid.ts`, `shim-options.ts`, `shim-bridge.ts`,
- * `shim-gatt.ts`, `shim-device.ts`), each ONE self-contained function: everything it uses is
+ * `shim-characteristic.ts`, `shim-gatt.ts`, `shim-device.ts`), each ONE self-contained function: everything it uses is
  * defined in its body or passed in, nothing imported is used at run time. `installShim` composes
  * them from a `parts` argument rather than from imports, so that the same source runs in Node
  * (`installWebBluetooth`) and, serialised with `Function.prototype.toString`, as a page init script
@@ -21,6 +21,7 @@
  */
 import { createShimBase } from './shim-base.js';
 import { createShimBridge } from './shim-bridge.js';
+import { createShimCharacteristics } from './shim-characteristic.js';
 import { createShimDevices } from './shim-device.js';
 import { createShimGatt } from './shim-gatt.js';
 import { createShimOptions } from './shim-options.js';
@@ -34,6 +35,7 @@ const SHIM_PARTS = {
   uuids: createShimUuids,
   options: createShimOptions,
   bridge: createShimBridge,
+  characteristics: createShimCharacteristics,
   gatt: createShimGatt,
   devices: createShimDevices,
 };
@@ -57,7 +59,7 @@ function installShim(scope: object, options: InstallOptions, parts: ShimParts): 
     services: new WeakMap(),
     characteristics: new WeakMap(),
   };
-  const gatt = parts.gatt(base, uuids, bridge, slots);
+  const gatt = parts.gatt(base, uuids, bridge, slots, parts.characteristics(base, bridge, slots));
   const devices = parts.devices(
     base,
     bridge,

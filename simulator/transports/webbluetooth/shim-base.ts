@@ -2,7 +2,7 @@
  * Shim part: errors, bytes, the Bluetooth task source and event helpers. Self-contained (no
  * run-time imports, no module-level references): `install.ts` serialises it into the page.
  */
-import type { ShimBase } from './shim-types.js';
+import type { DeviceSlot, ShimBase } from './shim-types.js';
 
 export function createShimBase(): ShimBase {
   // ---- Errors: DOMException names as the spec and Chromium use them. ----
@@ -106,6 +106,39 @@ export function createShimBase(): ShimBase {
     }
   };
 
+  // ---- GATT calls. ----
+  /**
+   * The spec's gatt-"connection-checking wrapper" around a backend call: settled in a task, and
+   * NetworkError when the server disconnected while the call ran (its token left `[[activeAlgorithms]]`).
+   */
+  const gattOperation = <T, R>(
+    device: DeviceSlot,
+    what: string,
+    request: () => Promise<T>,
+    complete: (result: T) => R,
+  ): Promise<R> => {
+    const token = {};
+    device.activeAlgorithms.add(token);
+    return new Promise<R>((resolve, reject) => {
+      const settle = (run: () => void) => () =>
+        queueTask(() => {
+          if (!device.activeAlgorithms.delete(token)) reject(notConnected(what));
+          else run();
+        });
+      request().then(
+        (result) =>
+          settle(() => {
+            try {
+              resolve(complete(result));
+            } catch (error) {
+              reject(error);
+            }
+          })(),
+        (error) => settle(() => reject(asWebError(error)))(),
+      );
+    });
+  };
+
   // ---- Event handler attributes (`ongattserverdisconnected` …), in order of first assignment. ----
   const handlers = new WeakMap<EventTarget, Map<string, { fn: unknown }>>();
   const defineHandler = (proto: object, type: string): void => {
@@ -150,6 +183,7 @@ export function createShimBase(): ShimBase {
     viewOf,
     queueTask,
     asTask,
+    gattOperation,
     fire,
     defineHandler,
   };

@@ -33,6 +33,16 @@ export interface ShimBase {
   queueTask(task: () => void): void;
   /** Runs `fn` at the start of a task of its own: its first queued task may run inline. */
   asTask(fn: () => void): void;
+  /**
+   * The spec's gatt-"connection-checking wrapper" around a backend call: `complete` runs in a task,
+   * or the call rejects with NetworkError when a disconnect cleared `[[activeAlgorithms]]` meanwhile.
+   */
+  gattOperation<T, R>(
+    device: DeviceSlot,
+    what: string,
+    request: () => Promise<T>,
+    complete: (result: T) => R,
+  ): Promise<R>;
   /** Fires a bubbling event of that type at the target, synchronously (spec "fire an event"). */
   fire(target: EventTarget, type: string): void;
   /** Defines the `on<type>` event handler IDL attribute on a prototype. */
@@ -107,6 +117,16 @@ export interface ShimSlots {
   readonly devices: WeakMap<object, DeviceSlot>;
   readonly services: WeakMap<object, ServiceSlot>;
   readonly characteristics: WeakMap<object, CharacteristicSlot>;
+}
+
+/** Characteristics (`shim-characteristic.ts`). */
+export interface ShimCharacteristics {
+  readonly BluetoothRemoteGATTCharacteristic: ShimClass;
+  readonly BluetoothCharacteristicProperties: ShimClass;
+  /** The object for a characteristic of a service of the current connection. */
+  create(service: EventTarget, device: DeviceSlot, json: CharacteristicJson, generation: number): EventTarget;
+  /** A notification or indication from the backend (spec §"Responding to Notifications"). */
+  notified(device: DeviceSlot, handle: number, bytes: number[]): void;
 }
 
 /** The GATT half (`shim-gatt.ts`). */
