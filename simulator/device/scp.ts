@@ -143,6 +143,7 @@ export class ScpResponder {
 
   /** The override of a short read: the selector-keyed one first (argument byte 0), then the register's. */
   private overriddenRegister(f: DecodedFrame, address: number, argument: Uint8Array): Uint8Array | undefined {
+    if (this.overrides.size === 0) return undefined; // the common case: no key strings to build
     const selector = argument[0];
     return (
       (selector === undefined ? undefined : this.overrides.get(registerKey(f.unit, address, selector))) ??
@@ -243,7 +244,8 @@ export class ScpResponder {
       return [encodeLongFrame({ node, table, response: true, write: true })];
     }
     // Long reads carry no argument the device uses (P§10): any table data in the request is ignored.
-    const data = this.overrides.get(tableKey(f.unit, table)) ?? readTable(ctx, f.unit, table);
+    const pinned = this.overrides.size === 0 ? undefined : this.overrides.get(tableKey(f.unit, table));
+    const data = pinned ?? readTable(ctx, f.unit, table);
     if (!data) return this.unknown(() => encodeLongFrame({ node, table, response: true }));
     this.diag.accepted++;
     return [encodeLongFrame({ node, table, response: true, data })];
