@@ -11,7 +11,7 @@ export {
   WebBluetoothHub,
   type WebBluetoothHubOptions,
 } from './hub.js';
-export { installWebBluetooth } from './install.js';
+export { installWebBluetooth, webBluetoothInitScript } from './install.js';
 export { type ChooserCandidate, HubSession } from './session.js';
 export { type StaticServer, serveStatic } from './static-server.js';
 export type {
