@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { LibsqlStore } from '../registration/server/index.js';
 import type { BenchLine } from './codec.js';
 
-const REGISTRATIONS = 20_000;
+const REGISTRATIONS = Number(process.env.IQSIM_BENCH_REGISTRATIONS ?? 20_000);
 const IN_FLIGHT = 32;
 const USERS = 8;
 
@@ -103,7 +103,18 @@ export async function runRegistryBench(): Promise<BenchLine[]> {
   const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
   const child = spawn(
     process.execPath,
-    [main, 'registry', 'serve', '--db', join(dir, 'bench.db'), '--port', '0', '--test-mode', '--json'],
+    [
+      ...(process.env.IQSIM_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      main,
+      'registry',
+      'serve',
+      '--db',
+      join(dir, 'bench.db'),
+      '--port',
+      '0',
+      '--test-mode',
+      '--json',
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -18,7 +18,7 @@ const HEAVY = [
   '@stoprocent/noble',
   'playwright-core',
   'fastify',
-  '@libsql/client',
+  'libsql',
   'ajv',
   'typebox',
   'qrcode',

@@ -49,12 +49,10 @@ describe('libSQL store', () => {
     const path = tempDb();
     const store = await LibsqlStore.open({ path });
     expect(await store.version()).toBe(MIGRATIONS.at(-1)?.version);
-    const mode = await store.client.execute('PRAGMA journal_mode');
-    expect(String(mode.rows[0]?.[0])).toBe('wal');
+    expect(store.query('PRAGMA journal_mode')[0]?.journal_mode).toBe('wal');
     await store.close();
     const again = await LibsqlStore.open({ path });
-    const rows = await again.client.execute('SELECT count(*) AS n FROM schema_migrations');
-    expect(Number(rows.rows[0]?.n)).toBe(MIGRATIONS.length);
+    expect(again.query('SELECT count(*) AS n FROM schema_migrations')[0]?.n).toBe(MIGRATIONS.length);
     await again.close();
   });
 
@@ -133,8 +131,7 @@ describe('libSQL store', () => {
     expect(acknowledged.length).toBeGreaterThanOrEqual(40);
 
     const store = await LibsqlStore.open({ path });
-    const integrity = await store.client.execute('PRAGMA integrity_check');
-    expect(String(integrity.rows[0]?.[0])).toBe('ok');
+    expect(store.query('PRAGMA integrity_check')[0]?.integrity_check).toBe('ok');
     const devices = await store.transaction((tx) => tx.devices(100_000));
     const stored = new Set(devices.map((d) => d.deviceId));
     for (const id of acknowledged) expect(stored.has(id), id).toBe(true);
@@ -144,8 +141,7 @@ describe('libSQL store', () => {
       expect(d.firstRegisteredAtMs).toBeDefined();
       expect(d.purchaseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
-    const customers = await store.client.execute('SELECT count(*) AS n FROM customers');
-    expect(Number(customers.rows[0]?.n)).toBe(devices.length > 0 ? 1 : 0);
+    expect(store.query('SELECT count(*) AS n FROM customers')[0]?.n).toBe(devices.length > 0 ? 1 : 0);
     await store.close();
   });
 });
