@@ -19,10 +19,12 @@ function sourcesOf(dir: string): string[] {
 }
 
 function distIsStale(): boolean {
-  return ['cli', 'simulator', 'protocol', 'firmware-model', 'registration'].flatMap(sourcesOf).some((source) => {
-    const built = join(ROOT, 'dist', source.replace(/\.ts$/, '.js'));
-    return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, source)).mtimeMs;
-  });
+  return ['cli', 'simulator', 'protocol', 'firmware-model', 'registration']
+    .flatMap(sourcesOf)
+    .some((source) => {
+      const built = join(ROOT, 'dist', source.replace(/\.ts$/, '.js'));
+      return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, source)).mtimeMs;
+    });
 }
 
 /** Builds dist when it is stale; returns whether the binary exists afterwards. */
