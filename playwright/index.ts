@@ -66,7 +66,8 @@ export interface BluetoothControl {
   session(page: Page): HubSession | undefined;
 }
 
-interface IqsimFixtures {
+/** The fixtures `test` adds (extend it with `test.extend<…>()` for your own). */
+export interface IqsimFixtures {
   device: VirtualHolder;
   bluetooth: BluetoothControl;
   /**
