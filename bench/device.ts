@@ -8,7 +8,10 @@
  *   Request into `VirtualDevice.receive` until its notification comes out of `pollTransmit`: the
  *   sans-IO device path, in-process.
  * - `client-request-reply-us-p50`: the same read through `IqosClient.call` over the in-memory link,
- *   driven by `runUntilSettled` (promises, clock, GATT client, assembler included).
+ *   driven by `runUntilSettled` (promises, clock, GATT client, assembler included) on a clock with
+ *   no host turn: it settles after `QUIET_TURNS` promise turns without clock activity each time time
+ *   would move. `rig-request-reply-us-p50`: the same on a clock with the host turn (`hostTurn` of
+ *   iqsim/testing, what `createRig` uses): settling is exact, one `setImmediate` per time step.
  * - `idle-holder-bytes`: heap per idle, connected virtual ILUMA i (MTU exchanged, SCP, battery and
  *   status subscribed; 1,000 devices, after GC where exposed).
  */
@@ -23,7 +26,8 @@ import {
   runUntilSettled,
   VirtualClock,
 } from '../index.js';
-import { encodeAttPdu } from '../simulator/index.js';
+import { encodeAttPdu, type VirtualClockOptions } from '../simulator/index.js';
+import { hostTurn } from '../testing/index.js';
 import type { BenchLine } from './codec.js';
 
 const MODEL = 'iluma-i';
@@ -94,8 +98,8 @@ function deviceLatency(): { p50: number; p99: number } {
   };
 }
 
-async function clientLatency(): Promise<number> {
-  const clock = new VirtualClock();
+async function clientLatency(options: VirtualClockOptions = {}): Promise<number> {
+  const clock = new VirtualClock(0, options);
   const device = createVirtualDevice({ model: MODEL, replyDelayMs: 0 });
   const link = new InMemoryLink(clock, device);
   const client = await runUntilSettled(clock, IqosClient.connect(link, { scheduler: clock }));
@@ -149,6 +153,7 @@ export async function runDeviceBench(): Promise<BenchLine[]> {
   const session = await sessionRatio();
   const device = deviceLatency();
   const client = await clientLatency();
+  const clientExact = await clientLatency({ hostTurn });
   const idle = idleHolderBytes();
   return [
     { bench: 'device', metric: 'session-realtime-ratio', value: session.ratio, unit: 'virtual s/wall s' },
@@ -161,6 +166,7 @@ export async function runDeviceBench(): Promise<BenchLine[]> {
     { bench: 'device', metric: 'device-request-reply-us-p50', value: device.p50, unit: 'µs' },
     { bench: 'device', metric: 'device-request-reply-us-p99', value: device.p99, unit: 'µs' },
     { bench: 'device', metric: 'client-request-reply-us-p50', value: client, unit: 'µs' },
+    { bench: 'device', metric: 'rig-request-reply-us-p50', value: clientExact, unit: 'µs' },
     { bench: 'device', metric: 'idle-holder-bytes', value: idle, unit: 'bytes' },
   ];
 }
