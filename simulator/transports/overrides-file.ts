@@ -3,20 +3,11 @@
  * checked by the core's `parseOverrides`. Every failure is SIM_OVERRIDES naming the path (and the
  * line and column of a JSON syntax error), so the CLI exits 2 before any device exists.
  */
-import { readFileSync } from 'node:fs';
 import { checkDocument, parseOverrides, type RegisterStoreJson, SimulatorError } from '../index.js';
+import { readInputFile } from './persistence.js';
 
 export function loadOverridesFile(path: string): RegisterStoreJson {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const missing = (error as { code?: unknown }).code === 'ENOENT';
-    throw new SimulatorError(
-      'SIM_OVERRIDES',
-      missing ? `no overrides file at ${path}` : `cannot read ${path}: ${String(error)}`,
-    );
-  }
+  const text = readInputFile(path, 'SIM_OVERRIDES', 'overrides');
   const read = checkDocument<unknown>(text, () => []);
   if (!read.ok) {
     const first = read.issues[0];

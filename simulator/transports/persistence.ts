@@ -105,6 +105,19 @@ export function saveSnapshotAtomic(
   }
 }
 
+/** A file the user named, as text; missing or unreadable is `code` naming the path. */
+export function readInputFile(path: string, code: 'SIM_SNAPSHOT' | 'SIM_OVERRIDES', kind: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const missing = (error as { code?: unknown }).code === 'ENOENT';
+    throw new SimulatorError(
+      code,
+      missing ? `no ${kind} file at ${path}` : `cannot read ${path}: ${messageOf(error)}`,
+    );
+  }
+}
+
 /**
  * Reads a device snapshot and trusts it only after the deep check (schema, invariants, trial
  * restore). Throws SIM_SNAPSHOT when the file is missing, unreadable, not JSON or not a snapshot that
@@ -112,16 +125,7 @@ export function saveSnapshotAtomic(
  * (`… at line 12 column 9: /firmware/state/charger/levelPercent: must be ≤ 100, not 500`).
  */
 export function loadSnapshot(path: string): DeviceSnapshot {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const missing = (error as { code?: unknown }).code === 'ENOENT';
-    throw new SimulatorError(
-      'SIM_SNAPSHOT',
-      missing ? `no snapshot file at ${path}` : `cannot read ${path}: ${messageOf(error)}`,
-    );
-  }
+  const text = readInputFile(path, 'SIM_SNAPSHOT', 'snapshot');
   const checked = checkSnapshotText(text);
   if (checked.ok) return checked.value;
   const first = checked.issues[0];
