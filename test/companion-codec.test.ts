@@ -3,6 +3,8 @@
  * real client with no iqsim imports). Its frames must be byte for byte what iqsim's protocol layer
  * encodes, and its record parsers must read the spec's captured samples (P§3.4, P§3.5, P§9).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeCommand, hexBytes } from '../protocol/index.js';
 import {
@@ -12,6 +14,7 @@ import {
   runUntilSettled,
   VirtualClock,
 } from '../simulator/index.js';
+import { ROOT } from './helpers/built-cli.js';
 
 interface AppCodec {
   crc8(bytes: number[]): number;
@@ -110,5 +113,19 @@ describe('the companion app codec', () => {
       check(reply as number[]);
     }
     client.close();
+  });
+});
+
+describe('the app is a client of its own', () => {
+  it('imports only its own files (no iqsim, no package): what a team would ship', () => {
+    const root = join(ROOT, 'examples/companion');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const source = readFileSync(join(root, file), 'utf8');
+      for (const [, specifier] of source.matchAll(/^\s*(?:import|export)\b[^'"`]*?from\s*['"]([^'"]+)['"]/gm))
+        expect(specifier, `${file} imports ${specifier}`).toMatch(/^\.\.?\//);
+      expect(source, file).not.toMatch(/\bimport\s*\(/);
+    }
   });
 });
