@@ -1,5 +1,5 @@
 /**
- * `npm run test:deep`: the long seeded runs (10,000-sequence firmware properties, the 1 M-buffer fuzz,
+ * `npm run test:deep`: the long seeded runs (10,000 firmware sequences per model, the 10 M-buffer fuzz,
  * soaks): files in `test/deep/` or named `*.deep.test.ts`. Counts come from `IQSIM_DEEP_<NAME>`
  * variables (`scripts/test-deep.mjs` turns `name=count` arguments into them); see README "Testing".
  */
