@@ -4,11 +4,12 @@
  * I/O (a browser, a pty, a child process) bound those waits themselves. Long runs live in
  * vitest.deep.config.ts (`npm run test:deep`).
  *
- * Two workers on these 2-core machines (vitest's default keeps one core free: 216 s → 166 s for the
- * files), and the files that wait on a browser, a tarball install or a pty start first, so a fresh
- * clone (no duration cache) does not end with the 60 s end-to-end suite running alone.
+ * A worker per core, at least two (vitest's default keeps one core free: on these 2-core machines
+ * that is one worker, 216 s for the files against 166 s with two), and the files that wait on a
+ * browser, a tarball install or a pty start first, so a fresh clone (no duration cache) does not end
+ * with the 60 s end-to-end suite running alone.
  */
-
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -27,15 +28,12 @@ const SLOW_FIRST = [
 
 class SlowFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
     const rank = (file: TestSpecification) => {
       const index = SLOW_FIRST.findIndex((name) => file.moduleId.endsWith(name));
       return index === -1 ? SLOW_FIRST.length : index;
     };
-    return sorted
-      .map((file, order) => ({ file, order }))
-      .sort((a, b) => rank(a.file) - rank(b.file) || a.order - b.order)
-      .map(({ file }) => file);
+    // Array sort is stable: the rest keep the base sequencer's order.
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
   }
 }
 
@@ -45,7 +43,7 @@ export default defineConfig({
     exclude: ['node_modules/**', 'dist/**', ...DEEP_TESTS],
     testTimeout: 0,
     hookTimeout: 0,
-    maxWorkers: 2,
+    maxWorkers: Math.max(2, availableParallelism()),
     sequence: { sequencer: SlowFirstSequencer },
   },
 });
