@@ -72,7 +72,7 @@ async function storeOpenMs(dir: string): Promise<number> {
 
 async function user(client: LoadClient, n: number): Promise<string> {
   const email = `bench${n}@example.com`;
-  const password = 'bench-pass1';
+  const password = 'bench password 1';
   await client.request('POST', '/auth/signup', { email, password, dateOfBirth: '1990-01-01', country: 'DE' });
   const outbox = JSON.parse((await client.request('GET', `/_test/outbox?to=${email}`)).body) as {
     code: string;

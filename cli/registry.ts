@@ -1,7 +1,7 @@
 /**
  * `iqsim registry …` (issue 11): the registration service and its operator commands.
  *
- *   iqsim registry serve [--db FILE] [--port N] [--host H] [--test-mode] [--seed N] [--json]
+ *   iqsim registry serve [--db FILE] [--port N] [--host H] [--test-mode] [--seed N] [--max-devices N] [--json]
  *   iqsim registry accounts|devices (--url URL | --db FILE) [--json]
  *   iqsim registry purchase --email E --device ID [--date D] [--country C] [--no-ship] (--url | --db)
  *   iqsim registry outbox --url URL [--to ADDRESS] [--json]
@@ -16,11 +16,9 @@ import {
   LibsqlStore,
   listAccounts,
   listDevices,
-  nodePorts,
-  Outbox,
   purchase,
-  ServiceClock,
   startRegistryServer,
+  storeContext,
 } from '../registration/server/index.js';
 import { type CliContext, CliUsageError, EXIT_FAILED, EXIT_USAGE } from './io.js';
 
@@ -53,6 +51,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .option('--host <h>', 'address to bind', '127.0.0.1')
     .option('--test-mode', 'test controls: outbox, clock, reset, faults (/_test/*)')
     .option('--seed <n>', 'seed of the fault generator', '1')
+    .option('--max-devices <n>', 'devices one account may hold at once (1–100000)', '20')
     .option('--json', 'print one JSON line when listening')
     .action(
       async (flags: {
@@ -61,6 +60,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         host: string;
         testMode?: boolean;
         seed: string;
+        maxDevices: string;
         json?: boolean;
       }) => {
         const server = await startRegistryServer({
@@ -69,6 +69,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
           host: flags.host,
           testMode: flags.testMode === true,
           seed: integer(flags.seed, '--seed', 0, 2 ** 32 - 1),
+          maxDevicesPerAccount: integer(flags.maxDevices, '--max-devices', 1, 100_000),
         });
         if (flags.testMode && !['127.0.0.1', '::1', 'localhost'].includes(flags.host))
           io.err(`warning: test controls are reachable on ${flags.host}\n`);
@@ -152,10 +153,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       return run(
         flags,
         (url) => http(url, 'POST', '/_test/purchases', body),
-        (store) => {
-          const clock = new ServiceClock(false);
-          return purchase({ store, ports: nodePorts(clock, new Outbox()), options: { publicUrl: '' } }, body);
-        },
+        (store) => purchase(storeContext(store), body),
       );
     },
   );

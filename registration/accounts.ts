@@ -44,11 +44,25 @@ export function checkAdult(dateOfBirth: string, country: string, nowMs: number):
     : refuse('REGISTRY_UNDERAGE', 'an account needs a person aged 18 or older');
 }
 
-/** Our password policy (the pages are silent): 8–128 characters with a letter and a digit. */
-export function checkPassword(password: string): Decision {
-  return password.length >= 8 && password.length <= 128 && /\p{L}/u.test(password) && /\d/.test(password)
-    ? allow(true)
-    : refuse('REGISTRY_WEAK_PASSWORD', 'a password has 8–128 characters with a letter and a digit');
+/** Password length in characters (Unicode code points), docs/security.md "Passwords" (ASVS 2.1.1, 2.1.2). */
+export const PASSWORD_LENGTH = { min: 12, max: 128 } as const;
+
+/**
+ * Our password policy (the pages are silent; docs/security.md "Passwords", ASVS level 1): 12–128
+ * characters of any kind, no composition rules (ASVS 2.1.9), not the account's email address or its
+ * local part, and not a commonly leaked password (`common`, the server's list: ASVS 2.1.7).
+ */
+export function checkPassword(password: string, email: string, common: (p: string) => boolean): Decision {
+  const length = [...password].length;
+  if (length < PASSWORD_LENGTH.min || length > PASSWORD_LENGTH.max)
+    return refuse('REGISTRY_WEAK_PASSWORD', 'a password has 12–128 characters (any characters, spaces too)');
+  const lower = password.toLowerCase();
+  const address = normaliseEmail(email);
+  if (lower === address || lower === address.split('@')[0])
+    return refuse('REGISTRY_WEAK_PASSWORD', 'the password may not be your email address');
+  return common(lower)
+    ? refuse('REGISTRY_WEAK_PASSWORD', 'this password appears in lists of leaked passwords; choose another')
+    : allow(true);
 }
 
 /** D-R1, D-R2: a fresh secret record (a new one replaces the old: "a new request invalidates it"). */
@@ -70,27 +84,27 @@ export function newSecret(
   };
 }
 
-export type SecretCheck =
-  | { ok: true }
-  | {
-      ok: false;
-      code: 'REGISTRY_CODE_INVALID' | 'REGISTRY_CODE_EXPIRED' | 'REGISTRY_TOO_MANY_ATTEMPTS';
-      left: Secret | undefined;
-    };
+/**
+ * Why a guess failed. Internal only: every failure is answered with the one REGISTRY_CODE_INVALID,
+ * for known and unknown accounts alike (docs/security.md "One-time codes").
+ */
+export type SecretFailure = 'none' | 'expired' | 'used-up' | 'wrong';
+
+export type SecretCheck = { ok: true } | { ok: false; reason: SecretFailure; left: Secret | undefined };
 
 /**
  * D-R1, D-R2: a secret is valid while `nowMs < expiresAtMs` (exactly 24 h after issue it has expired)
  * and attempts remain; a wrong guess uses one attempt, the last wrong guess destroys it.
  */
 export function checkSecret(secret: Secret | undefined, guessHash: string, nowMs: number): SecretCheck {
-  if (!secret) return { ok: false, code: 'REGISTRY_CODE_INVALID', left: undefined };
-  if (nowMs >= secret.expiresAtMs) return { ok: false, code: 'REGISTRY_CODE_EXPIRED', left: undefined };
-  if (secret.attemptsLeft <= 0) return { ok: false, code: 'REGISTRY_TOO_MANY_ATTEMPTS', left: undefined };
+  if (!secret) return { ok: false, reason: 'none', left: undefined };
+  if (nowMs >= secret.expiresAtMs) return { ok: false, reason: 'expired', left: undefined };
+  if (secret.attemptsLeft <= 0) return { ok: false, reason: 'used-up', left: undefined };
   if (secret.hash === guessHash) return { ok: true };
   const attemptsLeft = secret.attemptsLeft - 1;
   return attemptsLeft > 0
-    ? { ok: false, code: 'REGISTRY_CODE_INVALID', left: { ...secret, attemptsLeft } }
-    : { ok: false, code: 'REGISTRY_TOO_MANY_ATTEMPTS', left: undefined };
+    ? { ok: false, reason: 'wrong', left: { ...secret, attemptsLeft } }
+    : { ok: false, reason: 'used-up', left: undefined };
 }
 
 /** D-R1: an unverified account cannot log in, buy or register a device. */

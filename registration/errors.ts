@@ -19,9 +19,9 @@ export const REGISTRY_ERRORS = {
   REGISTRY_LOGIN_FAILED: 401,
   /** D-R1 */
   REGISTRY_NOT_VERIFIED: 403,
+  /** Wrong, expired, used-up or unknown: one answer (docs/security.md "One-time codes"). */
   REGISTRY_CODE_INVALID: 400,
-  REGISTRY_CODE_EXPIRED: 410,
-  REGISTRY_TOO_MANY_ATTEMPTS: 429,
+  /** Per-IP or per-account throttling; `retryAfterMs` says when (docs/security.md "Throttling"). */
   REGISTRY_RATE_LIMITED: 429,
   REGISTRY_EMAIL_TAKEN: 409,
   REGISTRY_MOBILE_TAKEN: 409,
@@ -31,6 +31,8 @@ export const REGISTRY_ERRORS = {
   /** D-R5: registered to another account (which one is never said). */
   REGISTRY_DEVICE_UNAVAILABLE: 409,
   REGISTRY_DEVICE_NOT_REGISTERED: 409,
+  /** The account holds its cap of registered devices (docs/security.md "Device registrations"). */
+  REGISTRY_DEVICE_LIMIT: 409,
   REGISTRY_NOT_PURCHASED: 409,
   REGISTRY_WARRANTY_EXPIRED: 422,
   REGISTRY_COSMETIC_NOT_COVERED: 422,
@@ -64,6 +66,8 @@ export class RegistryError extends Error {
   constructor(
     readonly code: RegistryErrorCode,
     message: string,
+    /** REGISTRY_RATE_LIMITED: how long until a retry can succeed (the server's `Retry-After`). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }

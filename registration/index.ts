@@ -1,5 +1,5 @@
 /**
- * iqsim/registration: the registration rules core (shared/spec/registration-rules.md R-1…R-30,
+ * iqsim/registration: the registration rules core (docs/registration.md R-1…R-30,
  * D-R1…D-R8) as pure functions and store-agnostic operations, with the market data, the device ID
  * and QR formats and the store interface. No I/O: the server (registration/server/) injects the
  * store, clock, randomness, hashing and message sending.
@@ -16,8 +16,11 @@ export {
   needsCurrentPassword,
   newSecret,
   normaliseEmail,
+  PASSWORD_LENGTH,
   SECRET_POLICY,
   SESSION_TTL_MS,
+  type SecretCheck,
+  type SecretFailure,
   todayIn,
 } from './accounts.js';
 export { type AssistanceGrant, checkAssistance } from './assistance.js';
@@ -96,6 +99,7 @@ export type {
   DeviceEvent,
   Inquiry,
   Order,
+  PurgeCounts,
   Secret,
   SecretPurpose,
   Session,
@@ -107,6 +111,15 @@ export * as accountsService from './service-accounts.js';
 export * as careService from './service-care.js';
 export type { Context } from './service-context.js';
 export * as devicesService from './service-devices.js';
+export { purgeExpired } from './service-retention.js';
+export {
+  THROTTLES,
+  type Throttle,
+  type ThrottlePolicy,
+  type ThrottleScope,
+  throttleAttempt,
+  throttleRefusal,
+} from './throttle.js';
 export {
   addBusinessDays,
   addDays,

@@ -1,3 +1,5 @@
+import type { Throttle } from './throttle.js';
+
 /**
  * The registry's records and the store interface the rules core runs over. The server implements
  * `Store` with libSQL (registration/server/store.ts); the core never touches a database.
@@ -108,6 +110,8 @@ export interface Order {
   country: string;
   status: 'paid' | 'shipped';
   shippedAtMs?: number;
+  /** Our retention (docs/security.md "Retention"): 3 years after the order, as R-30 for correspondence. */
+  purgeAtMs?: number;
 }
 
 export type CaseKind =
@@ -142,6 +146,15 @@ export interface Inquiry {
   diagnostics?: unknown;
 }
 
+/** What one retention sweep removed (docs/security.md "Retention"). */
+export interface PurgeCounts {
+  inquiries: number;
+  sessions: number;
+  secrets: number;
+  orders: number;
+  throttles: number;
+}
+
 /** One store transaction's view. Every method runs inside the enclosing `transaction`. */
 export interface StoreTx {
   account(id: string): Promise<Account | undefined>;
@@ -158,7 +171,8 @@ export interface StoreTx {
   sessionAccount(tokenHash: string, nowMs: number): Promise<Account | undefined>;
   putSession(session: Session): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
-  deleteSessionsOf(accountId: string): Promise<void>;
+  /** Every session of the account but the one whose token hash is `keepTokenHash`, if given. */
+  deleteSessionsOf(accountId: string, keepTokenHash?: string): Promise<void>;
 
   secret(accountId: string, purpose: SecretPurpose): Promise<Secret | undefined>;
   putSecret(secret: Secret): Promise<void>;
@@ -167,6 +181,8 @@ export interface StoreTx {
   device(deviceId: string): Promise<Device | undefined>;
   putDevice(device: Device): Promise<void>;
   devicesOf(accountId: string): Promise<Device[]>;
+  /** How many devices the account holds, counting no further than `upTo`. */
+  deviceCount(accountId: string, upTo: number): Promise<number>;
   devices(limit: number): Promise<Device[]>;
 
   customer(emailHash: string): Promise<Customer | undefined>;
@@ -179,9 +195,18 @@ export interface StoreTx {
   casesOf(deviceId: string): Promise<Case[]>;
 
   putInquiry(inquiry: Inquiry): Promise<void>;
-  inquiriesOf(accountId: string): Promise<Inquiry[]>;
-  /** R-30: removes inquiries whose `purgeAtMs` is at or before `nowMs`; returns how many. */
-  purgeInquiries(nowMs: number): Promise<number>;
+  /** R-30: the account's inquiries whose `purgeAtMs` is after `nowMs` (reads never delete). */
+  inquiriesOf(accountId: string, nowMs: number): Promise<Inquiry[]>;
+
+  throttle(key: string): Promise<Throttle | undefined>;
+  putThrottle(throttle: Throttle): Promise<void>;
+  deleteThrottle(key: string): Promise<void>;
+
+  /**
+   * Retention: removes inquiries past `purgeAtMs` (R-30), expired sessions and secrets, orders past
+   * their retention and stale throttles.
+   */
+  purge(nowMs: number): Promise<PurgeCounts>;
 }
 
 export interface Store {

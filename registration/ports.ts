@@ -24,14 +24,25 @@ export interface Ports {
   randomToken(): string;
   /** A short random identifier for records. */
   randomId(): string;
-  /** Hex sha256 of UTF-8 text (session tokens, codes and email hashes are stored hashed). */
+  /** Hex sha256 of UTF-8 text (session tokens and one-time codes are stored hashed). */
   sha256(text: string): string;
+  /**
+   * Hex HMAC-SHA256 of UTF-8 text under the store's own secret key: customer history and throttle
+   * keys, which must not be recomputable from an email address alone (docs/security.md "Erasure").
+   */
+  keyedHash(text: string): string;
+  /** Whether a (lower-cased) password is on the server's list of commonly leaked ones (ASVS 2.1.7). */
+  commonPassword(lowerCasePassword: string): boolean;
+  /** Whether a stored hash was made with weaker parameters than the server uses now (rehash at login). */
+  needsRehash(hash: string): boolean;
   hashPassword(password: string): Promise<string>;
   verifyPassword(password: string, hash: string): Promise<boolean>;
   send(message: Message): void;
 }
 
 export interface RegistryOptions {
-  /** Base of links in messages, e.g. `http://127.0.0.1:8080`. */
+  /** Base of links in messages, e.g. `http://127.0.0.1:8080` (set once the server listens). */
   publicUrl: string;
+  /** Devices one account may hold at once (docs/security.md "Device registrations"; default 20). */
+  maxDevicesPerAccount: number;
 }

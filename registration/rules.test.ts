@@ -71,7 +71,7 @@ describe('accounts', () => {
     const secret = newSecret('a1', 'verify-email', 'H', 'a@example.com', issued);
     expect(checkSecret(secret, 'H', issued + 24 * 3_600_000 - 1).ok).toBe(true);
     const late = checkSecret(secret, 'H', issued + 24 * 3_600_000);
-    expect(late.ok ? 'ok' : late.code).toBe('REGISTRY_CODE_EXPIRED');
+    expect(late.ok ? 'ok' : late.reason).toBe('expired');
   });
 
   it('D-R1: an unverified account may not log in, buy or register', () => {
@@ -85,11 +85,11 @@ describe('accounts', () => {
     expect(checkSecret(secret, 'H', t + 5 * 60_000).ok).toBe(false);
     for (let i = 1; i <= 4; i++) {
       const r = checkSecret(secret, 'X', t);
-      expect(r.ok ? 'ok' : r.code).toBe('REGISTRY_CODE_INVALID');
+      expect(r.ok ? 'ok' : r.reason).toBe('wrong');
       if (!r.ok && r.left) secret = r.left;
     }
     const fifth = checkSecret(secret, 'X', t);
-    expect(fifth.ok ? 'ok' : fifth.code).toBe('REGISTRY_TOO_MANY_ATTEMPTS');
+    expect(fifth.ok ? 'ok' : fifth.reason).toBe('used-up');
     expect(fifth.ok ? 'kept' : fifth.left).toBeUndefined();
   });
 

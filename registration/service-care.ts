@@ -57,22 +57,15 @@ export async function createInquiry(ctx: Context, account: Account, text: string
     profile: messengerProfile(account),
     ...(diagnostics !== undefined ? { diagnostics } : {}),
   };
-  await ctx.store.transaction(async (tx) => {
-    await tx.purgeInquiries(now);
-    await tx.putInquiry(inquiry);
-  });
+  await ctx.store.transaction((tx) => tx.putInquiry(inquiry));
   return inquiryOut(inquiry);
 }
 
-/** the caller's inquiries still inside their 3 years (older ones are purged first). */
+/**
+ * R-30: the caller's inquiries still inside their 3 years. Older ones are no longer shown; the
+ * retention sweep deletes them (service-retention.ts), reads never write.
+ */
 export async function listInquiries(ctx: Context, account: Account) {
-  const inquiries = await ctx.store.transaction(async (tx) => {
-    await tx.purgeInquiries(ctx.ports.nowMs());
-    return tx.inquiriesOf(account.id);
-  });
+  const inquiries = await ctx.store.read((tx) => tx.inquiriesOf(account.id, ctx.ports.nowMs()));
   return inquiries.map(inquiryOut);
-}
-
-export async function purgeExpired(ctx: Context): Promise<number> {
-  return ctx.store.transaction((tx) => tx.purgeInquiries(ctx.ports.nowMs()));
 }

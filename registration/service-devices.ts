@@ -5,6 +5,7 @@
  */
 import { todayIn } from './accounts.js';
 import { checkAssistance } from './assistance.js';
+import { retentionEnd } from './care.js';
 import {
   accidentalClaimsLeft,
   accidentalCoverageEnd,
@@ -38,8 +39,9 @@ export interface RegistrationOut {
   offer: { granted: boolean; reason?: string };
 }
 
+/** R-13's customer key: a keyed hash, not recomputable from the address alone (docs/security.md "Erasure"). */
 export function emailHash(ctx: Context, email: string): string {
-  return ctx.ports.sha256(`iqsim-customer:${email}`);
+  return ctx.ports.keyedHash(`customer:${email}`);
 }
 
 /** R-13: an email change keeps the customer known under the new address too. */
@@ -48,17 +50,28 @@ export async function rememberEmailChange(ctx: Context, tx: StoreTx, from: strin
   if (known) await tx.putCustomer({ ...known, emailHash: emailHash(ctx, to) });
 }
 
-/** R-9, R-11, R-12, R-13, D-R1, D-R5 inside one transaction: register or refuse, never half. */
+/** What a registration names besides the account: the device and how it arrived. */
+export interface RegistrationInput {
+  deviceId: string;
+  source: RegistrationSource;
+  /** R-11, R-15: the purchase, when known (shop orders, a receipt). */
+  purchase?: { date: string; country: string };
+  /** The model, when the registration came from the device itself (pairing). */
+  model?: string;
+}
+
+/**
+ * R-9, R-11, R-12, R-13, D-R1, D-R5 inside one transaction: register or refuse, never half. An
+ * account holds at most `maxDevicesPerAccount` devices (docs/security.md "Device registrations").
+ */
 export async function registerInTx(
   ctx: Context,
   tx: StoreTx,
   account: Account,
-  rawDeviceId: string,
-  source: RegistrationSource,
-  purchase?: { date: string; country: string },
-  model?: string,
+  input: RegistrationInput,
 ): Promise<RegistrationOut> {
-  const deviceId = must(parseDeviceId(rawDeviceId));
+  const { source, purchase, model } = input;
+  const deviceId = must(parseDeviceId(input.deviceId));
   if (!account.emailVerified)
     throw new RegistryError('REGISTRY_NOT_VERIFIED', 'verify the email address first');
   const device = await tx.device(deviceId);
@@ -70,6 +83,9 @@ export async function registerInTx(
       source,
       offer: { granted: false, reason: 'already registered' },
     };
+  const cap = ctx.options.maxDevicesPerAccount;
+  if ((await tx.deviceCount(account.id, cap)) >= cap)
+    throw new RegistryError('REGISTRY_DEVICE_LIMIT', `an account holds at most ${cap} devices`);
   const now = ctx.ports.nowMs();
   const hash = emailHash(ctx, account.email);
   const customer = await tx.customer(hash);
@@ -99,7 +115,12 @@ export async function register(
   return ctx.store.transaction(async (tx) => {
     const fresh = await tx.account(account.id);
     if (!fresh) throw new RegistryError('REGISTRY_UNAUTHENTICATED', 'the account no longer exists');
-    return registerInTx(ctx, tx, fresh, input.deviceId, source, purchase, model);
+    return registerInTx(ctx, tx, fresh, {
+      deviceId: input.deviceId,
+      source,
+      ...(purchase ? { purchase } : {}),
+      ...(model ? { model } : {}),
+    });
   });
 }
 
@@ -352,6 +373,7 @@ export async function createOrder(
     purchaseDate: input.purchaseDate ?? todayIn(country, now),
     country,
     status: 'paid' as const,
+    purgeAtMs: retentionEnd(now),
   };
   await ctx.store.transaction((tx) => tx.putOrder(order));
   return { orderId: order.id, deviceId, purchaseDate: order.purchaseDate, country, status: order.status };
@@ -366,9 +388,10 @@ export async function shipOrder(ctx: Context, orderId: string) {
       throw new RegistryError('REGISTRY_ORDER_STATE', 'the order has shipped already');
     const account = await tx.account(order.accountId);
     if (!account) throw new RegistryError('REGISTRY_NOT_FOUND', 'the buyer no longer exists');
-    const registration = await registerInTx(ctx, tx, account, order.deviceId, 'shop', {
-      date: order.purchaseDate,
-      country: order.country,
+    const registration = await registerInTx(ctx, tx, account, {
+      deviceId: order.deviceId,
+      source: 'shop',
+      purchase: { date: order.purchaseDate, country: order.country },
     });
     await tx.putOrder({ ...order, status: 'shipped', shippedAtMs: ctx.ports.nowMs() });
     return { orderId, status: 'shipped' as const, registration };

@@ -30,7 +30,7 @@ describe('devices over HTTP', () => {
     const atSignUp = nextId();
     await registry.client.signUp({
       email: 'signup-device@example.com',
-      password: 'secret123',
+      password: 'secret garden 123',
       dateOfBirth: '1990-01-01',
       country: 'DE',
       deviceId: atSignUp,

@@ -29,24 +29,24 @@ it('sign-up → verify → logins → pair → auto-register → offer → claim
 
   // R-1: 18+ on the service's date.
   await refused(
-    api.signUp({ email: 'kid@example.com', password: 'secret123', dateOfBirth: '2008-06-05', country: 'DE' }),
+    api.signUp({ email: 'kid@example.com', password: 'secret garden 123', dateOfBirth: '2008-06-05', country: 'DE' }),
     'REGISTRY_UNDERAGE',
   );
   await api.signUp({
     email: 'ada@example.com',
-    password: 'secret123',
+    password: 'secret garden 123',
     dateOfBirth: '2007-06-04',
     country: 'DE',
   });
   // D-R1: not verified yet → cannot log in.
-  await refused(api.login('ada@example.com', 'secret123'), 'REGISTRY_NOT_VERIFIED');
+  await refused(api.login('ada@example.com', 'secret garden 123'), 'REGISTRY_NOT_VERIFIED');
   await api.verify({
     email: 'ada@example.com',
     code: registry.outbox.lastCode('ada@example.com', 'verify-email'),
   });
 
   // R-3: login by email; R-4: mobile added, verified by SMS, then OTP login.
-  const ada = api.as((await api.login('ada@example.com', 'secret123')).token);
+  const ada = api.as((await api.login('ada@example.com', 'secret garden 123')).token);
   await ada.addMobile('+4917012345678');
   await ada.verifyMobile(registry.outbox.lastCode('+4917012345678', 'verify-mobile'));
   await api.requestOtp('+4917012345678');

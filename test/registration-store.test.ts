@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Account, type Context, devicesService, RegistryError } from '../registration/index.js';
-import { LibsqlStore, MIGRATIONS, nodePorts, Outbox, ServiceClock } from '../registration/server/index.js';
+import { LibsqlStore, MIGRATIONS, ServiceClock, storeContext } from '../registration/server/index.js';
 import { RegistryClient } from '../testing/index.js';
 import { ensureBuiltCli, MAIN } from './helpers/built-cli.js';
 import { deviceIdOf } from './registration-helpers.js';
@@ -38,11 +38,8 @@ const account = (id: string, email: string): Account => ({
   careBanned: false,
 });
 
-const contextOf = (store: LibsqlStore): Context => ({
-  store,
-  ports: nodePorts(new ServiceClock(true, Date.UTC(2025, 5, 4)), new Outbox()),
-  options: { publicUrl: '' },
-});
+const contextOf = (store: LibsqlStore): Context =>
+  storeContext(store, { clock: new ServiceClock(true, Date.UTC(2025, 5, 4)), testMode: true });
 
 describe('libSQL store', () => {
   it('migrates once, records the version and runs in WAL mode', async () => {
@@ -103,13 +100,13 @@ describe('libSQL store', () => {
     const api = new RegistryClient(url);
     await api.signUp({
       email: 'kill@example.com',
-      password: 'secret123',
+      password: 'secret garden 123',
       dateOfBirth: '1990-01-01',
       country: 'DE',
     });
     const outbox = await api.call<{ code: string }[]>('GET', '/_test/outbox?to=kill@example.com');
     await api.verify({ email: 'kill@example.com', code: (outbox.at(-1) as { code: string }).code });
-    const user = api.as((await api.login('kill@example.com', 'secret123')).token);
+    const user = api.as((await api.login('kill@example.com', 'secret garden 123')).token);
 
     const acknowledged: string[] = [];
     let next = 0;

@@ -4,14 +4,17 @@
  * routes, and (test mode only) the test controls and seeded faults.
  */
 
+import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
-import type { Context } from '../index.js';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { type Context, purgeExpired } from '../index.js';
 import type { RegistryApp } from './app-type.js';
+import { storeContext } from './context.js';
 import { FaultTable } from './faults.js';
-import { nodePorts, Outbox, ServiceClock } from './ports.js';
+import { installJsonLimits } from './json-limits.js';
+import { Outbox, ServiceClock } from './ports.js';
 import { installProblems, PROBLEM_TYPE, sendProblem } from './problem.js';
 import { accountRoutes } from './routes-accounts.js';
 import { deviceRoutes } from './routes-devices.js';
@@ -34,6 +37,15 @@ export interface RegistryServerOptions {
   clockStartMs?: number;
   /** Requests per window per client on login, OTP and code routes (default 30 per minute). */
   rateLimit?: { max: number; timeWindowMs: number };
+  /** Devices one account may hold at once (default 20; docs/security.md "Device registrations"). */
+  maxDevicesPerAccount?: number;
+  /** How often the retention sweep runs, in real ms (default one minute; 0: never, tests call it). */
+  purgeIntervalMs?: number;
+  /**
+   * Where errors go: 5xx answers are logged with their request id (default: JSON lines on stderr at
+   * level "error"; a pino-compatible logger instance to collect them).
+   */
+  logger?: FastifyBaseLogger;
 }
 
 export interface RegistryServer {
@@ -59,13 +71,22 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
   const clock = new ServiceClock(testMode, options.clockStartMs);
   const outbox = new Outbox();
   const faults = new FaultTable(options.seed ?? 1);
-  const ports = nodePorts(clock, outbox);
   const host = options.host ?? '127.0.0.1';
-  const options_ = { publicUrl: '' };
-  const context: Context = { store, ports, options: options_ };
+  const context = storeContext(store, {
+    clock,
+    outbox,
+    testMode,
+    ...(options.maxDevicesPerAccount ? { maxDevicesPerAccount: options.maxDevicesPerAccount } : {}),
+  });
 
   const app = Fastify({
-    logger: false,
+    ...(options.logger
+      ? { loggerInstance: options.logger }
+      : { logger: { level: 'error', stream: process.stderr } }),
+    // Request ids are ours (a client's x-request-id is not trusted); a 500 names its id.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    disableRequestLogging: true,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
     // Bad URLs, over-long path parameters: problem+json like every other bad input.
@@ -73,6 +94,7 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
       sendProblem(reply, error.statusCode ?? 400, 'REGISTRY_BAD_REQUEST', error.message),
   }).withTypeProvider<TypeBoxTypeProvider>();
   installProblems(app);
+  installJsonLimits(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -96,11 +118,21 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true, testMode }));
 
+  const purgeMs = options.purgeIntervalMs ?? 60_000;
+  const sweep =
+    purgeMs > 0
+      ? setInterval(() => {
+          purgeExpired(context).catch((error: unknown) =>
+            app.log.error({ err: error }, 'retention sweep failed'),
+          );
+        }, purgeMs).unref()
+      : undefined;
+
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  options_.publicUrl = url;
+  context.options.publicUrl = url;
   return {
     url,
     app,
@@ -111,6 +143,7 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
     context,
     storeOpenMs,
     async close() {
+      clearInterval(sweep);
       await app.close();
       await store.close();
     },

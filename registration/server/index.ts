@@ -7,8 +7,18 @@ export {
   type RegistryServerOptions,
   startRegistryServer,
 } from './app.js';
+export { type StoreContextOptions, storeContext } from './context.js';
 export { type ActiveFault, FaultTable, SeededGenerator } from './faults.js';
+export { MAX_JSON_DEPTH } from './json-limits.js';
 export { MIGRATIONS } from './migrations.js';
-export { hashPassword, nodePorts, Outbox, ServiceClock, verifyPassword } from './ports.js';
+export {
+  hashPassword,
+  isLeakedPassword,
+  nodePorts,
+  Outbox,
+  SCRYPT_COST,
+  ServiceClock,
+  verifyPassword,
+} from './ports.js';
 export { PROBLEM_TYPE } from './problem.js';
 export { LibsqlStore, type StoreOptions } from './store.js';

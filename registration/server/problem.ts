@@ -22,7 +22,10 @@ export function sendProblem(reply: FastifyReply, status: number, code: string, d
 
 export function installProblems(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | RegistryError, request, reply) => {
-    if (error instanceof RegistryError) return sendProblem(reply, error.status, error.code, error.message);
+    if (error instanceof RegistryError) {
+      if (error.retryAfterMs !== undefined) reply.header('retry-after', Math.ceil(error.retryAfterMs / 1000));
+      return sendProblem(reply, error.status, error.code, error.message);
+    }
     if ('validation' in error && error.validation)
       return sendProblem(reply, 400, 'REGISTRY_BAD_REQUEST', error.message);
     const status = 'statusCode' in error ? Number(error.statusCode) : 500;
@@ -30,8 +33,11 @@ export function installProblems(app: FastifyInstance): void {
       return sendProblem(reply, 429, 'REGISTRY_RATE_LIMITED', 'too many requests; try later');
     if (status >= 400 && status < 500)
       return sendProblem(reply, status, 'REGISTRY_BAD_REQUEST', error.message || 'bad request');
-    request.log.error(error);
-    return sendProblem(reply, 500, 'REGISTRY_INTERNAL', 'internal error');
+    request.log.error(
+      { err: error, requestId: request.id, route: request.routeOptions.url },
+      'internal error',
+    );
+    return sendProblem(reply, 500, 'REGISTRY_INTERNAL', `internal error (request ${request.id})`);
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, 404, 'REGISTRY_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),

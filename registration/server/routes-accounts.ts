@@ -94,19 +94,19 @@ export function accountRoutes(app: RegistryApp, ctx: Context, limited: { rateLim
     { schema: { tags, ...SECURED, body: S.CodeOnly }, config: limited },
     async (req) => {
       const account = await auth(ctx, req);
-      return accounts.verifyEmail(ctx, { token: `${account.id}.${req.body.code}` });
+      const own = accounts.tokenHash(ctx, bearer(req) as string);
+      return accounts.verifyEmail(ctx, { token: `${account.id}.${req.body.code}` }, own);
     },
   );
   app.put(
     '/me/password',
     { schema: { tags, ...SECURED, body: S.NewPassword }, config: limited },
     async (req, reply) => {
-      await accounts.changePassword(
-        ctx,
-        await auth(ctx, req),
-        req.body.currentPassword,
-        req.body.newPassword,
-      );
+      await accounts.changePassword(ctx, await auth(ctx, req), {
+        current: req.body.currentPassword,
+        next: req.body.newPassword,
+        keepTokenHash: accounts.tokenHash(ctx, bearer(req) as string),
+      });
       return reply.code(204).send();
     },
   );

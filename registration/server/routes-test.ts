@@ -6,10 +6,10 @@
 import { Type } from 'typebox';
 import {
   type Context,
-  careService,
   devicesService,
   isoInstant,
   parseInstant,
+  purgeExpired,
   RegistryError,
 } from '../index.js';
 import { listAccounts, listDevices, purchase } from './admin.js';
@@ -83,7 +83,5 @@ export function testRoutes(app: RegistryApp, ctx: Context, t: TestControls): voi
   app.post('/_test/orders/:id/ship', { schema: { tags, params: S.IdParam } }, async (req) =>
     devicesService.shipOrder(ctx, req.params.id),
   );
-  app.post('/_test/purge', { schema: { tags } }, async () => ({
-    purged: await careService.purgeExpired(ctx),
-  }));
+  app.post('/_test/purge', { schema: { tags } }, async () => ({ purged: await purgeExpired(ctx) }));
 }

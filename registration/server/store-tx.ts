@@ -13,10 +13,12 @@ import {
   type Device,
   type Inquiry,
   type Order,
+  type PurgeCounts,
   RegistryError,
   type Secret,
   type SecretPurpose,
   type StoreTx,
+  type Throttle,
 } from '../index.js';
 
 type Statement = Database.Statement;
@@ -58,7 +60,12 @@ export class Statements {
   }
 }
 
-export function makeTx(s: Statements): StoreTx {
+/**
+ * The store's transaction view over prepared statements. `onErase` is called when a transaction
+ * deletes personal data (an account, a retention sweep), so the store can checkpoint the WAL once
+ * the transaction commits (docs/security.md "Erasure").
+ */
+export function makeTx(s: Statements, onErase: () => void): StoreTx {
   const one = async <T>(sql: string, args: readonly unknown[]): Promise<T | undefined> => {
     const doc = s.row(sql, args)?.[0];
     return typeof doc === 'string' ? (JSON.parse(doc) as T) : undefined;
@@ -83,6 +90,7 @@ export function makeTx(s: Statements): StoreTx {
       for (const t of ['sessions', 'secrets', 'orders', 'cases', 'inquiries'])
         s.run(`DELETE FROM ${t} WHERE account_id = ?`, [id]);
       s.run('DELETE FROM accounts WHERE id = ?', [id]);
+      onErase();
     },
     accounts: (limit) => many<Account>('SELECT doc FROM accounts ORDER BY rowid LIMIT ?', [limit]),
     session: async (tokenHash) => {
@@ -102,7 +110,11 @@ export function makeTx(s: Statements): StoreTx {
         x.expiresAtMs,
       ]),
     deleteSession: (tokenHash) => run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash]),
-    deleteSessionsOf: (accountId) => run('DELETE FROM sessions WHERE account_id = ?', [accountId]),
+    deleteSessionsOf: (accountId, keepTokenHash) =>
+      run('DELETE FROM sessions WHERE account_id = ? AND token_hash IS NOT ?', [
+        accountId,
+        keepTokenHash ?? null,
+      ]),
     secret: (accountId, purpose: SecretPurpose) =>
       one<Secret>('SELECT doc FROM secrets WHERE account_id = ? AND purpose = ?', [accountId, purpose]),
     putSecret: (x) =>
@@ -122,6 +134,13 @@ export function makeTx(s: Statements): StoreTx {
       ]),
     devicesOf: (accountId) =>
       many<Device>('SELECT doc FROM devices WHERE account_id = ? ORDER BY rowid', [accountId]),
+    deviceCount: async (accountId, upTo) =>
+      Number(
+        s.row('SELECT count(*) FROM (SELECT 1 FROM devices WHERE account_id = ? LIMIT ?)', [
+          accountId,
+          upTo,
+        ])?.[0],
+      ),
     devices: (limit) => many<Device>('SELECT doc FROM devices ORDER BY rowid LIMIT ?', [limit]),
     customer: (h) => one<Customer>('SELECT doc FROM customers WHERE email_hash = ?', [h]),
     putCustomer: (c) =>
@@ -151,9 +170,34 @@ export function makeTx(s: Statements): StoreTx {
         q.purgeAtMs,
         JSON.stringify(q),
       ]),
-    inquiriesOf: (accountId) =>
-      many<Inquiry>('SELECT doc FROM inquiries WHERE account_id = ? ORDER BY rowid', [accountId]),
-    purgeInquiries: async (nowMs) => s.run('DELETE FROM inquiries WHERE purge_at_ms <= ?', [nowMs]),
+    inquiriesOf: (accountId, nowMs) =>
+      many<Inquiry>('SELECT doc FROM inquiries WHERE account_id = ? AND purge_at_ms > ? ORDER BY rowid', [
+        accountId,
+        nowMs,
+      ]),
+    throttle: (key) => one<Throttle>('SELECT doc FROM throttles WHERE key = ?', [key]),
+    putThrottle: (t) =>
+      run('INSERT OR REPLACE INTO throttles (key, stale_at_ms, doc) VALUES (?, ?, ?)', [
+        t.key,
+        t.staleAtMs,
+        JSON.stringify(t),
+      ]),
+    deleteThrottle: (key) => run('DELETE FROM throttles WHERE key = ?', [key]),
+    purge: async (nowMs) => {
+      const counts: PurgeCounts = {
+        inquiries: s.run('DELETE FROM inquiries WHERE purge_at_ms <= ?', [nowMs]),
+        sessions: s.run('DELETE FROM sessions WHERE expires_at_ms <= ?', [nowMs]),
+        secrets: s.run("DELETE FROM secrets WHERE json_extract(doc, '$.expiresAtMs') <= ?", [nowMs]),
+        orders: s.run(
+          `DELETE FROM orders WHERE coalesce(json_extract(doc, '$.purgeAtMs'),
+          unixepoch(json_extract(doc, '$.purchaseDate'), '+3 years') * 1000) <= ?`,
+          [nowMs],
+        ),
+        throttles: s.run('DELETE FROM throttles WHERE stale_at_ms <= ?', [nowMs]),
+      };
+      if (counts.inquiries + counts.orders > 0) onErase();
+      return counts;
+    },
   };
 }
 

@@ -4,12 +4,18 @@
  * `BEGIN IMMEDIATE … COMMIT` on it through a queue, so transactions are serialised in this process
  * (two registrations of one device: the second sees the first) and atomic on disk (SIGKILL mid-way
  * leaves the last committed state).
+ *
+ * Erasure (docs/security.md "Erasure"): the files are the owner's alone (0600), deleted rows are
+ * overwritten with zeros (`secure_delete`), and after a transaction that erased personal data the
+ * WAL is checkpointed and truncated, so no copy of the bytes stays in either file.
  */
+
 import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
 import type { Store, StoreTx } from '../index.js';
-import { MIGRATIONS, TABLES } from './migrations.js';
+import { HASH_KEY, keyedHash, MIGRATIONS, TABLES } from './migrations.js';
 import { makeTx, Statements, sqliteCode } from './store-tx.js';
 
 /** How long a transaction waits for another connection's write lock before failing. */
@@ -20,20 +26,36 @@ export interface StoreOptions {
   path?: string;
 }
 
+/** The database and its WAL and shared-memory files: readable and writable by the owner only. */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
 export class LibsqlStore implements Store {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly statements: Statements;
   private readonly tx: StoreTx;
+  /** Set by a transaction that erased personal data; the WAL is truncated after it commits. */
+  private erased = false;
+  private key: Buffer | undefined;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly onDisk: boolean,
+  ) {
     this.statements = new Statements(db);
-    this.tx = makeTx(this.statements);
+    this.tx = makeTx(this.statements, () => {
+      this.erased = true;
+    });
   }
 
   static async open(options: StoreOptions = {}): Promise<LibsqlStore> {
     const path = options.path ?? ':memory:';
     const file = path.startsWith('file://') ? fileURLToPath(path) : path.replace(/^file:/, '');
+    if (file !== ':memory:') ownerOnly(file);
     const db = new Database(file);
+    db.exec('PRAGMA secure_delete = ON');
     if (file !== ':memory:') {
       db.exec('PRAGMA journal_mode = WAL');
       // WAL + NORMAL: a commit survives a process kill (the WAL is written before COMMIT returns);
@@ -43,9 +65,21 @@ export class LibsqlStore implements Store {
     db.exec('PRAGMA foreign_keys = ON');
     // No busy wait inside SQLite (see begin()).
     db.exec('PRAGMA busy_timeout = 0');
-    const store = new LibsqlStore(db);
+    const store = new LibsqlStore(db, file !== ':memory:');
     await store.migrate();
     return store;
+  }
+
+  /**
+   * HMAC-SHA256 of `text` under the store's own random key (customer history, throttle keys): not
+   * recomputable from an email address without this store.
+   */
+  keyedHash(text: string): string {
+    this.key ??= Buffer.from(
+      String(this.statements.row('SELECT value FROM meta WHERE key = ?', [HASH_KEY])?.[0]),
+      'base64url',
+    );
+    return keyedHash(this.key, text);
   }
 
   /** The schema version after migrations. */
@@ -76,6 +110,7 @@ export class LibsqlStore implements Store {
       if (m.version <= current) continue;
       await this.serial(async () => {
         for (const sql of m.sql) this.db.exec(sql);
+        m.run?.(this.db);
         this.statements.run('INSERT INTO schema_migrations (version, name) VALUES (?, ?)', [
           m.version,
           m.name,
@@ -90,10 +125,13 @@ export class LibsqlStore implements Store {
       try {
         const result = await body();
         this.statements.run('COMMIT');
+        if (this.erased && this.onDisk) this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
         return result;
       } catch (e) {
         this.statements.run('ROLLBACK');
         throw e;
+      } finally {
+        this.erased = false;
       }
     });
     this.queue = run.catch(() => undefined);
