@@ -1,7 +1,8 @@
 /**
  * `iqsim registry …` (issue 11): the registration service and its operator commands.
  *
- *   iqsim registry serve [--db FILE] [--port N] [--host H] [--test-mode] [--seed N] [--max-devices N] [--json]
+ *   iqsim registry serve [--db FILE] [--port N] [--host H] [--test-mode] [--seed N] [--max-devices N]
+ *     [--rate-limit N] [--json]
  *   iqsim registry accounts|devices (--url URL | --db FILE) [--json]
  *   iqsim registry purchase --email E --device ID [--date D] [--country C] [--no-ship] (--url | --db)
  *   iqsim registry outbox --url URL [--to ADDRESS] [--json]
@@ -52,6 +53,11 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .option('--test-mode', 'test controls: outbox, clock, reset, faults (/_test/*)')
     .option('--seed <n>', 'seed of the fault generator', '1')
     .option('--max-devices <n>', 'devices one account may hold at once (1–100000)', '20')
+    .option(
+      '--rate-limit <n>',
+      'requests a minute per client address on the login, OTP and code routes',
+      '30',
+    )
     .option('--json', 'print one JSON line when listening')
     .action(
       async (flags: {
@@ -61,6 +67,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         testMode?: boolean;
         seed: string;
         maxDevices: string;
+        rateLimit: string;
         json?: boolean;
       }) => {
         const server = await startRegistryServer({
@@ -70,6 +77,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
           testMode: flags.testMode === true,
           seed: integer(flags.seed, '--seed', 0, 2 ** 32 - 1),
           maxDevicesPerAccount: integer(flags.maxDevices, '--max-devices', 1, 100_000),
+          rateLimit: { max: integer(flags.rateLimit, '--rate-limit', 1, 1_000_000), timeWindowMs: 60_000 },
         });
         if (flags.testMode && !['127.0.0.1', '::1', 'localhost'].includes(flags.host))
           io.err(`warning: test controls are reachable on ${flags.host}\n`);

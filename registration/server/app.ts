@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify from 'fastify';
 import { type Context, purgeExpired } from '../index.js';
 import type { RegistryApp } from './app-type.js';
 import { storeContext } from './context.js';
@@ -39,13 +39,15 @@ export interface RegistryServerOptions {
   rateLimit?: { max: number; timeWindowMs: number };
   /** Devices one account may hold at once (default 20; docs/security.md "Device registrations"). */
   maxDevicesPerAccount?: number;
-  /** How often the retention sweep runs, in real ms (default one minute; 0: never, tests call it). */
+  /** How often the retention sweep runs, in real ms (default one minute; 0: never). */
   purgeIntervalMs?: number;
   /**
-   * Where errors go: 5xx answers are logged with their request id (default: JSON lines on stderr at
-   * level "error"; a pino-compatible logger instance to collect them).
+   * Runs `sweep` every `intervalMs` and returns how to stop (default: an unref'd `setInterval`);
+   * tests pass their own to run the sweep when they choose.
    */
-  logger?: FastifyBaseLogger;
+  schedule?: (sweep: () => void, intervalMs: number) => () => void;
+  /** Where errors go, as JSON lines: 5xx answers with their request id (default: stderr). */
+  logStream?: { write(line: string): void };
 }
 
 export interface RegistryServer {
@@ -62,6 +64,12 @@ export interface RegistryServer {
 }
 
 export const API_VERSION = '1.0.0';
+
+/** A real-time interval that does not keep the process alive. */
+function everyMs(run: () => void, intervalMs: number): () => void {
+  const timer = setInterval(run, intervalMs).unref();
+  return () => clearInterval(timer);
+}
 
 export async function startRegistryServer(options: RegistryServerOptions = {}): Promise<RegistryServer> {
   const openStart = performance.now();
@@ -80,9 +88,9 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
   });
 
   const app = Fastify({
-    ...(options.logger
-      ? { loggerInstance: options.logger }
-      : { logger: { level: 'error', stream: process.stderr } }),
+    // No logger per request (it costs every request a child logger): 5xx are written by
+    // installProblems, the retention sweep's failures below.
+    logger: false,
     // Request ids are ours (a client's x-request-id is not trusted); a 500 names its id.
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -93,7 +101,10 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
     frameworkErrors: (error, _request, reply) =>
       sendProblem(reply, error.statusCode ?? 400, 'REGISTRY_BAD_REQUEST', error.message),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  installProblems(app);
+  const logStream = options.logStream ?? process.stderr;
+  const logError = (entry: Record<string, unknown>) =>
+    logStream.write(`${JSON.stringify({ level: 'error', time: new Date().toISOString(), ...entry })}\n`);
+  installProblems(app, logError);
   installJsonLimits(app);
   await app.register(swagger, {
     openapi: {
@@ -119,13 +130,14 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true, testMode }));
 
   const purgeMs = options.purgeIntervalMs ?? 60_000;
-  const sweep =
+  const schedule = options.schedule ?? everyMs;
+  const stopSweep =
     purgeMs > 0
-      ? setInterval(() => {
+      ? schedule(() => {
           purgeExpired(context).catch((error: unknown) =>
-            app.log.error({ err: error }, 'retention sweep failed'),
+            logError({ msg: 'retention sweep failed', err: String((error as Error)?.stack ?? error) }),
           );
-        }, purgeMs).unref()
+        }, purgeMs)
       : undefined;
 
   await app.listen({ host, port: options.port ?? 0 });
@@ -143,7 +155,7 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
     context,
     storeOpenMs,
     async close() {
-      clearInterval(sweep);
+      stopSweep?.();
       await app.close();
       await store.close();
     },

@@ -20,7 +20,11 @@ export function sendProblem(reply: FastifyReply, status: number, code: string, d
     });
 }
 
-export function installProblems(app: FastifyInstance): void {
+/** Installs the problem+json error and not-found handlers; `logError` gets every 5xx with its request id. */
+export function installProblems(
+  app: FastifyInstance,
+  logError: (entry: Record<string, unknown>) => void,
+): void {
   app.setErrorHandler((error: FastifyError | RegistryError, request, reply) => {
     if (error instanceof RegistryError) {
       if (error.retryAfterMs !== undefined) reply.header('retry-after', Math.ceil(error.retryAfterMs / 1000));
@@ -33,10 +37,13 @@ export function installProblems(app: FastifyInstance): void {
       return sendProblem(reply, 429, 'REGISTRY_RATE_LIMITED', 'too many requests; try later');
     if (status >= 400 && status < 500)
       return sendProblem(reply, status, 'REGISTRY_BAD_REQUEST', error.message || 'bad request');
-    request.log.error(
-      { err: error, requestId: request.id, route: request.routeOptions.url },
-      'internal error',
-    );
+    logError({
+      msg: 'internal error',
+      requestId: request.id,
+      method: request.method,
+      route: request.routeOptions.url,
+      err: error.stack ?? String(error),
+    });
     return sendProblem(reply, 500, 'REGISTRY_INTERNAL', `internal error (request ${request.id})`);
   });
   app.setNotFoundHandler((request, reply) =>

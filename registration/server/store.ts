@@ -88,17 +88,20 @@ export class LibsqlStore implements Store {
   }
 
   /**
-   * Rows of any SQL as objects (admin and tests: `PRAGMA integrity_check`, counts); not for the
-   * service's own queries, which go through the prepared `StoreTx`.
+   * Rows of any SQL as objects (admin and tests: `PRAGMA integrity_check`, counts; a statement that
+   * returns no rows is run and gives none); not for the service's own queries, which go through the
+   * prepared `StoreTx`.
    */
   query(sql: string): Record<string, unknown>[] {
-    return this.db
-      .prepare(sql)
-      .all()
-      .map((r) => {
-        const { _metadata, ...row } = r as Record<string, unknown>;
-        return row;
-      });
+    const statement = this.db.prepare(sql);
+    if (!statement.reader) {
+      statement.run();
+      return [];
+    }
+    return statement.all().map((r) => {
+      const { _metadata, ...row } = r as Record<string, unknown>;
+      return row;
+    });
   }
 
   private async migrate(): Promise<void> {
