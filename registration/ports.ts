@@ -6,7 +6,7 @@
 export interface Message {
   channel: 'email' | 'sms';
   to: string;
-  /** verify-email, login-otp, reset-password, verify-mobile, signup-existing. */
+  /** verify-email, login-otp, reset-password, verify-mobile, signup-existing, password-changed, email-changed. */
   template: string;
   /** The one-time code, when the message carries one (test mode reads it from the outbox). */
   code?: string;

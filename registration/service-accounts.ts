@@ -10,7 +10,7 @@ import { MARKETING_TOPICS, needsCurrentPassword, normaliseEmail } from './accoun
 import { releaseDevice } from './devices.js';
 import { RegistryError } from './errors.js';
 import type { Account, Address, StoreTx } from './model.js';
-import { checkNewPassword, codeInvalid, issueSecret, useSecret } from './service-auth.js';
+import { checkNewPassword, codeInvalid, issueSecret, notifyChange, useSecret } from './service-auth.js';
 import type { Context } from './service-context.js';
 import { clearAttempts, committed, countAttempt } from './service-guard.js';
 
@@ -155,6 +155,7 @@ export async function changePassword(
     await tx.deleteSessionsOf(account.id, input.keepTokenHash);
     return { ...a, passwordHash };
   });
+  notifyChange(ctx, account.email, 'password-changed');
 }
 
 /** R-6 addresses. */

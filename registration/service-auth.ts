@@ -53,6 +53,23 @@ export function checkNewPassword(ctx: Context, password: string, email: string):
   must(checkPassword(password, email, (p) => ctx.ports.commonPassword(p)));
 }
 
+/**
+ * ASVS 2.2.3: a notice to the account's address after its password or email address changed, so an
+ * owner learns of a takeover (never throttled, never carrying a secret).
+ */
+export function notifyChange(ctx: Context, to: string, change: 'password-changed' | 'email-changed') {
+  ctx.ports.send({
+    channel: 'email',
+    to,
+    template: change,
+    text:
+      change === 'password-changed'
+        ? 'The password of your IQOS account was changed. If this was not you, reset it now.'
+        : 'The email address of your IQOS account was changed. If this was not you, contact customer care.',
+    atMs: ctx.ports.nowMs(),
+  });
+}
+
 /** Issues a one-time secret and sends it (D-R1: a new one replaces the old). */
 export async function issueSecret(
   ctx: Context,
@@ -192,6 +209,7 @@ export async function verifyEmail(
       if (holder) await tx.deleteAccount(holder.id);
       await rememberEmailChange(ctx, tx, account.email, email);
       await tx.deleteSessionsOf(account.id, keepTokenHash);
+      if (account.emailVerified) notifyChange(ctx, account.email, 'email-changed');
     }
     const { pendingEmail: _p, pendingDeviceId, ...rest } = account;
     const verified: Account = { ...rest, email, emailVerified: true };
@@ -312,6 +330,7 @@ export async function resetPassword(ctx: Context, email: string, code: string, n
     await clearAttempts(ctx, tx, 'code', identifier);
     await tx.putAccount({ ...account, passwordHash });
     await tx.deleteSessionsOf(account.id);
+    notifyChange(ctx, account.email, 'password-changed');
     return undefined;
   });
 }

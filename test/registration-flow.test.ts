@@ -29,7 +29,12 @@ it('sign-up → verify → logins → pair → auto-register → offer → claim
 
   // R-1: 18+ on the service's date.
   await refused(
-    api.signUp({ email: 'kid@example.com', password: 'secret garden 123', dateOfBirth: '2008-06-05', country: 'DE' }),
+    api.signUp({
+      email: 'kid@example.com',
+      password: 'secret garden 123',
+      dateOfBirth: '2008-06-05',
+      country: 'DE',
+    }),
     'REGISTRY_UNDERAGE',
   );
   await api.signUp({

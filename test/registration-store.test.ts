@@ -88,7 +88,20 @@ describe('libSQL store', () => {
     const path = tempDb();
     const child = spawn(
       process.execPath,
-      [MAIN, 'registry', 'serve', '--db', path, '--port', '0', '--test-mode', '--json'],
+      // One account registers them all: above the default cap of 20 devices.
+      [
+        MAIN,
+        'registry',
+        'serve',
+        '--db',
+        path,
+        '--port',
+        '0',
+        '--test-mode',
+        '--max-devices',
+        '1000',
+        '--json',
+      ],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },

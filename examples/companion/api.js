@@ -4,14 +4,15 @@
 
 const MESSAGES = {
   REGISTRY_UNDERAGE: 'You must be 18 or older to create an account.',
-  REGISTRY_EMAIL_TAKEN: 'An account with this email address already exists.',
-  REGISTRY_WEAK_PASSWORD: 'Choose a longer password (at least 8 characters, letters and digits).',
+  REGISTRY_EMAIL_TAKEN: 'This email address belongs to another account.',
+  REGISTRY_MOBILE_TAKEN: 'This mobile number belongs to another account.',
+  REGISTRY_WEAK_PASSWORD:
+    'Choose another password: at least 12 characters, not your email address and not a commonly used one.',
   REGISTRY_LOGIN_FAILED: 'Login failed: check your details and try again.',
   REGISTRY_NOT_VERIFIED: 'Verify your email address first: enter the code we sent you.',
-  REGISTRY_CODE_INVALID: 'That code is not right. Check it and try again.',
-  REGISTRY_CODE_EXPIRED: 'That code has expired. Ask for a new one.',
-  REGISTRY_TOO_MANY_ATTEMPTS: 'Too many attempts. Ask for a new code.',
-  REGISTRY_RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
+  REGISTRY_CODE_INVALID: 'That code is not right, has expired or was tried too often. Check it or ask for a new one.',
+  REGISTRY_RATE_LIMITED: 'Too many attempts. Wait a few minutes and try again.',
+  REGISTRY_DEVICE_LIMIT: 'Your account holds as many devices as it can. Remove one first.',
   REGISTRY_WRONG_PASSWORD: 'Your current password is not right.',
   REGISTRY_MOBILE_NOT_VERIFIED: 'This mobile number is not verified on any account.',
   REGISTRY_BAD_DEVICE_ID: 'A device ID is a T followed by 13 letters or digits.',

@@ -1,6 +1,7 @@
 /**
  * Issue 15: sessions survived a password or email change. Now both end every other session of the
- * account; the one that made the change stays (docs/security.md "Sessions").
+ * account; the one that made the change stays, and the old address is told (docs/security.md
+ * "Sessions", ASVS 2.2.3).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRegistry, type Registry } from '../../testing/index.js';
@@ -21,6 +22,7 @@ it('a password change ends the other sessions', async () => {
   });
   await refused(elsewhere.me(), 'REGISTRY_UNAUTHENTICATED');
   expect((await user.me()).email).toBe(user.email);
+  expect(registry.outbox.all().at(-1)).toMatchObject({ to: user.email, template: 'password-changed' });
 });
 
 it('an email change ends the other sessions once the new address is verified', async () => {
@@ -33,4 +35,5 @@ it('an email change ends the other sessions once the new address is verified', a
   });
   await refused(elsewhere.me(), 'REGISTRY_UNAUTHENTICATED');
   expect((await user.me()).email).toBe('changed-address@example.com');
+  expect(registry.outbox.all().at(-1)).toMatchObject({ to: user.email, template: 'email-changed' });
 });

@@ -106,7 +106,7 @@ export function accountScreen(app) {
       'password-form',
       [
         field('Current password', 'currentPassword', { type: 'password' }),
-        field('New password', 'newPassword', { type: 'password', required: true, minlength: 8 }),
+        field('New password', 'newPassword', { type: 'password', required: true, minlength: 12 }),
       ],
       'Change password',
       async (v, submit) => {

@@ -19,7 +19,7 @@ export function signUpScreen(app) {
       'signup-form',
       [
         field('Email', 'email', { type: 'email', required: true, autocomplete: 'email' }),
-        field('Password', 'password', { type: 'password', required: true, minlength: 8 }),
+        field('Password', 'password', { type: 'password', required: true, minlength: 12 }),
         field('Date of birth', 'dateOfBirth', { type: 'date', required: true }),
         field('Country', 'country', { value: 'CH', maxlength: 2, required: true }),
         field('Mobile (optional)', 'mobile', { type: 'tel', placeholder: '+41791234567' }),
