@@ -11,43 +11,30 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   protocol: [],
   'firmware-model': ['protocol'],
   simulator: ['firmware-model', 'protocol'],
-  'simulator/transports': ['simulator', 'firmware-model', 'protocol'],
+  /** The only layer with real I/O and real time; nothing below it may import it. */
+  transports: ['simulator', 'firmware-model', 'protocol'],
   registration: ['protocol'],
   'registration/server': ['registration'],
   /** `iqsim/testing` sits on top of both stacks. */
-  testing: [
-    'simulator/transports',
-    'simulator',
-    'firmware-model',
-    'protocol',
-    'registration/server',
-    'registration',
-  ],
+  testing: ['transports', 'simulator', 'firmware-model', 'protocol', 'registration/server', 'registration'],
   /** The Playwright fixture (`iqsim/playwright`) sits on top of both stacks and the test rig. */
   playwright: [
     'testing',
-    'simulator/transports',
+    'transports',
     'simulator',
     'firmware-model',
     'protocol',
     'registration/server',
     'registration',
   ],
-  cli: [
-    'simulator/transports',
-    'simulator',
-    'firmware-model',
-    'protocol',
-    'registration/server',
-    'registration',
-  ],
+  cli: ['transports', 'simulator', 'firmware-model', 'protocol', 'registration/server', 'registration'],
   /** The package's root entry (`index.ts`). */
   index: ['simulator', 'firmware-model', 'protocol'],
   /** Benchmarks may import any library layer, past its index too. */
   bench: [
     'playwright',
     'testing',
-    'simulator/transports',
+    'transports',
     'simulator',
     'firmware-model',
     'protocol',
@@ -78,10 +65,7 @@ export const FORBIDDEN: readonly [RegExp, string][] = [
 ];
 
 /** Extra entry points besides `<layer>/index.ts`: the package's sub-entries (package.json `exports`). */
-export const SUB_ENTRIES = [
-  'simulator/transports/webbluetooth/index.ts',
-  'simulator/transports/webbluetooth/playwright.ts',
-];
+export const SUB_ENTRIES = ['transports/webbluetooth/index.ts', 'transports/webbluetooth/playwright.ts'];
 
 const SOURCE_DIRS = [...new Set(Object.keys(LAYERS).map((layer) => layer.split('/')[0] as string))];
 

@@ -9,7 +9,7 @@
  * next deadline (the reply, `replyDelayMs` later, default 5 ms per D-10) instead of leaving the reply
  * waiting for the pump's next round.
  */
-import type { VirtualDevice, WirePacket } from '../../index.js';
+import type { VirtualDevice, WirePacket } from '../../simulator/index.js';
 import { TransportError } from '../errors.js';
 import { type ByteEndpoint, openSerialPort, type SerialOpenOptions } from './port.js';
 import { type PtyOptions, startPtyPair } from './pty.js';

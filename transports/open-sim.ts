@@ -6,7 +6,7 @@ import {
   type Transport,
   VirtualClock,
   type VirtualDevice,
-} from '../index.js';
+} from '../simulator/index.js';
 import { type ClockPump, hostRtcSeconds, startClockPump } from './clock-pump.js';
 import type { RawOpen } from './opened.js';
 import { loadOverridesFile } from './overrides-file.js';

@@ -1,6 +1,6 @@
 /** The real-time pump under fake timers: virtual time follows the (injected) real clock. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createVirtualDevice, type DeviceEvent, SimulatorError } from '../index.js';
+import { createVirtualDevice, type DeviceEvent, SimulatorError } from '../simulator/index.js';
 import { type PumpedDevice, startRealTimePump } from './pump.js';
 
 beforeEach(() => {

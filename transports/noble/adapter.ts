@@ -8,8 +8,8 @@
  * adapter.
  */
 import { EventEmitter } from 'node:events';
-import type { FirmwareInput } from '../../../firmware-model/index.js';
-import type { VirtualDevice } from '../../index.js';
+import type { FirmwareInput } from '../../firmware-model/index.js';
+import type { VirtualDevice } from '../../simulator/index.js';
 import {
   HCI_HARDWARE_FAILURE,
   HCI_LOCAL_HOST_TERMINATED,

@@ -13,7 +13,7 @@ import {
   SCP_CHAR_UUID,
   STATUS_CHAR_UUID,
   sigUuid,
-} from '../../protocol/index.js';
+} from '../protocol/index.js';
 import {
   ATT_ERROR_INVALID_HANDLE,
   ATT_ERROR_WRITE_NOT_PERMITTED,
@@ -21,7 +21,7 @@ import {
   HANDLES,
   type Transport,
   type WirePacket,
-} from '../index.js';
+} from '../simulator/index.js';
 import { messageOf, TransportError } from './errors.js';
 import type { RawOpen } from './opened.js';
 import { requireOptional } from './optional-package.js';

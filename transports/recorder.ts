@@ -8,8 +8,8 @@
 import { createWriteStream, openSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
-import { toHex } from '../../protocol/index.js';
-import type { Transport, WirePacket } from '../index.js';
+import { toHex } from '../protocol/index.js';
+import type { Transport, WirePacket } from '../simulator/index.js';
 import { messageOf, TransportError } from './errors.js';
 
 export interface RecordLine {

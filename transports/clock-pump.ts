@@ -11,8 +11,8 @@
  * process alive, as an open connection does; `stop()` clears them.
  */
 import { performance } from 'node:perf_hooks';
-import { DEVICE_EPOCH_UNIX_S } from '../../protocol/index.js';
-import type { Scheduler, VirtualClock } from '../index.js';
+import { DEVICE_EPOCH_UNIX_S } from '../protocol/index.js';
+import type { Scheduler, VirtualClock } from '../simulator/index.js';
 
 export interface ClockPumpOptions {
   /** Longest sleep between wake-ups, real ms (default 50). */

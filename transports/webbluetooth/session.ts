@@ -4,7 +4,7 @@
  * page was granted and which services of each it may use. It enforces that itself (SecurityError),
  * so a page that bypasses the shim cannot reach a service it did not ask for.
  */
-import type { DiscoveredCharacteristic, DiscoveredService, GattClient } from '../../index.js';
+import type { DiscoveredCharacteristic, DiscoveredService, GattClient } from '../../simulator/index.js';
 import {
   CANCELLED_MESSAGE,
   DISCONNECTED_MESSAGE,

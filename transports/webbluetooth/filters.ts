@@ -4,7 +4,7 @@
  * (P§2.1, P§2.2): the IQOS service UUID, manufacturer data `23 02 XX 00` (company 0x0223, XX = 01
  * until bonded) and the name in the scan response.
  */
-import { decodeAdvertising, hexBytes, normalizeUuid, uuidFromLittleEndian } from '../../../protocol/index.js';
+import { decodeAdvertising, hexBytes, normalizeUuid, uuidFromLittleEndian } from '../../protocol/index.js';
 import type { RequestDeviceOptionsJson, ScanFilterJson } from './types.js';
 
 export interface ScanRecord {

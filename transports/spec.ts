@@ -10,7 +10,7 @@
  * | `ble:<address>` | a real device through noble's default (HCI) bindings | ble |
  * | `webbluetooth` | only inside the Playwright browser bridge | — |
  */
-import { getProfile } from '../../firmware-model/index.js';
+import { getProfile } from '../firmware-model/index.js';
 import { TransportError } from './errors.js';
 import { DEFAULT_BAUD_RATE } from './serial/port.js';
 

@@ -4,7 +4,7 @@
  * a `RawOpen`; `finishOpen` adds the recorder and the bookkeeping.
  */
 import type { Writable } from 'node:stream';
-import type { Scheduler, Transport, VirtualDevice } from '../index.js';
+import type { Scheduler, Transport, VirtualDevice } from '../simulator/index.js';
 import { TransportError } from './errors.js';
 import { recordTransport } from './recorder.js';
 import type { SerialBinding } from './serial/port.js';

@@ -3,7 +3,7 @@
  * mapped as in Web Bluetooth §"Error handling" (the table mapping ATT errors to DOMException names)
  * with Chromium's messages, and a lost link as NetworkError.
  */
-import { AttError, SimulatorError } from '../../index.js';
+import { AttError, SimulatorError } from '../../simulator/index.js';
 
 export const DISCONNECTED_MESSAGE =
   'GATT Server is disconnected. Cannot perform GATT operations. (Re)connect first with `device.gatt.connect`.';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createVirtualDevice, SimulatorError } from '../index.js';
+import { createVirtualDevice, SimulatorError } from '../simulator/index.js';
 import { createSnapshotWriter, isSnapshotTempFile, loadSnapshot, saveSnapshotAtomic } from './persistence.js';
 
 let dir: string;

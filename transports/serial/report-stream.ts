@@ -6,7 +6,7 @@
  * bytes are queued here in step with the decoder: it either skips one byte (reported as garbage)
  * or consumes exactly one 64-byte report, so its events say which queued bytes were which.
  */
-import { USB_REPORT_SIZE, UsbStreamDecoder } from '../../../protocol/index.js';
+import { USB_REPORT_SIZE, UsbStreamDecoder } from '../../protocol/index.js';
 
 export interface ReportChunk {
   /** Whole reports completed by this chunk, 64 bytes each, id byte first. */

@@ -6,7 +6,7 @@
  * The pump is the general one of `../clock-pump.ts`, kicked after every write into a link.
  */
 import { createHash } from 'node:crypto';
-import type { FirmwareInput } from '../../../firmware-model/index.js';
+import type { FirmwareInput } from '../../firmware-model/index.js';
 import {
   type DiscoveredCharacteristic,
   type DiscoveredService,
@@ -16,7 +16,7 @@ import {
   type Transport,
   VirtualClock,
   type VirtualDevice,
-} from '../../index.js';
+} from '../../simulator/index.js';
 import { type ClockPump, startClockPump } from '../clock-pump.js';
 import { domError, gattError } from './errors.js';
 import { matchesRequest, type ScanRecord, scanRecordOf } from './filters.js';

@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeShortFrame, toHex } from '../../protocol/index.js';
-import { createVirtualDevice } from '../index.js';
+import { encodeShortFrame, toHex } from '../protocol/index.js';
+import { createVirtualDevice } from '../simulator/index.js';
 import { openTransport } from './select.js';
 import { parseTransportSpec } from './spec.js';
 

@@ -3,7 +3,7 @@
  * checked by the core's `parseOverrides`. Every failure is SIM_OVERRIDES naming the path (and the
  * line and column of a JSON syntax error), so the CLI exits 2 before any device exists.
  */
-import { checkDocument, parseOverrides, type RegisterStoreJson, SimulatorError } from '../index.js';
+import { checkDocument, parseOverrides, type RegisterStoreJson, SimulatorError } from '../simulator/index.js';
 import { readInputFile } from './persistence.js';
 
 export function loadOverridesFile(path: string): RegisterStoreJson {

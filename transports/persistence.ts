@@ -24,7 +24,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkSnapshotText, type DeviceSnapshot, SimulatorError } from '../index.js';
+import { checkSnapshotText, type DeviceSnapshot, SimulatorError } from '../simulator/index.js';
 
 let tempCounter = 0;
 /** Paths whose stale temp files this process has already swept. */

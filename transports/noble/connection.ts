@@ -15,7 +15,7 @@ import {
   VirtualClock,
   type VirtualDevice,
   type WirePacket,
-} from '../../index.js';
+} from '../../simulator/index.js';
 import { type ClockPump, startClockPump } from '../clock-pump.js';
 import { nobleUuid } from './format.js';
 

@@ -5,7 +5,7 @@
  * split across reads, or the stale tail of a report sent before we opened cost only the bytes they
  * spoil.
  */
-import type { Transport, WirePacket } from '../../index.js';
+import type { Transport, WirePacket } from '../../simulator/index.js';
 import { TransportError } from '../errors.js';
 import { type ByteEndpoint, openSerialPort, type SerialOpenOptions } from './port.js';
 import { UsbReportStream } from './report-stream.js';

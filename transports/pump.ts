@@ -6,8 +6,8 @@
  * level integration shows) even when nothing is due for hours.
  */
 import { performance } from 'node:perf_hooks';
-import type { FirmwareInput } from '../../firmware-model/index.js';
-import { SimulatorError, type VirtualDevice, type WirePacket } from '../index.js';
+import type { FirmwareInput } from '../firmware-model/index.js';
+import { SimulatorError, type VirtualDevice, type WirePacket } from '../simulator/index.js';
 
 /** What the pump needs of a device (a `VirtualDevice` has all of it). */
 export type PumpedDevice = Pick<
