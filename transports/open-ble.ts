@@ -7,6 +7,8 @@
  */
 import type { Characteristic, Noble, Peripheral, withBindings } from '@stoprocent/noble';
 import {
+  ATT_ERROR_INVALID_HANDLE,
+  ATT_ERROR_WRITE_NOT_PERMITTED,
   BATTERY_CHAR_UUID,
   GATT_SERVICES,
   normalizeUuid,
@@ -14,14 +16,7 @@ import {
   STATUS_CHAR_UUID,
   sigUuid,
 } from '../protocol/index.js';
-import {
-  ATT_ERROR_INVALID_HANDLE,
-  ATT_ERROR_WRITE_NOT_PERMITTED,
-  GattServer,
-  HANDLES,
-  type Transport,
-  type WirePacket,
-} from '../simulator/index.js';
+import { GattServer, HANDLES, type Transport, type WirePacket } from '../simulator/index.js';
 import { messageOf, TransportError } from './errors.js';
 import type { RawOpen } from './opened.js';
 import { requireOptional } from './optional-package.js';

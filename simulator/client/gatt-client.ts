@@ -4,8 +4,9 @@
  * for long values), writes, CCCD subscription and notifications by handle. Works over any
  * `Transport` carrying `att` packets; timeouts come from an injected scheduler.
  */
-import { normalizeUuid } from '../../protocol/index.js';
 import {
+  ATT_ERROR_ATTRIBUTE_NOT_FOUND,
+  type AttPdu,
   decodeAttPdu,
   encodeExchangeMtuRequest,
   encodeFindInformationRequest,
@@ -15,8 +16,9 @@ import {
   encodeReadRequest,
   encodeWriteCommand,
   encodeWriteRequest,
-} from '../device/att.js';
-import { type AttPdu, uuidFromAttBytes } from '../device/att-pdu.js';
+  normalizeUuid,
+  uuidFromAttBytes,
+} from '../../protocol/index.js';
 import { SimulatorError } from '../errors.js';
 import type { Transport } from '../link.js';
 import type { WirePacket } from '../wire.js';
@@ -202,7 +204,7 @@ export class GattClient {
           timer,
           resolve: (reply) => {
             if (reply.kind === 'errorResponse') {
-              if (notFoundIsEmpty && reply.errorCode === 0x0a) resolve(reply);
+              if (notFoundIsEmpty && reply.errorCode === ATT_ERROR_ATTRIBUTE_NOT_FOUND) resolve(reply);
               else
                 reject(
                   new AttError(

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hexBytes, sigUuid, toHex } from '../../protocol/index.js';
-import { SimulatorError } from '../errors.js';
+import { ProtocolError } from '../errors.js';
+import { hexBytes, sigUuid, toHex } from '../index.js';
 import {
   ATT_ERROR_ATTRIBUTE_NOT_FOUND,
   ATT_OP_READ_BY_GROUP_TYPE_REQ,
@@ -176,6 +176,17 @@ describe('ATT codec (Core spec Vol 3 Part F §3.4)', () => {
     expect(code('1E 00')).toBe('PROTOCOL_LENGTH');
   });
 
+  it('a PDU cut at any byte offset is an error result or a shorter PDU, never a throw', () => {
+    for (const [pdu, hex] of SAMPLES) {
+      const whole = bytes(hex);
+      for (let cut = 0; cut < whole.length; cut++) {
+        const decoded = decodeAttPdu(whole.subarray(0, cut));
+        if (decoded.ok) expect(decoded.value).not.toEqual(pdu);
+        else expect(['PROTOCOL_TRUNCATED', 'PROTOCOL_LENGTH']).toContain(decoded.error.code);
+      }
+    }
+  });
+
   it('copies values out of the input buffer', () => {
     const input = bytes('0B 01 02');
     const decoded = decodeAttPdu(input);
@@ -186,7 +197,7 @@ describe('ATT codec (Core spec Vol 3 Part F §3.4)', () => {
   });
 
   it('encoders reject arguments that do not fit (programmer misuse)', () => {
-    const misuse = (f: () => unknown) => expect(f).toThrow(SimulatorError);
+    const misuse = (f: () => unknown) => expect(f).toThrow(ProtocolError);
     misuse(() => encodeReadRequest(0x10000));
     misuse(() => encodeReadRequest(-1));
     misuse(() => encodeErrorResponse(0x100, 0, 1));

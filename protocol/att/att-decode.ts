@@ -4,7 +4,7 @@
  * malformed PDU is an error result (house rule 7). It checks only what the PDU itself says (sizes, length fields, formats); whether a
  * handle exists or a PDU fits the negotiated ATT_MTU is for the receiver to judge.
  */
-import { ProtocolError, type ProtocolErrorCode, type Result } from '../../protocol/index.js';
+import { ProtocolError, type ProtocolErrorCode, type Result } from '../errors.js';
 import {
   ATT_FIND_INFO_FORMAT_UUID16,
   ATT_FIND_INFO_FORMAT_UUID128,
@@ -58,27 +58,27 @@ const atLeast = (size: number): LengthRule => ({ ok: (n) => n >= size, min: size
 const RANGE_WITH_UUID: LengthRule = { ok: (n) => n === 7 || n === 21, min: 7, text: '7 or 21' };
 
 const RULES: ReadonlyMap<number, LengthRule> = new Map([
-  [0x01, exactly(5)],
-  [0x02, exactly(3)],
-  [0x03, exactly(3)],
-  [0x04, exactly(5)],
-  [0x05, atLeast(6)],
-  [0x06, atLeast(7)],
-  [0x07, atLeast(5)],
-  [0x08, RANGE_WITH_UUID],
-  [0x09, atLeast(4)],
-  [0x0a, exactly(3)],
-  [0x0b, atLeast(1)],
-  [0x0c, exactly(5)],
-  [0x0d, atLeast(1)],
-  [0x10, RANGE_WITH_UUID],
-  [0x11, atLeast(6)],
-  [0x12, atLeast(3)],
-  [0x13, exactly(1)],
-  [0x52, atLeast(3)],
-  [0x1b, atLeast(3)],
-  [0x1d, atLeast(3)],
-  [0x1e, exactly(1)],
+  [ATT_OP_ERROR_RSP, exactly(5)],
+  [ATT_OP_EXCHANGE_MTU_REQ, exactly(3)],
+  [ATT_OP_EXCHANGE_MTU_RSP, exactly(3)],
+  [ATT_OP_FIND_INFORMATION_REQ, exactly(5)],
+  [ATT_OP_FIND_INFORMATION_RSP, atLeast(6)],
+  [ATT_OP_FIND_BY_TYPE_VALUE_REQ, atLeast(7)],
+  [ATT_OP_FIND_BY_TYPE_VALUE_RSP, atLeast(5)],
+  [ATT_OP_READ_BY_TYPE_REQ, RANGE_WITH_UUID],
+  [ATT_OP_READ_BY_TYPE_RSP, atLeast(4)],
+  [ATT_OP_READ_REQ, exactly(3)],
+  [ATT_OP_READ_RSP, atLeast(1)],
+  [ATT_OP_READ_BLOB_REQ, exactly(5)],
+  [ATT_OP_READ_BLOB_RSP, atLeast(1)],
+  [ATT_OP_READ_BY_GROUP_TYPE_REQ, RANGE_WITH_UUID],
+  [ATT_OP_READ_BY_GROUP_TYPE_RSP, atLeast(6)],
+  [ATT_OP_WRITE_REQ, atLeast(3)],
+  [ATT_OP_WRITE_RSP, exactly(1)],
+  [ATT_OP_WRITE_CMD, atLeast(3)],
+  [ATT_OP_HANDLE_VALUE_NTF, atLeast(3)],
+  [ATT_OP_HANDLE_VALUE_IND, atLeast(3)],
+  [ATT_OP_HANDLE_VALUE_CFM, exactly(1)],
 ]);
 
 /** Splits `bytes[from..]` into records of `size` bytes; undefined when they do not divide evenly. */

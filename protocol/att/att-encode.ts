@@ -1,11 +1,11 @@
 /**
  * ATT PDU encoders (Bluetooth Core spec v5.4 Vol 3 Part F §3.4), one typed function per PDU plus
  * `encodeAttPdu` for the whole union. Multi-octet fields are little-endian (§3.3). They throw a
- * SimulatorError only on programmer misuse: a field out of range, a list that one length byte or one
- * format byte cannot describe. Import them through att.ts.
+ * ProtocolError (PROTOCOL_RANGE) only on programmer misuse: a field out of range, a list that one
+ * length byte or one format byte cannot describe. Import them through att.ts.
  */
 
-import { SimulatorError } from '../errors.js';
+import { ProtocolError } from '../errors.js';
 import {
   ATT_FIND_INFO_FORMAT_UUID16,
   ATT_FIND_INFO_FORMAT_UUID128,
@@ -40,7 +40,7 @@ import {
 } from './att-pdu.js';
 
 function misuse(message: string): never {
-  throw new SimulatorError('SIM_BAD_INPUT', message);
+  throw new ProtocolError('PROTOCOL_RANGE', message);
 }
 
 /** Builds one PDU front to back; checks every field so a bad argument is caught where it was made. */

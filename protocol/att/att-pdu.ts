@@ -2,7 +2,7 @@
  * The vocabulary of the ATT codec (Bluetooth Core spec v5.4 Vol 3 Part F §3.3, §3.4): opcodes, error
  * codes, the PDU union and how UUIDs travel. Import it through att.ts.
  */
-import { normalizeUuid, sigUuid, uuidFromLittleEndian, uuidToLittleEndian } from '../../protocol/index.js';
+import { normalizeUuid, sigUuid, uuidFromLittleEndian, uuidToLittleEndian } from '../gatt.js';
 
 // Opcodes (§3.4.8).
 export const ATT_OP_ERROR_RSP = 0x01;
