@@ -110,6 +110,27 @@ describe('the checker catches each kind of breach', () => {
     ).toEqual([]);
   });
 
+  it('an upward import inside simulator/, against its order of sub-folders', () => {
+    expect(
+      violations('simulator/schema/x.ts', "import { HOLDER_STATES } from '../scenario/format-parts.js';")[0],
+    ).toMatch(/above it in simulator\//);
+    expect(
+      violations('simulator/device/x.ts', "import type { IqosClient } from '../client/client.js';"),
+    ).toHaveLength(1);
+    expect(violations('simulator/device/x.ts', "import { InMemoryLink } from '../link.js';")).toHaveLength(1);
+    expect(violations('simulator/wire.ts', "import { HANDLES } from './device/device.js';")).toHaveLength(1);
+    expect(
+      violations('simulator/faults/x.ts', "export { runScenario } from '../scenario/scenario.js';"),
+    ).toHaveLength(1);
+    expect(violations('simulator/newfolder/x.ts', "import { a } from '../clock.js';")[0]).toMatch(/no level/);
+    expect(violations('simulator/client/x.ts', "import { a } from '../newfolder/a.js';")).toHaveLength(1);
+    expect(violations('simulator/scenario/x.ts', "import { a } from '../schema/validator.js';")).toEqual([]);
+    expect(violations('simulator/schema/x.ts', "import { a } from '../device/device.js';")).toEqual([]);
+    expect(violations('simulator/link.ts', "import { a } from './device/device.js';")).toEqual([]);
+    expect(violations('simulator/index.ts', "export { a } from './scenario/scenario.js';")).toEqual([]);
+    expect(violations('simulator/device/x.ts', "import { a } from './y.js';")).toEqual([]);
+  });
+
   it('the package name outside cross-layer tests', () => {
     expect(violations('simulator/x.ts', "import { crc8 } from 'iqsim/protocol';")[0]).toMatch(
       /package by name/,

@@ -64,6 +64,53 @@ export const FORBIDDEN: readonly [RegExp, string][] = [
   [/\bprocess\b/, 'process'],
 ];
 
+/**
+ * The levels inside simulator/, lowest first: a file may import files of its own level or a lower
+ * one, never a higher one. `*` is a file directly in simulator/; a folder (`device/`) is every file
+ * below it; a file named alone outranks the folder it sits in. Root helpers (clock, errors, random
+ * source, wire) sit at the bottom; the device over them; the in-memory link joins a device to a
+ * central; the client speaks through the link; schema/ checks the file formats (a state file by
+ * restoring a device); faults/ has option schemas; scenario/ drives all of it; index.ts is the entry.
+ */
+export const SIMULATOR_ORDER: readonly (readonly string[])[] = [
+  ['simulator/*'],
+  ['simulator/device/'],
+  ['simulator/link.ts'],
+  ['simulator/client/'],
+  ['simulator/schema/'],
+  ['simulator/faults/'],
+  ['simulator/scenario/'],
+  ['simulator/index.ts'],
+];
+
+/** The level of a simulator/ file in SIMULATOR_ORDER, or undefined when it has none (a new folder). */
+export function simulatorLevel(file: string): number | undefined {
+  let best: { level: number; length: number } | undefined;
+  SIMULATOR_ORDER.forEach((entries, level) => {
+    for (const entry of entries) {
+      const matches = entry.endsWith('/*')
+        ? file.startsWith(entry.slice(0, -1)) && !file.slice(entry.length - 1).includes('/')
+        : entry.endsWith('/')
+          ? file.startsWith(entry)
+          : file === entry;
+      const length = entry.endsWith('/*') ? entry.length - 1 : entry.length;
+      if (matches && (!best || length > best.length)) best = { level, length };
+    }
+  });
+  return best?.level;
+}
+
+/** An import between two simulator/ files against SIMULATOR_ORDER. */
+function simulatorOrderBreach(file: string, target: string): string | undefined {
+  const from = simulatorLevel(file);
+  if (from === undefined)
+    return `${file}: has no level in SIMULATOR_ORDER (test/helpers/architecture-rules.ts)`;
+  const to = simulatorLevel(target);
+  if (to === undefined || to > from)
+    return `${file}: imports ${target}, above it in simulator/ (${SIMULATOR_ORDER.map((l) => l.join(' ')).join(' < ')})`;
+  return undefined;
+}
+
 /** Extra entry points besides `<layer>/index.ts`: the package's sub-entries (package.json `exports`). */
 export const SUB_ENTRIES = ['transports/webbluetooth/index.ts', 'transports/webbluetooth/playwright.ts'];
 
@@ -126,7 +173,11 @@ export function violations(file: string, source: string): string[] {
     if (!specifier.startsWith('.')) continue;
     const target = resolveImport(file, specifier);
     const targetLayer = layerOf(target);
-    if (targetLayer === layer) continue;
+    if (targetLayer === layer) {
+      const breach = layer === 'simulator' ? simulatorOrderBreach(file, target) : undefined;
+      if (breach) found.push(breach);
+      continue;
+    }
     if (!targetLayer || !(LAYERS[layer] as readonly string[]).includes(targetLayer))
       found.push(`${file}: imports ${target}, which ${layer}/ may not use`);
     else if (layer !== 'bench' && target !== `${targetLayer}/index.ts` && !SUB_ENTRIES.includes(target))
