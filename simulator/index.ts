@@ -69,6 +69,7 @@ export {
   type ScheduledFault,
 } from './faults/faults.js';
 export { InMemoryLink, type LinkOptions, type LinkTap, runUntilSettled, type Transport } from './link.js';
+export { ListenerSet } from './listeners.js';
 export { SeededRandom } from './random.js';
 export {
   type Expectation,

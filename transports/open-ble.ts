@@ -16,7 +16,7 @@ import {
   STATUS_CHAR_UUID,
   sigUuid,
 } from '../protocol/index.js';
-import { GattServer, HANDLES, type Transport, type WirePacket } from '../simulator/index.js';
+import { GattServer, HANDLES, ListenerSet, type Transport, type WirePacket } from '../simulator/index.js';
 import { messageOf, TransportError } from './errors.js';
 import type { RawOpen } from './opened.js';
 import { requireOptional } from './optional-package.js';
@@ -95,8 +95,8 @@ async function nobleFacade(
 ): Promise<Omit<RawOpen, 'channel' | 'scheduler'>> {
   const byHandle = new Map<number, Characteristic>();
   const values = new Map<number, Uint8Array>();
-  const dataListeners = new Set<(packet: WirePacket) => void>();
-  const closeListeners = new Set<(reason: string) => void>();
+  const dataListeners = new ListenerSet<WirePacket>();
+  const closeListeners = new ListenerSet<string>();
   let open = true;
   const handles: [number, string][] = [
     [HANDLES.scp, SCP_CHAR_UUID],
@@ -116,13 +116,13 @@ async function nobleFacade(
     if (!open) return;
     const packet: WirePacket = { channel: 'att', bytes };
     setImmediate(() => {
-      if (open) for (const listener of dataListeners) listener(packet);
+      if (open) dataListeners.emit(packet);
     });
   };
   const drop = (reason: string): void => {
     if (!open) return;
     open = false;
-    for (const listener of closeListeners) listener(reason);
+    closeListeners.emit(reason);
   };
   const lostOn = (error: unknown): void => drop(`TRANSPORT_LOST: ${messageOf(error)}`);
   const server = new GattServer(
@@ -165,14 +165,8 @@ async function nobleFacade(
         );
       for (const response of server.handlePdu(packet.bytes, 0)) deliver(response);
     },
-    onData(listener) {
-      dataListeners.add(listener);
-      return () => dataListeners.delete(listener);
-    },
-    onClose(listener) {
-      closeListeners.add(listener);
-      return () => closeListeners.delete(listener);
-    },
+    onData: (listener) => dataListeners.add(listener),
+    onClose: (listener) => closeListeners.add(listener),
     close() {
       drop('closed by the client');
     },

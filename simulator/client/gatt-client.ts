@@ -21,6 +21,7 @@ import {
 } from '../../protocol/index.js';
 import { SimulatorError } from '../errors.js';
 import type { Transport } from '../link.js';
+import { ListenerSet } from '../listeners.js';
 import type { WirePacket } from '../wire.js';
 
 export interface Scheduler {
@@ -64,7 +65,7 @@ export class GattClient {
   services: DiscoveredService[] = [];
   private pending: Pending | undefined;
   private readonly queue: (() => void)[] = [];
-  private readonly notificationListeners = new Set<(handle: number, value: Uint8Array) => void>();
+  private readonly notificationListeners = new ListenerSet<number, Uint8Array>();
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -86,8 +87,7 @@ export class GattClient {
   }
 
   onNotification(listener: (handle: number, value: Uint8Array) => void): () => void {
-    this.notificationListeners.add(listener);
-    return () => this.notificationListeners.delete(listener);
+    return this.notificationListeners.add(listener);
   }
 
   async exchangeMtu(mtu = 247): Promise<number> {
@@ -235,7 +235,7 @@ export class GattClient {
     if (!decoded.ok) return;
     const pdu = decoded.value;
     if (pdu.kind === 'handleValueNotification') {
-      for (const listener of this.notificationListeners) listener(pdu.handle, pdu.value);
+      this.notificationListeners.emit(pdu.handle, pdu.value);
       return;
     }
     const pending = this.pending;

@@ -11,6 +11,7 @@ import {
   type DiscoveredService,
   GattClient,
   InMemoryLink,
+  ListenerSet,
   type Transport,
   VirtualClock,
   type VirtualDevice,
@@ -48,12 +49,12 @@ export interface ConnectionOptions {
  */
 function realTimeTransport(link: InMemoryLink, pump: ClockPump): { transport: Transport; stop(): void } {
   const inbox: WirePacket[] = [];
-  const listeners = new Set<(packet: WirePacket) => void>();
+  const listeners = new ListenerSet<WirePacket>();
   let pending: ReturnType<typeof setImmediate> | undefined;
   const deliver = (): void => {
     pending = undefined;
     const packet = inbox.shift();
-    if (packet) for (const listener of listeners) listener(packet);
+    if (packet) listeners.emit(packet);
     if (inbox.length > 0) pending = setImmediate(deliver);
   };
   const unlisten = link.onData((packet) => {
@@ -65,10 +66,7 @@ function realTimeTransport(link: InMemoryLink, pump: ClockPump): { transport: Tr
       link.write(packet);
       pump.kick();
     },
-    onData(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onData: (listener) => listeners.add(listener),
     onClose: (listener) => link.onClose(listener),
     close: () => link.close(),
     get open() {

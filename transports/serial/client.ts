@@ -5,7 +5,7 @@
  * split across reads, or the stale tail of a report sent before we opened cost only the bytes they
  * spoil.
  */
-import type { Transport, WirePacket } from '../../simulator/index.js';
+import { ListenerSet, type Transport, type WirePacket } from '../../simulator/index.js';
 import { TransportError } from '../errors.js';
 import { type ByteEndpoint, openSerialPort, type SerialOpenOptions } from './port.js';
 import { UsbReportStream } from './report-stream.js';
@@ -20,8 +20,8 @@ export interface SerialTransportStats {
 export class SerialTransport implements Transport {
   readonly stats: SerialTransportStats = { reportsIn: 0, reportsOut: 0, garbageBytes: 0 };
   private readonly reports = new UsbReportStream();
-  private readonly listeners = new Set<(packet: WirePacket) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
+  private readonly listeners = new ListenerSet<WirePacket>();
+  private readonly closeListeners = new ListenerSet<string>();
   private lostError: TransportError | undefined;
 
   constructor(private readonly endpoint: ByteEndpoint) {
@@ -29,7 +29,7 @@ export class SerialTransport implements Transport {
     endpoint.onClose((lost) => {
       this.lostError = lost;
       const reason = lost ? `${lost.code}: ${lost.message}` : 'closed by the client';
-      for (const listener of this.closeListeners) listener(reason);
+      this.closeListeners.emit(reason);
     });
   }
 
@@ -61,13 +61,11 @@ export class SerialTransport implements Transport {
   }
 
   onData(listener: (packet: WirePacket) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   onClose(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return this.closeListeners.add(listener);
   }
 
   close(): void {
@@ -85,7 +83,7 @@ export class SerialTransport implements Transport {
     for (const report of reports) {
       this.stats.reportsIn++;
       const packet: WirePacket = { channel: 'usb', bytes: report };
-      for (const listener of this.listeners) listener(packet);
+      this.listeners.emit(packet);
     }
   }
 }

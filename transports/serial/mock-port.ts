@@ -5,6 +5,7 @@
  * virtual device behind `serial:` without a pty.
  */
 import type { SerialPortMock } from 'serialport';
+import { ListenerSet } from '../../simulator/index.js';
 import { TransportError } from '../errors.js';
 import type { ByteEndpoint } from './port.js';
 
@@ -16,19 +17,19 @@ export type MockPort = NonNullable<SerialPortMock['port']>;
  * (`SerialPortMock.binding`), or of a `SerialPortMock`.
  */
 export function mockPortEndpoint(port: MockPort): ByteEndpoint {
-  const dataListeners = new Set<(bytes: Uint8Array) => void>();
-  const closeListeners = new Set<(lost: TransportError | undefined) => void>();
+  const dataListeners = new ListenerSet<Uint8Array>();
+  const closeListeners = new ListenerSet<TransportError | undefined>();
   let open = port.isOpen;
   const ended = (lost: TransportError | undefined): void => {
     if (!open) return;
     open = false;
-    for (const listener of closeListeners) listener(lost);
+    closeListeners.emit(lost);
   };
   const write = port.write.bind(port);
   port.write = async (buffer: Buffer) => {
     await write(buffer);
     const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).slice();
-    for (const listener of dataListeners) listener(bytes);
+    dataListeners.emit(bytes);
   };
   // The client closing its side is the line going away, as far as the device end can tell.
   const close = port.close.bind(port);
@@ -41,14 +42,8 @@ export function mockPortEndpoint(port: MockPort): ByteEndpoint {
       if (!open || !port.isOpen) throw new TransportError('TRANSPORT_LOST', 'the mock port is closed');
       port.emitData(Buffer.from(bytes));
     },
-    onData(listener) {
-      dataListeners.add(listener);
-      return () => dataListeners.delete(listener);
-    },
-    onClose(listener) {
-      closeListeners.add(listener);
-      return () => closeListeners.delete(listener);
-    },
+    onData: (listener) => dataListeners.add(listener),
+    onClose: (listener) => closeListeners.add(listener),
     async close() {
       ended(undefined);
     },

@@ -5,6 +5,7 @@
  */
 import type { OpenOptions, SerialPortStream } from '@serialport/stream';
 import type { SerialPort } from 'serialport';
+import { ListenerSet } from '../../simulator/index.js';
 import { messageOf, TransportError } from '../errors.js';
 import { importOptional } from '../optional-package.js';
 
@@ -63,19 +64,19 @@ export async function openSerialPort(path: string, options: SerialOpenOptions = 
 
 /** A `ByteEndpoint` over an open serialport stream; closing the endpoint closes the stream. */
 export function streamEndpoint(stream: SerialPortStream): ByteEndpoint {
-  const dataListeners = new Set<(bytes: Uint8Array) => void>();
-  const closeListeners = new Set<(lost: TransportError | undefined) => void>();
+  const dataListeners = new ListenerSet<Uint8Array>();
+  const closeListeners = new ListenerSet<TransportError | undefined>();
   let open = true;
   let closing: Promise<void> | undefined;
 
   const ended = (lost: TransportError | undefined): void => {
     if (!open) return;
     open = false;
-    for (const listener of closeListeners) listener(lost);
+    closeListeners.emit(lost);
   };
   stream.on('data', (chunk: Buffer) => {
     const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    for (const listener of dataListeners) listener(bytes);
+    dataListeners.emit(bytes);
   });
   // A read error (EIO when the pty's other side is gone, ENXIO on unplug) closes the stream with an
   // error; a write error arrives as 'error'. Either way the link is lost unless we were closing it.
@@ -97,14 +98,8 @@ export function streamEndpoint(stream: SerialPortStream): ByteEndpoint {
       if (!open) throw new TransportError('TRANSPORT_LOST', `${stream.path} is closed`);
       stream.write(Buffer.from(bytes));
     },
-    onData(listener) {
-      dataListeners.add(listener);
-      return () => dataListeners.delete(listener);
-    },
-    onClose(listener) {
-      closeListeners.add(listener);
-      return () => closeListeners.delete(listener);
-    },
+    onData: (listener) => dataListeners.add(listener),
+    onClose: (listener) => closeListeners.add(listener),
     close() {
       closing ??= closeStream(stream);
       return closing.then(() => ended(undefined));

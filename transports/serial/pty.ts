@@ -11,6 +11,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, lstatSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { ListenerSet } from '../../simulator/index.js';
 import { messageOf, TransportError } from '../errors.js';
 
 export interface PtyPair {
@@ -56,7 +57,7 @@ export async function startPtyPair(path: string, options: PtyOptions = {}): Prom
   const child = setpriv
     ? spawn(setpriv, ['--pdeathsig', 'TERM', '--', socat, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
     : spawn(socat, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exitListeners = new Set<(reason: string) => void>();
+  const exitListeners = new ListenerSet<string>();
   let closing = false;
   let stderr = '';
   const exited = new Promise<string>((done) => {
@@ -65,7 +66,7 @@ export async function startPtyPair(path: string, options: PtyOptions = {}): Prom
   });
   void exited.then((reason) => {
     if (closing) return;
-    for (const listener of exitListeners) listener(reason);
+    exitListeners.emit(reason);
   });
 
   await waitReady(child, clientPath, devicePath, options.readyTimeoutMs ?? 5000, (text) => {
@@ -83,10 +84,7 @@ export async function startPtyPair(path: string, options: PtyOptions = {}): Prom
   return {
     path: clientPath,
     devicePath,
-    onExit(listener) {
-      exitListeners.add(listener);
-      return () => exitListeners.delete(listener);
-    },
+    onExit: (listener) => exitListeners.add(listener),
     async close() {
       closing = true;
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

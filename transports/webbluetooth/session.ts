@@ -4,7 +4,12 @@
  * page was granted and which services of each it may use. It enforces that itself (SecurityError),
  * so a page that bypasses the shim cannot reach a service it did not ask for.
  */
-import type { DiscoveredCharacteristic, DiscoveredService, GattClient } from '../../simulator/index.js';
+import {
+  type DiscoveredCharacteristic,
+  type DiscoveredService,
+  type GattClient,
+  ListenerSet,
+} from '../../simulator/index.js';
 import {
   CANCELLED_MESSAGE,
   DISCONNECTED_MESSAGE,
@@ -81,7 +86,7 @@ export class HubSession implements WebBluetoothBackend {
   /** Names this session in bridge replies and events (`WebBluetoothEvent.session`). */
   readonly id = nextSessionId++;
   private readonly granted = new Map<string, Set<string>>();
-  private readonly listeners = new Set<(event: WebBluetoothEvent) => void>();
+  private readonly listeners = new ListenerSet<WebBluetoothEvent>();
   private closedValue = false;
   private pushed = 0;
 
@@ -188,8 +193,7 @@ export class HubSession implements WebBluetoothBackend {
   }
 
   subscribe(listener: (event: WebBluetoothEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** How many events this session has pushed (the `seq` of the last one). */
@@ -206,7 +210,7 @@ export class HubSession implements WebBluetoothBackend {
   push(event: WebBluetoothEvent): void {
     if (this.closedValue) return;
     const numbered: WebBluetoothEvent = { ...event, seq: ++this.pushed };
-    const listeners = [...this.listeners];
+    const listeners = this.listeners.current();
     queueMicrotask(() => {
       for (const listener of listeners) listener(numbered);
     });
