@@ -185,6 +185,8 @@ export {
   findModel,
   getModel,
   MODELS,
+  type ModelFields,
+  type ModelId,
   type ModelInfo,
   modelFromAdvertisedName,
 } from './models.js';
