@@ -25,7 +25,7 @@ import {
   type FirmwareState,
   type UnitName,
 } from './types.js';
-import { checkInitial, checkInput, checkParams } from './validate.js';
+import { checkInitial, checkInput, checkParams, isFirmwareInputType } from './validate.js';
 import { type BatteryView, batteryView, type StatusView, statusView } from './views.js';
 
 export interface FirmwareSnapshot {
@@ -49,29 +49,6 @@ export interface FirmwareOptions {
   startMs?: number;
   snapshot?: FirmwareSnapshot;
 }
-
-const INPUT_TYPES = new Set([
-  'button',
-  'stick',
-  'puff',
-  'dock',
-  'undock',
-  'usb',
-  'ambient',
-  'tilt',
-  'cleanButton',
-  'setting',
-  'clock',
-  'findMy',
-  'statusRead',
-  'reset',
-  'level',
-  'connection',
-  'counter',
-  'cycleCount',
-  'fault',
-  'clearFault',
-]);
 
 export class Firmware {
   readonly profile: ModelProfile;
@@ -141,7 +118,11 @@ export class Firmware {
 
   /** Applies one input at `nowMs` (after running everything due before it). */
   input(input: FirmwareInput, nowMs: number): void {
-    if (typeof input !== 'object' || input === null || !INPUT_TYPES.has((input as { type: string }).type))
+    if (
+      typeof input !== 'object' ||
+      input === null ||
+      !isFirmwareInputType((input as { type: unknown }).type)
+    )
       throw new FirmwareError('FIRMWARE_INPUT', `unknown firmware input ${JSON.stringify(input)}`);
     checkInput(input);
     this.advanceTo(nowMs);

@@ -13,6 +13,8 @@ import {
   type ExperienceRecord,
   FAULT_NAMES,
   type FirmwareInput,
+  type FirmwareInputField,
+  type FirmwareInputType,
   INPUT_RANGES,
   type InitialConditions,
   type Light,
@@ -127,8 +129,13 @@ export const INITIAL = Type.Unsafe<InitialConditions>(
 );
 
 /** A firmware input's numeric field, bounded as `checkInput` bounds it. */
-const inputNumber = (type: string, field: string, description?: string) => {
-  const range = INPUT_RANGES[type]?.[field];
+const inputNumber = <K extends FirmwareInputType>(
+  type: K,
+  field: FirmwareInputField<K> & string,
+  description?: string,
+) => {
+  const ranges: Readonly<Partial<Record<string, NumberRange>>> | undefined = INPUT_RANGES[type];
+  const range = ranges?.[field];
   if (!range) throw new Error(`no range for ${type}.${field} in INPUT_RANGES`);
   return ranged(range, description);
 };
@@ -149,7 +156,7 @@ export const FAULT = Type.Object(
 );
 
 /** The fields of each firmware input besides `type` (firmware-model/types.ts `FirmwareInput`). */
-const INPUT_FIELDS: Record<FirmwareInput['type'], Record<string, TSchema>> = {
+const INPUT_FIELDS: Record<FirmwareInputType, Record<string, TSchema>> = {
   button: { unit: UNIT, action: oneOfStrings(['press', 'release'] as const) },
   stick: { action: oneOfStrings(['insert', 'remove'] as const), used: Type.Optional(bool) },
   puff: { durationMs: Type.Optional(PUFF_FIELDS.durationMs), flowMlS: Type.Optional(PUFF_FIELDS.flowMlS) },
