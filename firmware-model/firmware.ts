@@ -8,7 +8,7 @@
 import type { Ctx, Derived, TimerName } from './context.js';
 import { integrate, isHeating, nextLevelDeadline, rates, syncHeatingBattery } from './energy.js';
 import { FirmwareError } from './errors.js';
-import { HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
+import { type HeaterEvent, HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
 import { applyInput } from './inputs.js';
 import { daysCounter, rtcSeconds } from './outputs.js';
 import type { DeepPartial, FirmwareParams } from './params.js';
@@ -256,7 +256,7 @@ export class Firmware {
     return best;
   }
 
-  private onHeaterStop(stop: number): void {
+  private onHeaterStop(stop: HeaterEvent): void {
     switch (stop) {
       case HeaterStop.puffDetected:
         onPuffDetected(this.ctx);
@@ -273,6 +273,8 @@ export class Firmware {
       case HeaterStop.measurementVariation:
         endSession(this.ctx, END_REASON.heaterVariation);
         return;
+      default:
+        stop satisfies never;
     }
   }
 
