@@ -66,38 +66,33 @@ export const FORBIDDEN: readonly [RegExp, string][] = [
 
 /**
  * The levels inside simulator/, lowest first: a file may import files of its own level or a lower
- * one, never a higher one. `*` is a file directly in simulator/; a folder (`device/`) is every file
- * below it; a file named alone outranks the folder it sits in. Root helpers (clock, errors, random
- * source, wire) sit at the bottom; the device over them; the in-memory link joins a device to a
- * central; the client speaks through the link; schema/ checks the file formats (a state file by
- * restoring a device); faults/ has option schemas; scenario/ drives all of it; index.ts is the entry.
+ * one, never a higher one. `simulator/*` is a file directly in simulator/, a folder (`device/`)
+ * every file below it; a file named alone outranks the pattern it also matches. Root helpers (clock,
+ * errors, random source, wire) sit at the bottom; the device over them; the in-memory link joins a
+ * device to a central; the client speaks through the link; schema/ checks the file formats (a state
+ * file by restoring a device); faults/ has option schemas; scenario/ drives all of it; index.ts is
+ * the entry.
  */
-export const SIMULATOR_ORDER: readonly (readonly string[])[] = [
-  ['simulator/*'],
-  ['simulator/device/'],
-  ['simulator/link.ts'],
-  ['simulator/client/'],
-  ['simulator/schema/'],
-  ['simulator/faults/'],
-  ['simulator/scenario/'],
-  ['simulator/index.ts'],
+export const SIMULATOR_ORDER: readonly string[] = [
+  'simulator/*',
+  'simulator/device/',
+  'simulator/link.ts',
+  'simulator/client/',
+  'simulator/schema/',
+  'simulator/faults/',
+  'simulator/scenario/',
+  'simulator/index.ts',
 ];
 
 /** The level of a simulator/ file in SIMULATOR_ORDER, or undefined when it has none (a new folder). */
 export function simulatorLevel(file: string): number | undefined {
-  let best: { level: number; length: number } | undefined;
-  SIMULATOR_ORDER.forEach((entries, level) => {
-    for (const entry of entries) {
-      const matches = entry.endsWith('/*')
-        ? file.startsWith(entry.slice(0, -1)) && !file.slice(entry.length - 1).includes('/')
-        : entry.endsWith('/')
-          ? file.startsWith(entry)
-          : file === entry;
-      const length = entry.endsWith('/*') ? entry.length - 1 : entry.length;
-      if (matches && (!best || length > best.length)) best = { level, length };
-    }
+  const matching = SIMULATOR_ORDER.filter((entry) => {
+    if (entry.endsWith('/*'))
+      return file.startsWith(entry.slice(0, -1)) && !file.slice(entry.length - 1).includes('/');
+    return entry.endsWith('/') ? file.startsWith(entry) : file === entry;
   });
-  return best?.level;
+  const mostSpecific = matching.sort((a, b) => b.length - a.length)[0];
+  return mostSpecific === undefined ? undefined : SIMULATOR_ORDER.indexOf(mostSpecific);
 }
 
 /** An import between two simulator/ files against SIMULATOR_ORDER. */
@@ -107,7 +102,7 @@ function simulatorOrderBreach(file: string, target: string): string | undefined 
     return `${file}: has no level in SIMULATOR_ORDER (test/helpers/architecture-rules.ts)`;
   const to = simulatorLevel(target);
   if (to === undefined || to > from)
-    return `${file}: imports ${target}, above it in simulator/ (${SIMULATOR_ORDER.map((l) => l.join(' ')).join(' < ')})`;
+    return `${file}: imports ${target}, above it in simulator/ (${SIMULATOR_ORDER.join(' < ')})`;
   return undefined;
 }
 
