@@ -12,8 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createVirtualDevice } from '../index.js';
-import { WebBluetoothHub } from '../simulator/transports/webbluetooth/index.js';
-import { attachWebBluetooth, launchChromium } from '../simulator/transports/webbluetooth/playwright.js';
+import { WebBluetoothHub } from '../transports/webbluetooth/index.js';
+import { attachWebBluetooth, launchChromium } from '../transports/webbluetooth/playwright.js';
 import type { BenchLine } from './codec.js';
 
 const RUNS = 5;

@@ -26,7 +26,8 @@ import {
   runUntilSettled,
   VirtualClock,
 } from '../index.js';
-import { encodeAttPdu, type VirtualClockOptions } from '../simulator/index.js';
+import { encodeAttPdu } from '../protocol/index.js';
+import type { VirtualClockOptions } from '../simulator/index.js';
 import { hostTurn } from '../testing/index.js';
 import type { BenchLine } from './codec.js';
 

@@ -18,7 +18,7 @@ import {
   openTransport,
   startRealTimePump,
   type UsbDeviceBridge,
-} from '../simulator/transports/index.js';
+} from '../transports/index.js';
 import type { BenchLine } from './codec.js';
 
 const REQUESTS = 500;

@@ -11,8 +11,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createVirtualDevice, encodeCommand } from '../index.js';
-import { type Bluetooth, serveStatic, WebBluetoothHub } from '../simulator/transports/webbluetooth/index.js';
-import { attachWebBluetooth, launchChromium } from '../simulator/transports/webbluetooth/playwright.js';
+import { type Bluetooth, serveStatic, WebBluetoothHub } from '../transports/webbluetooth/index.js';
+import { attachWebBluetooth, launchChromium } from '../transports/webbluetooth/playwright.js';
 import type { BenchLine } from './codec.js';
 
 const ITERATIONS = 300;

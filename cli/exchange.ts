@@ -76,7 +76,7 @@ Examples:
 async function deviceFiles(flags: Flags, model: string): Promise<ExchangeOptions['device']> {
   const device: NonNullable<ExchangeOptions['device']> = {};
   if (flags.snapshot !== undefined) {
-    const { loadSnapshot } = await import('../simulator/transports/index.js');
+    const { loadSnapshot } = await import('../transports/index.js');
     const snapshot = loadSnapshot(flags.snapshot);
     if (snapshot.model !== model)
       throw new SimulatorError(
@@ -86,7 +86,7 @@ async function deviceFiles(flags: Flags, model: string): Promise<ExchangeOptions
     device.snapshot = snapshot;
   }
   if (flags.overrides !== undefined) {
-    const { loadOverridesFile } = await import('../simulator/transports/index.js');
+    const { loadOverridesFile } = await import('../transports/index.js');
     device.overrides = loadOverridesFile(flags.overrides);
   }
   return device;

@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import type { DecodedFrame, EncodeOptions, Fields } from '../protocol/index.js';
 import { IqosClient, SimulatorError } from '../simulator/index.js';
-import { type OpenedTransport, openTransport, TransportError } from '../simulator/transports/index.js';
+import { type OpenedTransport, openTransport, TransportError } from '../transports/index.js';
 import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
 import { numericOption, OPTIONS } from './options.js';
 

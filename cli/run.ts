@@ -17,7 +17,7 @@ import {
   loadSnapshot,
   saveSnapshotAtomic,
   startRealTimePump,
-} from '../simulator/transports/index.js';
+} from '../transports/index.js';
 import { type CliContext, type CliIo, EXIT_FAILED } from './io.js';
 import { numericOption, OPTIONS } from './options.js';
 import { KeyControls, parseInputLine } from './run-input.js';

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { IqosClient, Scheduler } from '../simulator/index.js';
-import type { OpenedTransport } from '../simulator/transports/index.js';
+import type { OpenedTransport } from '../transports/index.js';
 import { type FrameExchange, parseRequests, printExchanges, toExchange } from './frames.js';
 import { type CliContext, EXIT_FAILED } from './io.js';
 import { numericOption, OPTIONS } from './options.js';

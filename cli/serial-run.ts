@@ -4,7 +4,7 @@
  * of run.ts so the session loop stays about sessions.
  */
 import type { VirtualDevice, WirePacket } from '../simulator/index.js';
-import { openSerialDevice, TransportError } from '../simulator/transports/index.js';
+import { openSerialDevice, TransportError } from '../transports/index.js';
 import { type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
 
 export interface SerialForRun {

@@ -14,106 +14,107 @@ import { HEATING_STATES, type UnitName } from './types.js';
 
 /** Which physical button an input names: one-piece devices have only the main one. */
 function physical(ctx: Ctx, unit: UnitName): UnitName {
-  return ctx.d.onePiece ? 'charger' : unit;
+  return ctx.derived.onePiece ? 'charger' : unit;
 }
 
 export function press(ctx: Ctx, unit: UnitName): void {
-  const { s, p } = ctx;
+  const { state, params } = ctx;
   const which = physical(ctx, unit);
-  const track = s.buttons[which];
+  const track = state.buttons[which];
   if (track.downAtMs >= 0) return;
-  const now = s.nowMs;
+  const now = state.nowMs;
   track.downAtMs = now;
   track.consumed = false;
   // Only a switched-off unit powers on at 4 s; ERROR and out-of-range leave only by a reset (§12.2).
-  const c = s.charger;
+  const c = state.charger;
   track.wasOff = c.state === 'OFF' || c.state === 'DEEP_DISCHARGED' || c.offWhenPlugged;
-  track.quickPresses = now - track.lastReleaseMs <= p.buttons.multiPressWindowMs ? track.quickPresses + 1 : 1;
-  const heating = HEATING_STATES.includes(s.holder.state);
-  if (which === 'holder' || ctx.d.onePiece) {
+  track.quickPresses =
+    now - track.lastReleaseMs <= params.buttons.multiPressWindowMs ? track.quickPresses + 1 : 1;
+  const heating = HEATING_STATES.includes(state.holder.state);
+  if (which === 'holder' || ctx.derived.onePiece) {
     if (heating) {
       onButtonDuringSession(ctx);
       track.consumed = true;
       return;
     }
-    ctx.setTimer('holderStartHold', now + p.buttons.startHoldSeconds * 1000);
+    ctx.setTimer('holderStartHold', now + params.buttons.startHoldSeconds * 1000);
   }
   if (which === 'charger') {
     if (track.quickPresses >= 3 && chargerIsOn(ctx) && ctx.profile.info.scp) {
-      s.charger.pairing = true;
+      state.charger.pairing = true;
       track.consumed = true;
       ctx.clearTimer('holderStartHold');
       ctx.emit({ type: 'pairing', atMs: now });
       return;
     }
-    ctx.setTimer('chargerPowerHold', now + p.buttons.powerHoldSeconds * 1000);
-    ctx.setTimer('chargerResetHold', now + p.buttons.resetHoldSeconds * 1000);
+    ctx.setTimer('chargerPowerHold', now + params.buttons.powerHoldSeconds * 1000);
+    ctx.setTimer('chargerResetHold', now + params.buttons.resetHoldSeconds * 1000);
   }
 }
 
 export function release(ctx: Ctx, unit: UnitName): void {
-  const { s, p } = ctx;
+  const { state, params } = ctx;
   const which = physical(ctx, unit);
-  const track = s.buttons[which];
+  const track = state.buttons[which];
   if (track.downAtMs < 0) return;
-  const heldMs = s.nowMs - track.downAtMs;
+  const heldMs = state.nowMs - track.downAtMs;
   track.downAtMs = -1;
-  track.lastReleaseMs = s.nowMs;
+  track.lastReleaseMs = state.nowMs;
   ctx.clearTimer('holderStartHold');
   if (which === 'charger') {
     ctx.clearTimer('chargerPowerHold');
     ctx.clearTimer('chargerResetHold');
   }
   if (track.consumed) return;
-  if (which === 'charger' && heldMs >= p.buttons.powerHoldSeconds * 1000) {
+  if (which === 'charger' && heldMs >= params.buttons.powerHoldSeconds * 1000) {
     // In ERROR only the reset hold acts (§12.2): a 4 s hold neither hides nor clears the fault.
-    if (!track.wasOff && s.charger.state !== 'ERROR') powerOff(ctx);
+    if (!track.wasOff && state.charger.state !== 'ERROR') powerOff(ctx);
     return;
   }
-  if (heldMs >= p.buttons.startHoldSeconds * 1000 && which === 'holder') return;
-  if (which === 'charger' && s.charger.state === 'STANDBY') {
+  if (heldMs >= params.buttons.startHoldSeconds * 1000 && which === 'holder') return;
+  if (which === 'charger' && state.charger.state === 'STANDBY') {
     setChargerState(ctx, 'SHOW_LEVEL');
-    ctx.setTimer('showLevelEnd', s.nowMs + p.charger.showLevelSeconds * 1000);
+    ctx.setTimer('showLevelEnd', state.nowMs + params.charger.showLevelSeconds * 1000);
   }
-  if (which === 'holder' || ctx.d.onePiece) showUses(ctx);
+  if (which === 'holder' || ctx.derived.onePiece) showUses(ctx);
 }
 
 /** Timer: the holder (or one-piece) button has been held `buttons.startHoldSeconds`. */
 export function onStartHold(ctx: Ctx): void {
-  const { s } = ctx;
-  const which = ctx.d.onePiece ? 'charger' : 'holder';
-  const track = s.buttons[which];
+  const { state } = ctx;
+  const which = ctx.derived.onePiece ? 'charger' : 'holder';
+  const track = state.buttons[which];
   if (track.downAtMs < 0) return;
-  const before = s.holder.state;
+  const before = state.holder.state;
   attemptStart(ctx, 'button');
-  if (s.holder.state !== before || ctx.s.holder.state === 'PREHEAT') track.consumed = true;
+  if (state.holder.state !== before || ctx.state.holder.state === 'PREHEAT') track.consumed = true;
 }
 
 /** Timer: the charger button has been held `buttons.powerHoldSeconds`; from off, power on now (§3.3). */
 export function onPowerHold(ctx: Ctx): void {
-  const track = ctx.s.buttons.charger;
+  const track = ctx.state.buttons.charger;
   if (track.downAtMs < 0 || !track.wasOff) return;
-  if (ctx.s.charger.state === 'DEEP_DISCHARGED') return;
+  if (ctx.state.charger.state === 'DEEP_DISCHARGED') return;
   powerOn(ctx);
   track.consumed = true;
 }
 
 /** Timer: held `buttons.resetHoldSeconds`; ILUMA two-piece needs the holder in the case (§3.3). */
 export function onResetHold(ctx: Ctx): void {
-  const { s, d, profile } = ctx;
-  const track = s.buttons.charger;
-  if (track.downAtMs < 0 || (!chargerIsOn(ctx) && s.charger.state !== 'ERROR')) return;
-  if (!d.onePiece && profile.heater === 'induction' && !s.holder.docked) return;
+  const { state, derived, profile } = ctx;
+  const track = state.buttons.charger;
+  if (track.downAtMs < 0 || (!chargerIsOn(ctx) && state.charger.state !== 'ERROR')) return;
+  if (!derived.onePiece && profile.heater === 'induction' && !state.holder.docked) return;
   track.consumed = true;
   beginReset(ctx);
 }
 
 export function powerOn(ctx: Ctx): void {
-  const { s, p } = ctx;
-  s.charger.offWhenPlugged = false;
-  if (s.charger.usbPower !== 'none') setChargerState(ctx, 'USB_CHARGING');
+  const { state, params } = ctx;
+  state.charger.offWhenPlugged = false;
+  if (state.charger.usbPower !== 'none') setChargerState(ctx, 'USB_CHARGING');
   else {
     setChargerState(ctx, 'SHOW_LEVEL');
-    ctx.setTimer('showLevelEnd', s.nowMs + p.charger.showLevelSeconds * 1000);
+    ctx.setTimer('showLevelEnd', state.nowMs + params.charger.showLevelSeconds * 1000);
   }
 }

@@ -20,11 +20,14 @@ export interface Derived {
 }
 
 export interface Ctx {
-  readonly s: FirmwareState;
-  readonly p: FirmwareParams;
+  /** The firmware state the machine functions mutate (what a snapshot saves). */
+  readonly state: FirmwareState;
+  /** The model's resolved parameters. */
+  readonly params: FirmwareParams;
   readonly profile: ModelProfile;
   readonly heater: HeaterLoop;
-  readonly d: Derived;
+  /** Constants computed once from the profile and parameters. */
+  readonly derived: Derived;
   emit(event: FirmwareEvent): void;
   /** Arms (or re-arms) a named timer; re-arming moves it to the end of the insertion order. */
   setTimer(name: TimerName, atMs: number): void;

@@ -24,9 +24,9 @@ export interface Rates {
  * capacity it started with, so a warning injected mid-session cannot unbalance the ledger.
  */
 export function heatingCapacityJ(ctx: Ctx): number {
-  if (ctx.s.session) return ctx.s.session.capacityJ;
-  const aged = (ctx.s.holder.warningBits & 0x08) !== 0;
-  return ctx.d.heatingCapacityJ * (aged ? ctx.p.fault.agedCapacityPercent / 100 : 1);
+  if (ctx.state.session) return ctx.state.session.capacityJ;
+  const aged = (ctx.state.holder.warningBits & 0x08) !== 0;
+  return ctx.derived.heatingCapacityJ * (aged ? ctx.params.fault.agedCapacityPercent / 100 : 1);
 }
 
 /**
@@ -34,7 +34,10 @@ export function heatingCapacityJ(ctx: Ctx): number {
  * DUO has one use at 50 % after 110 s and two at 100 %).
  */
 export function usesByCharge(ctx: Ctx, levelPercent: number): number {
-  return Math.min(ctx.profile.usesPerCharge, Math.floor((levelPercent + 1e-9) / ctx.d.energyPerUsePercent));
+  return Math.min(
+    ctx.profile.usesPerCharge,
+    Math.floor((levelPercent + 1e-9) / ctx.derived.energyPerUsePercent),
+  );
 }
 
 /**
@@ -42,55 +45,57 @@ export function usesByCharge(ctx: Ctx, levelPercent: number): number {
  * use's worth (more on an aged battery, F-12). Uses left never exceed this once charging stops.
  */
 export function usesByEnergy(ctx: Ctx, levelPercent: number): number {
-  const agedFactor = heatingCapacityJ(ctx) / ctx.d.heatingCapacityJ;
-  const drawPercent = (ctx.p.session.energyFractionPerUse * ctx.d.energyPerUsePercent) / agedFactor;
-  const usable = levelPercent - ctx.p.holder.cutoffPercent;
+  const agedFactor = heatingCapacityJ(ctx) / ctx.derived.heatingCapacityJ;
+  const drawPercent =
+    (ctx.params.session.energyFractionPerUse * ctx.derived.energyPerUsePercent) / agedFactor;
+  const usable = levelPercent - ctx.params.holder.cutoffPercent;
   return Math.max(0, Math.min(ctx.profile.usesPerCharge, Math.floor(usable / drawPercent + 1e-9)));
 }
 
 export function isHeating(ctx: Ctx): boolean {
-  return HEATING_STATES.includes(ctx.s.holder.state) && ctx.s.heater !== null;
+  return HEATING_STATES.includes(ctx.state.holder.state) && ctx.state.heater !== null;
 }
 
 /** Level at which USB charging stops: 100 %, or the FlexBattery Eco ceiling (§7). */
 export function chargeCeiling(ctx: Ctx): number {
-  return ctx.s.settings.flexBattery === 'eco' && ctx.profile.capabilities.includes('flexBattery')
-    ? ctx.p.flexBattery.ecoCeilingPercent
+  return ctx.state.settings.flexBattery === 'eco' && ctx.profile.capabilities.includes('flexBattery')
+    ? ctx.params.flexBattery.ecoCeilingPercent
     : 100;
 }
 
 /** Holder charge rate in the current use segment (§1 recharge times, one segment per use). */
 export function holderChargeRate(ctx: Ctx): number {
-  const { s, d, profile } = ctx;
+  const { state, derived, profile } = ctx;
   const segments = profile.holderRechargeSeconds;
-  if (segments.length === 0 || s.faults.holderChargeStuck) return 0;
+  if (segments.length === 0 || state.faults.holderChargeStuck) return 0;
   const index = Math.min(
-    Math.floor(s.holder.levelPercent / d.energyPerUsePercent + 1e-9),
+    Math.floor(state.holder.levelPercent / derived.energyPerUsePercent + 1e-9),
     segments.length - 1,
   );
-  return d.energyPerUsePercent / ((segments[index] as number) * 1000);
+  return derived.energyPerUsePercent / ((segments[index] as number) * 1000);
 }
 
 export function rates(ctx: Ctx): Rates {
-  const { s, p, d } = ctx;
+  const { state, params, derived } = ctx;
   const heating = isHeating(ctx);
   let charger = 0;
   let holder = 0;
   if (
-    s.charger.state === 'USB_CHARGING' ||
-    (s.charger.state === 'DEEP_DISCHARGED' && s.charger.usbPower !== 'none')
+    state.charger.state === 'USB_CHARGING' ||
+    (state.charger.state === 'DEEP_DISCHARGED' && state.charger.usbPower !== 'none')
   ) {
-    const knee = s.charger.levelPercent < p.battery.cvKneePercent ? 1 : 0.5;
-    charger = d.usbRatePctPerMs * knee * (s.charger.usbPower === 'weak' ? p.usb.weakSourceFactor : 1);
-  } else if (s.charger.levelPercent > 0 && !(d.onePiece && heating)) {
-    charger = -p.battery.selfDischargePercentPerDay / MS_PER_DAY;
+    const knee = state.charger.levelPercent < params.battery.cvKneePercent ? 1 : 0.5;
+    charger =
+      derived.usbRatePctPerMs * knee * (state.charger.usbPower === 'weak' ? params.usb.weakSourceFactor : 1);
+  } else if (state.charger.levelPercent > 0 && !(derived.onePiece && heating)) {
+    charger = -params.battery.selfDischargePercentPerDay / MS_PER_DAY;
   }
-  if (!d.onePiece) {
-    if (s.charger.chargingHolder && s.holder.docked) {
+  if (!derived.onePiece) {
+    if (state.charger.chargingHolder && state.holder.docked) {
       holder = holderChargeRate(ctx);
-      charger -= holder * d.transferCost;
-    } else if (!s.holder.docked && !heating && s.holder.levelPercent > 0) {
-      holder = -p.holder.idleDrainPercentPerHour / MS_PER_HOUR;
+      charger -= holder * derived.transferCost;
+    } else if (!state.holder.docked && !heating && state.holder.levelPercent > 0) {
+      holder = -params.holder.idleDrainPercentPerHour / MS_PER_HOUR;
     }
   }
   return { charger, holder };
@@ -98,31 +103,31 @@ export function rates(ctx: Ctx): Rates {
 
 /** Moves levels from `s.nowMs` to `toMs` at the current rates and books the energy. */
 export function integrate(ctx: Ctx, toMs: number): void {
-  const { s, d } = ctx;
-  const dt = toMs - s.nowMs;
+  const { state, derived } = ctx;
+  const dt = toMs - state.nowMs;
   if (dt <= 0) return;
   const r = rates(ctx);
-  const chargerBefore = s.charger.levelPercent;
-  s.charger.levelPercent = move(chargerBefore, r.charger, dt, !(d.onePiece && isHeating(ctx)));
-  const chargerDelta = s.charger.levelPercent - chargerBefore;
+  const chargerBefore = state.charger.levelPercent;
+  state.charger.levelPercent = move(chargerBefore, r.charger, dt, !(derived.onePiece && isHeating(ctx)));
+  const chargerDelta = state.charger.levelPercent - chargerBefore;
   if (chargerDelta > 0) {
-    s.ledger.chargerInPercent += chargerDelta;
-    s.charger.cycleAccumPercent += chargerDelta;
-    while (s.charger.cycleAccumPercent >= 100) {
-      s.charger.cycleAccumPercent -= 100;
-      s.charger.cycleCount += 1;
+    state.ledger.chargerInPercent += chargerDelta;
+    state.charger.cycleAccumPercent += chargerDelta;
+    while (state.charger.cycleAccumPercent >= 100) {
+      state.charger.cycleAccumPercent -= 100;
+      state.charger.cycleCount += 1;
     }
-  } else s.ledger.chargerOutPercent -= chargerDelta;
-  if (d.onePiece) {
+  } else state.ledger.chargerOutPercent -= chargerDelta;
+  if (derived.onePiece) {
     if (isHeating(ctx)) ctx.heater.adjustBattery((chargerDelta / 100) * heatingCapacityJ(ctx));
-    s.holder.levelPercent = s.charger.levelPercent;
+    state.holder.levelPercent = state.charger.levelPercent;
     return;
   }
-  const holderBefore = s.holder.levelPercent;
-  s.holder.levelPercent = move(holderBefore, r.holder, dt, true);
-  const holderDelta = s.holder.levelPercent - holderBefore;
-  if (holderDelta > 0) s.ledger.holderInPercent += holderDelta;
-  else s.ledger.holderOutPercent -= holderDelta;
+  const holderBefore = state.holder.levelPercent;
+  state.holder.levelPercent = move(holderBefore, r.holder, dt, true);
+  const holderDelta = state.holder.levelPercent - holderBefore;
+  if (holderDelta > 0) state.ledger.holderInPercent += holderDelta;
+  else state.ledger.holderOutPercent -= holderDelta;
 }
 
 /**
@@ -142,16 +147,16 @@ function move(level: number, ratePctPerMs: number, dtMs: number, snap: boolean):
 
 /** Copies the heater's battery energy back to the heating unit's level and books the draw. */
 export function syncHeatingBattery(ctx: Ctx): void {
-  const { s, d, heater } = ctx;
+  const { state, derived, heater } = ctx;
   const level = Math.max(0, (heater.batteryJ / heatingCapacityJ(ctx)) * 100);
-  const unit = d.onePiece ? s.charger : s.holder;
+  const unit = derived.onePiece ? state.charger : state.holder;
   const drawn = unit.levelPercent - level;
   if (drawn > 0) {
-    if (d.onePiece) s.ledger.chargerOutPercent += drawn;
-    else s.ledger.holderOutPercent += drawn;
+    if (derived.onePiece) state.ledger.chargerOutPercent += drawn;
+    else state.ledger.holderOutPercent += drawn;
   }
   unit.levelPercent = level;
-  if (d.onePiece) s.holder.levelPercent = level;
+  if (derived.onePiece) state.holder.levelPercent = level;
 }
 
 /**
@@ -161,25 +166,26 @@ export function syncHeatingBattery(ctx: Ctx): void {
  */
 export function nextLevelDeadline(ctx: Ctx): number | undefined {
   const r = rates(ctx);
-  const { s, p, d } = ctx;
+  const { state, params, derived } = ctx;
   const candidates: number[] = [];
   const chargerMarks = [
     0,
-    p.charger.lowBatteryPercent,
-    p.battery.cvKneePercent,
+    params.charger.lowBatteryPercent,
+    params.battery.cvKneePercent,
     chargeCeiling(ctx),
     chargeCeiling(ctx) - 2,
     100,
   ];
-  if (d.onePiece)
-    for (let k = 1; k * d.energyPerUsePercent <= 100 + 1e-9; k++)
-      chargerMarks.push(k * d.energyPerUsePercent);
+  if (derived.onePiece)
+    for (let k = 1; k * derived.energyPerUsePercent <= 100 + 1e-9; k++)
+      chargerMarks.push(k * derived.energyPerUsePercent);
   const holderMarks = [0, 100];
-  for (let k = 1; k * d.energyPerUsePercent < 100 - 1e-9; k++) holderMarks.push(k * d.energyPerUsePercent);
-  pushCrossing(candidates, s.charger.levelPercent, r.charger, chargerMarks);
-  if (!d.onePiece) pushCrossing(candidates, s.holder.levelPercent, r.holder, holderMarks);
+  for (let k = 1; k * derived.energyPerUsePercent < 100 - 1e-9; k++)
+    holderMarks.push(k * derived.energyPerUsePercent);
+  pushCrossing(candidates, state.charger.levelPercent, r.charger, chargerMarks);
+  if (!derived.onePiece) pushCrossing(candidates, state.holder.levelPercent, r.holder, holderMarks);
   if (candidates.length === 0) return undefined;
-  return s.nowMs + Math.max(1, Math.ceil(Math.min(...candidates)));
+  return state.nowMs + Math.max(1, Math.ceil(Math.min(...candidates)));
 }
 
 function pushCrossing(out: number[], level: number, rate: number, marks: number[]): void {
@@ -197,6 +203,6 @@ function pushCrossing(out: number[], level: number, rate: number, marks: number[
 
 /** Battery cell voltage for a level (§4.2 straight line, mV). */
 export function levelToMv(ctx: Ctx, levelPercent: number): number {
-  const { vEmptyMv, vFullMv } = ctx.p.battery;
+  const { vEmptyMv, vFullMv } = ctx.params.battery;
   return Math.round(vEmptyMv + ((vFullMv - vEmptyMv) * levelPercent) / 100);
 }

@@ -8,7 +8,7 @@
 import type { Ctx, Derived, TimerName } from './context.js';
 import { integrate, isHeating, nextLevelDeadline, rates, syncHeatingBattery } from './energy.js';
 import { FirmwareError } from './errors.js';
-import { HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
+import { type HeaterEvent, HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
 import { applyInput } from './inputs.js';
 import { daysCounter, rtcSeconds } from './outputs.js';
 import type { DeepPartial, FirmwareParams } from './params.js';
@@ -25,7 +25,7 @@ import {
   type FirmwareState,
   type UnitName,
 } from './types.js';
-import { checkInitial, checkInput, checkParams } from './validate.js';
+import { checkInitial, checkInput, checkParams, isFirmwareInputType } from './validate.js';
 import { type BatteryView, batteryView, type StatusView, statusView } from './views.js';
 
 export interface FirmwareSnapshot {
@@ -49,29 +49,6 @@ export interface FirmwareOptions {
   startMs?: number;
   snapshot?: FirmwareSnapshot;
 }
-
-const INPUT_TYPES = new Set([
-  'button',
-  'stick',
-  'puff',
-  'dock',
-  'undock',
-  'usb',
-  'ambient',
-  'tilt',
-  'cleanButton',
-  'setting',
-  'clock',
-  'findMy',
-  'statusRead',
-  'reset',
-  'level',
-  'connection',
-  'counter',
-  'cycleCount',
-  'fault',
-  'clearFault',
-]);
 
 export class Firmware {
   readonly profile: ModelProfile;
@@ -104,13 +81,13 @@ export class Firmware {
     const heater = new HeaterLoop(this.params.heater);
     if (state.heater) heater.load(state.heater);
     const queue = this.queue;
-    const timers = (): Record<string, number> => this.ctx.s.timers;
+    const timers = (): Record<string, number> => this.ctx.state.timers;
     this.ctx = {
-      s: state,
-      p: this.params,
+      state,
+      params: this.params,
       profile: this.profile,
       heater,
-      d: derived,
+      derived,
       emit: (event) => queue.push(event),
       setTimer: (name, atMs) => {
         delete timers()[name];
@@ -132,16 +109,20 @@ export class Firmware {
 
   /** The live state (read-only by contract; mutate through `input`). */
   get state(): Readonly<FirmwareState> {
-    return this.ctx.s;
+    return this.ctx.state;
   }
 
   get nowMs(): number {
-    return this.ctx.s.nowMs;
+    return this.ctx.state.nowMs;
   }
 
   /** Applies one input at `nowMs` (after running everything due before it). */
   input(input: FirmwareInput, nowMs: number): void {
-    if (typeof input !== 'object' || input === null || !INPUT_TYPES.has((input as { type: string }).type))
+    if (
+      typeof input !== 'object' ||
+      input === null ||
+      !isFirmwareInputType((input as { type: unknown }).type)
+    )
       throw new FirmwareError('FIRMWARE_INPUT', `unknown firmware input ${JSON.stringify(input)}`);
     checkInput(input);
     this.advanceTo(nowMs);
@@ -151,18 +132,18 @@ export class Firmware {
 
   /** Runs timers and the heating loop up to `nowMs`. Time never goes back (FIRMWARE_TIME). */
   advanceTo(nowMs: number): void {
-    const { s, heater } = this.ctx;
-    if (!(nowMs >= s.nowMs))
-      throw new FirmwareError('FIRMWARE_TIME', `time went back from ${s.nowMs} to ${nowMs}`);
+    const { state, heater } = this.ctx;
+    if (!(nowMs >= state.nowMs))
+      throw new FirmwareError('FIRMWARE_TIME', `time went back from ${state.nowMs} to ${nowMs}`);
     for (;;) {
       const next = this.earliestTimer();
-      const due = next !== undefined && (s.timers[next] as number) <= nowMs;
-      const target = due ? (s.timers[next as string] as number) : nowMs;
+      const due = next !== undefined && (state.timers[next] as number) <= nowMs;
+      const target = due ? (state.timers[next as string] as number) : nowMs;
       if (isHeating(this.ctx)) {
         const stop = heater.run(target);
-        const reached = stop === HeaterStop.reached ? target : Math.max(s.nowMs, heater.timeMs);
+        const reached = stop === HeaterStop.reached ? target : Math.max(state.nowMs, heater.timeMs);
         integrate(this.ctx, reached);
-        s.nowMs = reached;
+        state.nowMs = reached;
         syncHeatingBattery(this.ctx);
         if (stop !== HeaterStop.reached) {
           this.onHeaterStop(stop);
@@ -171,10 +152,10 @@ export class Firmware {
         }
       } else {
         integrate(this.ctx, target);
-        s.nowMs = target;
+        state.nowMs = target;
       }
       if (!due) break;
-      delete s.timers[next as string];
+      delete state.timers[next as string];
       this.settle(fireTimer(this.ctx, next as TimerName));
     }
   }
@@ -182,7 +163,7 @@ export class Firmware {
   /** When something next happens on its own (a timer, a level boundary, a heater report), or undefined. */
   nextDeadline(): number | undefined {
     const next = this.earliestTimer();
-    return next === undefined ? undefined : this.ctx.s.timers[next];
+    return next === undefined ? undefined : this.ctx.state.timers[next];
   }
 
   pollEvent(): FirmwareEvent | undefined {
@@ -196,7 +177,7 @@ export class Firmware {
 
   /** A plain-JSON copy of everything needed to continue exactly from here. */
   snapshot(): FirmwareSnapshot {
-    const s = this.ctx.s;
+    const s = this.ctx.state;
     if (isHeating(this.ctx)) s.heater = Array.from(this.ctx.heater.regs);
     return {
       format: 'iqsim-firmware',
@@ -226,11 +207,11 @@ export class Firmware {
    * each unit's clock (D-28, never below 0); one-piece devices have only the charger's set.
    */
   counters(): CountersView {
-    const c = this.ctx.s.counters;
+    const c = this.ctx.state.counters;
     const days = (unit: UnitName) => Math.max(0, daysCounter(this.ctx, unit));
     return {
       charger: { ...c.charger, '17': days('charger') },
-      holder: this.ctx.d.onePiece ? {} : { ...c.holder, '17': days('holder') },
+      holder: this.ctx.derived.onePiece ? {} : { ...c.holder, '17': days('holder') },
       lifetimePuffs: c.lifetimePuffs,
       lifetimeUsageQuarterSeconds: c.lifetimeUsageQuarterSeconds,
       lastSessionQuarterSeconds: c.lastSessionQuarterSeconds,
@@ -239,7 +220,7 @@ export class Firmware {
 
   /** Heater temperature now (°C): the loop's while heating, ambient at rest. */
   heaterTempC(): number {
-    return isHeating(this.ctx) ? this.ctx.heater.tempC : this.ctx.s.heaterTempC;
+    return isHeating(this.ctx) ? this.ctx.heater.tempC : this.ctx.state.heaterTempC;
   }
 
   /** Whether the heater loop runs (pre-heat, session, warning, pause). */
@@ -259,14 +240,14 @@ export class Firmware {
 
   /** Whether the charge-cycle count passed `warranty.cycleLimit` (§8; test API only, no register). */
   cycleLimitExceeded(): boolean {
-    return this.ctx.s.charger.cycleCount > this.params.warranty.cycleLimit;
+    return this.ctx.state.charger.cycleCount > this.params.warranty.cycleLimit;
   }
 
   private earliestTimer(): string | undefined {
     let best: string | undefined;
     let bestAt = Number.POSITIVE_INFINITY;
-    for (const name in this.ctx.s.timers) {
-      const at = this.ctx.s.timers[name] as number;
+    for (const name in this.ctx.state.timers) {
+      const at = this.ctx.state.timers[name] as number;
       if (at < bestAt) {
         best = name;
         bestAt = at;
@@ -275,7 +256,7 @@ export class Firmware {
     return best;
   }
 
-  private onHeaterStop(stop: number): void {
+  private onHeaterStop(stop: HeaterEvent): void {
     switch (stop) {
       case HeaterStop.puffDetected:
         onPuffDetected(this.ctx);
@@ -292,6 +273,8 @@ export class Firmware {
       case HeaterStop.measurementVariation:
         endSession(this.ctx, END_REASON.heaterVariation);
         return;
+      default:
+        stop satisfies never;
     }
   }
 
@@ -305,9 +288,9 @@ export class Firmware {
     const battery = batterySignature(batteryView(ctx));
     const status = JSON.stringify(statusView(ctx));
     if (!initial && battery !== this.batterySignature)
-      ctx.emit({ type: 'notify', atMs: ctx.s.nowMs, characteristic: 'battery' });
+      ctx.emit({ type: 'notify', atMs: ctx.state.nowMs, characteristic: 'battery' });
     if (!initial && status !== this.statusSignature)
-      ctx.emit({ type: 'notify', atMs: ctx.s.nowMs, characteristic: 'status' });
+      ctx.emit({ type: 'notify', atMs: ctx.state.nowMs, characteristic: 'status' });
     this.batterySignature = battery;
     this.statusSignature = status;
   }

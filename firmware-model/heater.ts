@@ -10,7 +10,7 @@
  */
 import type { FirmwareParams } from './params.js';
 
-/** Why `run` returned. */
+/** Why `run` returned: a small integer, so the loop returns a constant, never a new object. */
 export const HeaterStop = {
   reached: 0,
   puffDetected: 1,
@@ -19,6 +19,10 @@ export const HeaterStop = {
   powerOutOfRange: 4,
   measurementVariation: 5,
 } as const;
+/** One of the `HeaterStop` codes; a `switch` over it can be checked for exhaustiveness. */
+export type HeaterStop = (typeof HeaterStop)[keyof typeof HeaterStop];
+/** The codes of a loop stopped before its target: an event the machine must handle. */
+export type HeaterEvent = Exclude<HeaterStop, typeof HeaterStop.reached>;
 
 /** Injected heater faults (§15 F-02, F-03, F-04). */
 export const HeaterFault = { none: 0, runaway: 1, open: 2, noisy: 3 } as const;
@@ -161,7 +165,7 @@ export class HeaterLoop {
    * Ticks until `untilMs` or the first event, whichever comes first; returns a `HeaterStop` code.
    * The loop keeps every register in a local and touches no object: no allocation per tick.
    */
-  run(untilMs: number): number {
+  run(untilMs: number): HeaterStop {
     const r = this.regs;
     const dt = this.dtMs;
     const dts = dt / 1000;
@@ -196,7 +200,7 @@ export class HeaterLoop {
     let armed = r[ARMED] as number;
     // A call that makes no tick (time already at `untilMs`) keeps the last tick's power as the reading.
     let power = r[POWER_W] as number;
-    let stop: number = HeaterStop.reached;
+    let stop: HeaterStop = HeaterStop.reached;
     if (on && fault === HeaterFault.open) stop = HeaterStop.powerOutOfRange;
     else if (on && fault === HeaterFault.noisy) stop = HeaterStop.measurementVariation;
     while (stop === HeaterStop.reached && t + dt <= untilMs) {

@@ -48,6 +48,9 @@ describe('inputs', () => {
 
   it.each([
     [{ type: 'nope' }, 'unknown firmware input'],
+    [{ type: 'toString' }, 'unknown firmware input'],
+    [{ type: 'ambient' }, 'tempC is required'],
+    [{ type: 'usb', power: 'strong' }, 'power must be one of'],
     [{ type: 'level', unit: 'case', percent: 5 }, 'unit'],
     [{ type: 'level', unit: 'charger', percent: 500 }, 'percent'],
     [{ type: 'counter', unit: 'holder', tag: 'XYZ', value: 1 }, 'tag'],

@@ -16,8 +16,8 @@ import { applySetting } from './settings.js';
 import { END_REASON, type FaultName, type FirmwareInput, HEATING_STATES, type UsbPower } from './types.js';
 
 export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
-  const { s, p, profile, d } = ctx;
-  const now = s.nowMs;
+  const { state, params, profile, derived } = ctx;
+  const now = state.nowMs;
   const reject = (reason: string): false => {
     ctx.emit({ type: 'rejected', atMs: now, input: input.type, reason });
     return false;
@@ -29,16 +29,16 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
       return false;
     case 'stick':
       if (input.action === 'insert') {
-        if (s.holder.stickInserted) return reject('a stick is already inserted');
-        if (s.holder.docked) return reject('holder is in the charger');
-        s.holder.stickInserted = true;
-        s.holder.stickUsed = input.used ?? false;
-        const autoStart = !profile.capabilities.includes('autoStart') || s.settings.autoStart;
+        if (state.holder.stickInserted) return reject('a stick is already inserted');
+        if (state.holder.docked) return reject('holder is in the charger');
+        state.holder.stickInserted = true;
+        state.holder.stickUsed = input.used ?? false;
+        const autoStart = !profile.capabilities.includes('autoStart') || state.settings.autoStart;
         if (profile.stickStarts && autoStart) attemptStart(ctx, 'stick');
         else showUses(ctx);
       } else {
-        if (!s.holder.stickInserted) return reject('no stick inserted');
-        s.holder.stickInserted = false;
+        if (!state.holder.stickInserted) return reject('no stick inserted');
+        state.holder.stickInserted = false;
         if (isHeating(ctx)) endSession(ctx, END_REASON.userAction);
       }
       return false;
@@ -46,35 +46,35 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
       injectPuff(
         ctx,
         isHeating(ctx),
-        input.durationMs ?? p.heater.defaultPuffMs,
-        input.flowMlS ?? p.heater.defaultPuffFlowMlS,
+        input.durationMs ?? params.heater.defaultPuffMs,
+        input.flowMlS ?? params.heater.defaultPuffFlowMlS,
       );
       return false;
     case 'dock':
-      if (d.onePiece) return reject('one-piece devices have no charger to dock in');
-      if (s.holder.docked) return reject('holder already docked');
+      if (derived.onePiece) return reject('one-piece devices have no charger to dock in');
+      if (state.holder.docked) return reject('holder already docked');
       if (isHeating(ctx)) {
-        if (!p.session.dockAborts) return reject('session running');
+        if (!params.session.dockAborts) return reject('session running');
         endSession(ctx, END_REASON.userAction);
       }
-      s.holder.docked = true;
+      state.holder.docked = true;
       ctx.clearTimer('idleSleep');
       ctx.clearTimer('holderShowEnd');
-      if (s.holder.state !== 'ERROR' && s.holder.state !== 'RESETTING')
+      if (state.holder.state !== 'ERROR' && state.holder.state !== 'RESETTING')
         setHolderState(ctx, 'DOCKED_UNCHARGED');
       return true;
     case 'undock':
-      if (d.onePiece || !s.holder.docked) return reject('holder is not docked');
-      s.holder.docked = false;
-      s.charger.chargingHolder = false;
-      s.charger.cleaningHolder = false;
+      if (derived.onePiece || !state.holder.docked) return reject('holder is not docked');
+      state.holder.docked = false;
+      state.charger.chargingHolder = false;
+      state.charger.cleaningHolder = false;
       ctx.clearTimer('cleaningEnd');
-      if (s.holder.state !== 'ERROR' && s.holder.state !== 'RESETTING') restHolder(ctx);
+      if (state.holder.state !== 'ERROR' && state.holder.state !== 'RESETTING') restHolder(ctx);
       return false;
     case 'usb':
       return onUsb(ctx, input.power);
     case 'ambient':
-      s.environment.ambientC = input.tempC;
+      state.environment.ambientC = input.tempC;
       if (isHeating(ctx)) {
         ctx.heater.setAmbient(input.tempC);
         // §11.2: out of range ends heating with reason 9; the record has no "too low" reason, so a
@@ -84,21 +84,21 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
       }
       if (
         (input.tempC < profile.ambientMinC || input.tempC > profile.ambientMaxC) &&
-        ['STANDBY', 'SHOW_LEVEL', 'USB_CHARGING', 'USB_CHARGED'].includes(s.charger.state)
+        ['STANDBY', 'SHOW_LEVEL', 'USB_CHARGING', 'USB_CHARGED'].includes(state.charger.state)
       ) {
         setChargerState(ctx, 'TEMP_OUT_OF_RANGE');
       }
       return false;
     case 'tilt':
-      if (!s.settings.smartGesture || !profile.capabilities.includes('smartGesture'))
+      if (!state.settings.smartGesture || !profile.capabilities.includes('smartGesture'))
         return reject('Smart Gesture off');
       showUses(ctx);
       return false;
     case 'cleanButton':
       if (
         !profile.autoClean ||
-        s.holder.state !== 'DOCKED_READY' ||
-        s.charger.levelPercent < p.cleaning.minChargerPercent
+        state.holder.state !== 'DOCKED_READY' ||
+        state.charger.levelPercent < params.cleaning.minChargerPercent
       )
         return reject('cleaning needs a blade holder docked and ready');
       startCleaning(ctx);
@@ -114,22 +114,22 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
     case 'findMy':
       if (!profile.findMy) return reject('Find My is ignored on this model');
       if (input.on) {
-        s.findMyUntilMs = now + p.findMy.maxSeconds * 1000;
-        ctx.setTimer('findMyEnd', s.findMyUntilMs);
+        state.findMyUntilMs = now + params.findMy.maxSeconds * 1000;
+        ctx.setTimer('findMyEnd', state.findMyUntilMs);
         ctx.emit({
           type: 'vibration',
           atMs: now,
           unit: 'holder',
           reason: 'findMy',
           pulses: 0,
-          pulseMs: p.haptics.findMyPatternMs[0],
-          gapMs: p.haptics.findMyPatternMs[1],
+          pulseMs: params.haptics.findMyPatternMs[0],
+          gapMs: params.haptics.findMyPatternMs[1],
           continuous: true,
         });
       } else stopFindMy(ctx);
       return false;
     case 'statusRead':
-      s.holder.lastExperience.newInformationWasRead = true;
+      state.holder.lastExperience.newInformationWasRead = true;
       return false;
     case 'reset':
       beginReset(ctx);
@@ -138,19 +138,19 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
       setLevel(ctx, input.unit, input.percent);
       return false;
     case 'connection':
-      s.holder.connection = input.value & 3;
+      state.holder.connection = input.value & 3;
       return true;
     case 'counter': {
-      const unit = input.unit === 'holder' && !d.onePiece ? 'holder' : 'charger';
+      const unit = input.unit === 'holder' && !derived.onePiece ? 'holder' : 'charger';
       const tag = input.tag.toUpperCase();
       // D-28: tag 17 is computed from the RTC, so setting it moves its day offset instead.
-      if (tag === '17') s.counters.dayOffset[unit] += daysCounter(ctx, unit) - input.value;
-      else s.counters[unit][tag] = input.value;
+      if (tag === '17') state.counters.dayOffset[unit] += daysCounter(ctx, unit) - input.value;
+      else state.counters[unit][tag] = input.value;
       return false;
     }
     case 'cycleCount':
-      s.charger.cycleCount = input.value;
-      s.charger.cycleAccumPercent = 0;
+      state.charger.cycleCount = input.value;
+      state.charger.cycleAccumPercent = 0;
       return false;
     case 'fault':
       injectFault(ctx, input.fault, input.bits ?? 0, true);
@@ -162,15 +162,15 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
 }
 
 export function stopFindMy(ctx: Ctx): void {
-  if (ctx.s.findMyUntilMs < 0) return;
-  ctx.s.findMyUntilMs = -1;
+  if (ctx.state.findMyUntilMs < 0) return;
+  ctx.state.findMyUntilMs = -1;
   ctx.clearTimer('findMyEnd');
-  ctx.emit({ type: 'vibrationStop', atMs: ctx.s.nowMs, unit: 'holder', reason: 'findMy' });
+  ctx.emit({ type: 'vibrationStop', atMs: ctx.state.nowMs, unit: 'holder', reason: 'findMy' });
 }
 
 function onUsb(ctx: Ctx, power: UsbPower): boolean {
-  const { s, p } = ctx;
-  const c = s.charger;
+  const { state, params } = ctx;
+  const c = state.charger;
   const before = c.usbPower;
   c.usbPower = power;
   // The charge timeout depends on the source's rate: re-arm it for the new one.
@@ -182,7 +182,7 @@ function onUsb(ctx: Ctx, power: UsbPower): boolean {
     } else if (c.state === 'DEEP_DISCHARGED') {
       c.offWhenPlugged = true;
       c.dark = true;
-      ctx.setTimer('firstLight', s.nowMs + p.charger.deepDischargeFirstLightSeconds * 1000);
+      ctx.setTimer('firstLight', state.nowMs + params.charger.deepDischargeFirstLightSeconds * 1000);
       setChargerState(ctx, 'USB_CHARGING');
     } else if (c.state === 'STANDBY' || c.state === 'SHOW_LEVEL') setChargerState(ctx, 'USB_CHARGING');
   } else if (before !== 'none' && power === 'none') {
@@ -198,35 +198,35 @@ function onUsb(ctx: Ctx, power: UsbPower): boolean {
 }
 
 function setLevel(ctx: Ctx, unit: 'charger' | 'holder', percent: number): void {
-  const { s, d } = ctx;
+  const { state, derived } = ctx;
   const level = Math.min(100, Math.max(0, percent));
-  const heatingUnit = d.onePiece ? 'charger' : 'holder';
-  if (isHeating(ctx) && (unit === heatingUnit || d.onePiece)) {
+  const heatingUnit = derived.onePiece ? 'charger' : 'holder';
+  if (isHeating(ctx) && (unit === heatingUnit || derived.onePiece)) {
     syncHeatingBattery(ctx);
-    const current = d.onePiece ? s.charger.levelPercent : s.holder.levelPercent;
+    const current = derived.onePiece ? state.charger.levelPercent : state.holder.levelPercent;
     ctx.heater.adjustBattery(((level - current) / 100) * heatingCapacityJ(ctx));
   }
-  if (unit === 'charger' || d.onePiece) {
-    s.charger.levelPercent = level;
-    s.ledger.chargerStartPercent = level;
-    s.ledger.chargerInPercent = 0;
-    s.ledger.chargerOutPercent = 0;
+  if (unit === 'charger' || derived.onePiece) {
+    state.charger.levelPercent = level;
+    state.ledger.chargerStartPercent = level;
+    state.ledger.chargerInPercent = 0;
+    state.ledger.chargerOutPercent = 0;
   }
-  if (unit === 'holder' || d.onePiece) {
-    s.holder.levelPercent = level;
-    s.ledger.holderStartPercent = level;
-    s.ledger.holderInPercent = 0;
-    s.ledger.holderOutPercent = 0;
+  if (unit === 'holder' || derived.onePiece) {
+    state.holder.levelPercent = level;
+    state.ledger.holderStartPercent = level;
+    state.ledger.holderInPercent = 0;
+    state.ledger.holderOutPercent = 0;
   }
-  if (isHeating(ctx) && level < ctx.p.holder.cutoffPercent) endSession(ctx, END_REASON.lowBattery);
+  if (isHeating(ctx) && level < ctx.params.holder.cutoffPercent) endSession(ctx, END_REASON.lowBattery);
 }
 
 /** §15.1 device faults: inject (`on`) or clear. Error bits put the unit in ERROR until a reset. */
 function injectFault(ctx: Ctx, fault: FaultName, bits: number, on: boolean): void {
-  const { s } = ctx;
+  const { state } = ctx;
   const heater = (mode: number) => {
-    s.faults.heater = on ? mode : HeaterFault.none;
-    if (isHeating(ctx)) ctx.heater.setFault(s.faults.heater);
+    state.faults.heater = on ? mode : HeaterFault.none;
+    if (isHeating(ctx)) ctx.heater.setFault(state.faults.heater);
   };
   switch (fault) {
     case 'heaterOverTemp':
@@ -239,41 +239,42 @@ function injectFault(ctx: Ctx, fault: FaultName, bits: number, on: boolean): voi
       heater(HeaterFault.noisy);
       return;
     case 'dutyCycle':
-      s.faults.dutyCycle = on;
-      if (on && s.session) s.session.dutyCycleFault = true;
+      state.faults.dutyCycle = on;
+      if (on && state.session) state.session.dutyCycleFault = true;
       return;
     case 'magnet':
-      s.environment.magnetNearby = on;
-      if (on && isHeating(ctx) && ctx.p.fault.magnetAborts && ctx.profile.heater === 'induction')
+      state.environment.magnetNearby = on;
+      if (on && isHeating(ctx) && ctx.params.fault.magnetAborts && ctx.profile.heater === 'induction')
         endSession(ctx, END_REASON.systemFault);
       return;
     case 'rtcReset':
       if (on) setRtc(ctx, 'charger', 0); // F-24: the case's clock (C0 S 0x04, table 00 04)
       return;
     case 'holderWarning':
-      s.holder.warningBits = on ? s.holder.warningBits | bits : s.holder.warningBits & ~bits;
+      state.holder.warningBits = on ? state.holder.warningBits | bits : state.holder.warningBits & ~bits;
       return;
     case 'holderError':
       if (!on) {
-        s.holder.errorBits &= ~bits;
-        if (bits & 0x02) s.faults.holderChargeStuck = false;
+        state.holder.errorBits &= ~bits;
+        if (bits & 0x02) state.faults.holderChargeStuck = false;
         return;
       }
       if (bits === 0x02) {
-        s.faults.holderChargeStuck = true;
+        state.faults.holderChargeStuck = true;
         return;
       }
       holderErrorBits(ctx, bits);
       return;
     case 'chargerError':
       if (!on) {
-        s.charger.errorBits &= ~bits;
+        state.charger.errorBits &= ~bits;
         return;
       }
-      s.charger.errorBits |= bits;
-      s.charger.chargingHolder = false;
-      if (ctx.d.onePiece && HEATING_STATES.includes(s.holder.state)) endSession(ctx, END_REASON.systemFault);
-      logError(ctx, 0x01, s.charger.errorBits);
+      state.charger.errorBits |= bits;
+      state.charger.chargingHolder = false;
+      if (ctx.derived.onePiece && HEATING_STATES.includes(state.holder.state))
+        endSession(ctx, END_REASON.systemFault);
+      logError(ctx, 0x01, state.charger.errorBits);
       setChargerState(ctx, 'ERROR');
       return;
   }
@@ -281,14 +282,14 @@ function injectFault(ctx: Ctx, fault: FaultName, bits: number, on: boolean): voi
 
 /** Holder error bits (§5.2): a running session ends with a system fault; the holder shows red until reset. */
 export function holderErrorBits(ctx: Ctx, bits: number): void {
-  const { s } = ctx;
+  const { state } = ctx;
   if (isHeating(ctx)) endSession(ctx, END_REASON.systemFault);
-  s.holder.errorBits |= bits;
-  if (s.holder.state === 'CLEANING') {
-    s.charger.cleaningHolder = false;
+  state.holder.errorBits |= bits;
+  if (state.holder.state === 'CLEANING') {
+    state.charger.cleaningHolder = false;
     ctx.clearTimer('cleaningEnd');
   }
-  logError(ctx, 0x02, s.holder.errorBits);
-  if (s.holder.state !== 'RESETTING') setHolderState(ctx, 'ERROR');
+  logError(ctx, 0x02, state.holder.errorBits);
+  if (state.holder.state !== 'RESETTING') setHolderState(ctx, 'ERROR');
   vibrate(ctx, 'holder', 'error', 1);
 }

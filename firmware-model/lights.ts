@@ -22,8 +22,8 @@ export function quartile(levelPercent: number): number {
 }
 
 export function holderLight(ctx: Ctx): Light {
-  const { s, profile } = ctx;
-  const h = s.holder;
+  const { state, profile } = ctx;
+  const h = state.holder;
   const family = profile.lightFamily;
   const legacy = family === 'iqos-2.4';
   const ready = legacy ? 'green' : 'white';
@@ -48,14 +48,14 @@ export function holderLight(ctx: Ctx): Light {
     case 'TEMP_OUT_OF_RANGE':
       return legacy ? light('steady', 'red') : light('blinkN', 'white', 2);
     case 'PREHEAT':
-      if (s.environment.magnetNearby && profile.heater === 'induction') return light('blink', 'red');
+      if (state.environment.magnetNearby && profile.heater === 'induction') return light('blink', 'red');
       return legacy ? light('blink', 'green') : light('pulse', 'white');
     case 'SESSION_ACTIVE':
-      if (s.environment.magnetNearby && profile.heater === 'induction') return light('blink', 'red');
+      if (state.environment.magnetNearby && profile.heater === 'induction') return light('blink', 'red');
       if (family === 'iluma-one') return light('progressive', 'white');
       return light('steady', ready);
     case 'SESSION_WARNING':
-      if (s.environment.magnetNearby && profile.heater === 'induction') return light('blink', 'red');
+      if (state.environment.magnetNearby && profile.heater === 'induction') return light('blink', 'red');
       if (legacy) return light('steady', 'orange');
       return family === 'iqos-3' ? light('blink', 'white') : light('pulse', 'white');
     case 'PAUSED':
@@ -72,8 +72,8 @@ export function holderLight(ctx: Ctx): Light {
 }
 
 export function chargerLight(ctx: Ctx): Light {
-  const { s, profile } = ctx;
-  const c = s.charger;
+  const { state, profile } = ctx;
+  const c = state.charger;
   const ilumaFamily = profile.lightFamily === 'iluma' || profile.lightFamily === 'iluma-one';
   if (c.dark) return OFF;
   switch (c.state) {

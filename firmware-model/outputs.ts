@@ -6,20 +6,20 @@ import type { Ctx } from './context.js';
 import type { ChargerStateName, HolderStateName, UnitName, VibrationFlags } from './types.js';
 
 export function setHolderState(ctx: Ctx, to: HolderStateName): void {
-  const h = ctx.s.holder;
+  const h = ctx.state.holder;
   if (h.state === to) return;
   const from = h.state;
   h.state = to;
   if (to !== 'IDLE_READY' && to !== 'IDLE_EMPTY') h.indicating = false;
-  ctx.emit({ type: 'state', atMs: ctx.s.nowMs, unit: 'holder', from, to });
+  ctx.emit({ type: 'state', atMs: ctx.state.nowMs, unit: 'holder', from, to });
 }
 
 export function setChargerState(ctx: Ctx, to: ChargerStateName): void {
-  const c = ctx.s.charger;
+  const c = ctx.state.charger;
   if (c.state === to) return;
   const from = c.state;
   c.state = to;
-  ctx.emit({ type: 'state', atMs: ctx.s.nowMs, unit: 'charger', from, to });
+  ctx.emit({ type: 'state', atMs: ctx.state.nowMs, unit: 'charger', from, to });
 }
 
 /**
@@ -33,15 +33,15 @@ export function vibrate(
   pulses: number,
   flag?: keyof VibrationFlags,
 ): void {
-  if (flag && !ctx.s.settings.vibration[flag]) return;
+  if (flag && !ctx.state.settings.vibration[flag]) return;
   ctx.emit({
     type: 'vibration',
-    atMs: ctx.s.nowMs,
+    atMs: ctx.state.nowMs,
     unit,
     reason,
     pulses,
-    pulseMs: ctx.p.haptics.pulseMs,
-    gapMs: ctx.p.haptics.gapMs,
+    pulseMs: ctx.params.haptics.pulseMs,
+    gapMs: ctx.params.haptics.gapMs,
     continuous: false,
   });
 }
@@ -51,20 +51,20 @@ export function vibrate(
  * resolution. Two-piece devices keep two clocks (the case's and the holder's); one-piece devices one.
  */
 export function rtcSeconds(ctx: Ctx, unit: UnitName = 'charger'): number {
-  const { nowMs } = ctx.s;
-  const rtc = unit === 'holder' && !ctx.d.onePiece ? ctx.s.holderRtc : ctx.s.rtc;
+  const { nowMs } = ctx.state;
+  const rtc = unit === 'holder' && !ctx.derived.onePiece ? ctx.state.holderRtc : ctx.state.rtc;
   return rtc.seconds + Math.floor((nowMs - rtc.setAtMs) / 1000);
 }
 
 /** Sets a unit's RTC to `seconds` now (the charger's on one-piece devices). */
 export function setRtc(ctx: Ctx, unit: UnitName, seconds: number): void {
-  const rtc = { seconds, setAtMs: ctx.s.nowMs };
-  if (unit === 'holder' && !ctx.d.onePiece) ctx.s.holderRtc = rtc;
-  else ctx.s.rtc = rtc;
+  const rtc = { seconds, setAtMs: ctx.state.nowMs };
+  if (unit === 'holder' && !ctx.derived.onePiece) ctx.state.holderRtc = rtc;
+  else ctx.state.rtc = rtc;
 }
 
 /** P§12 D-28: tag 17 = floor(RTC / 86400) − `counters.dayOffset`, on the unit's own clock. */
 export function daysCounter(ctx: Ctx, unit: UnitName): number {
-  const key = unit === 'holder' && !ctx.d.onePiece ? 'holder' : 'charger';
-  return Math.floor(rtcSeconds(ctx, unit) / 86_400) - ctx.s.counters.dayOffset[key];
+  const key = unit === 'holder' && !ctx.derived.onePiece ? 'holder' : 'charger';
+  return Math.floor(rtcSeconds(ctx, unit) / 86_400) - ctx.state.counters.dayOffset[key];
 }

@@ -10,50 +10,50 @@ import { endSession, restHolder } from './session.js';
 import { END_REASON } from './types.js';
 
 export function powerOff(ctx: Ctx): void {
-  const { s } = ctx;
-  if (ctx.d.onePiece) endSession(ctx, END_REASON.userAction);
-  s.charger.chargingHolder = false;
-  s.charger.cleaningHolder = false;
-  if (s.holder.state === 'CLEANING') restHolder(ctx);
+  const { state } = ctx;
+  if (ctx.derived.onePiece) endSession(ctx, END_REASON.userAction);
+  state.charger.chargingHolder = false;
+  state.charger.cleaningHolder = false;
+  if (state.holder.state === 'CLEANING') restHolder(ctx);
   ctx.clearTimer('cleaningEnd');
   ctx.clearTimer('showLevelEnd');
-  if (s.charger.usbPower !== 'none') {
-    s.charger.offWhenPlugged = true;
+  if (state.charger.usbPower !== 'none') {
+    state.charger.offWhenPlugged = true;
   } else setChargerState(ctx, 'OFF');
 }
 
 export function beginReset(ctx: Ctx): void {
-  const { s, p, d } = ctx;
+  const { state, params, derived } = ctx;
   // An undocked two-piece holder is not part of the reset: its session goes on.
-  if (d.onePiece || s.holder.docked) endSession(ctx, END_REASON.userAction);
-  const end = s.nowMs + p.reset.durationSeconds * 1000;
+  if (derived.onePiece || state.holder.docked) endSession(ctx, END_REASON.userAction);
+  const end = state.nowMs + params.reset.durationSeconds * 1000;
   setChargerState(ctx, 'RESETTING');
-  s.charger.chargingHolder = false;
-  s.charger.cleaningHolder = false;
+  state.charger.chargingHolder = false;
+  state.charger.cleaningHolder = false;
   ctx.clearTimer('cleaningEnd');
   ctx.setTimer('chargerResetEnd', end);
-  if (d.onePiece || s.holder.docked) {
+  if (derived.onePiece || state.holder.docked) {
     setHolderState(ctx, 'RESETTING');
     ctx.setTimer('holderResetEnd', end);
   }
 }
 
 export function finishChargerReset(ctx: Ctx): void {
-  const { s } = ctx;
-  s.charger.errorBits = 0;
-  s.charger.offWhenPlugged = false;
-  if (s.holder.errorBits === 0) s.errorCode = 0;
-  setChargerState(ctx, s.charger.usbPower === 'none' ? 'STANDBY' : 'USB_CHARGING');
+  const { state } = ctx;
+  state.charger.errorBits = 0;
+  state.charger.offWhenPlugged = false;
+  if (state.holder.errorBits === 0) state.errorCode = 0;
+  setChargerState(ctx, state.charger.usbPower === 'none' ? 'STANDBY' : 'USB_CHARGING');
 }
 
 export function finishHolderReset(ctx: Ctx): void {
-  const { s, p, profile } = ctx;
-  s.holder.errorBits = 0;
-  s.holder.systemError = 0;
-  s.errorCode = s.charger.errorBits === 0 ? 0 : s.errorCode;
-  s.faults.heater = HeaterFault.none;
-  s.faults.holderChargeStuck = false;
-  if (!p.lock.persistAcrossReset) s.settings.lock = false;
+  const { state, params, profile } = ctx;
+  state.holder.errorBits = 0;
+  state.holder.systemError = 0;
+  state.errorCode = state.charger.errorBits === 0 ? 0 : state.errorCode;
+  state.faults.heater = HeaterFault.none;
+  state.faults.holderChargeStuck = false;
+  if (!params.lock.persistAcrossReset) state.settings.lock = false;
   // §3.1: ILUMA confirms a reset with a vibration when the lights come back.
   if (profile.heater === 'induction') vibrate(ctx, 'holder', 'reset', 1);
   restHolder(ctx);

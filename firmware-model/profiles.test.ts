@@ -1,5 +1,6 @@
 /** Model profiles (§1) and parameters (§14): ids, capabilities, overrides and their checks. */
 import { describe, expect, it } from 'vitest';
+import { MODELS } from '../protocol/index.js';
 import { Firmware } from './firmware.js';
 import { allProfiles, getProfile, resolveParams } from './profiles.js';
 
@@ -7,6 +8,16 @@ describe('profiles', () => {
   it('lists the ten models; unknown ids throw FIRMWARE_UNKNOWN_MODEL', () => {
     expect(allProfiles()).toHaveLength(10);
     expect(() => getProfile('iqos-9')).toThrow(expect.objectContaining({ code: 'FIRMWARE_UNKNOWN_MODEL' }));
+  });
+
+  it('every model of the protocol table has its profile, ids any case; only ILUMA i ONE ignores Find My', () => {
+    expect(allProfiles().map((profile) => profile.id)).toEqual(MODELS.map((model) => model.id));
+    expect(getProfile('ILUMA-I').id).toBe('iluma-i');
+    expect(
+      allProfiles()
+        .filter((profile) => !profile.findMy)
+        .map((profile) => profile.id),
+    ).toEqual(['iluma-i-one']);
   });
 
   it('one-piece models have one part; FlexPuff only where the matrix says', () => {

@@ -3,7 +3,7 @@
  * a † in the spec and are fixed here; every default is a parameter the caller can override through
  * `FirmwareParams` (the profile only changes a parameter where the spec gives a per-model value).
  */
-import { type Capability, getModel, MODELS, type ModelInfo } from '../protocol/index.js';
+import { type Capability, findModel, MODELS, type ModelId, type ModelInfo } from '../protocol/index.js';
 import { FirmwareError } from './errors.js';
 import { DEFAULT_PARAMS, type DeepPartial, type FirmwareParams, mergeParams } from './params.js';
 
@@ -11,7 +11,7 @@ import { DEFAULT_PARAMS, type DeepPartial, type FirmwareParams, mergeParams } fr
 export type LightFamily = 'iqos-2.4' | 'iqos-3' | 'iluma' | 'iluma-one';
 
 export interface ModelProfile {
-  readonly id: string;
+  readonly id: ModelId;
   readonly info: ModelInfo;
   readonly parts: 'holder+charger' | 'one-piece';
   readonly heater: 'blade' | 'induction';
@@ -52,6 +52,8 @@ interface ProfileRow {
   readonly autoClean: boolean;
   readonly firmware: readonly [string, string];
   readonly params?: DeepPartial<FirmwareParams>;
+  /** The model ignores Find My requests (`ModelProfile.findMy` false). */
+  readonly ignoresFindMy?: true;
 }
 
 /** ILUMA two-piece recharge, copied from 3 DUO (`model.iluma.holderRecharge`, D). */
@@ -61,7 +63,8 @@ const ILUMA_FW = ['135.5.0.33', '124.6.0.114'] as const;
 const LEGACY_FW = ILUMA_FW;
 const ILUMA_SESSION = { session: { warningPuffsBeforeEnd: 2 } };
 
-const ROWS: Readonly<Record<string, ProfileRow>> = {
+/** One row per model of the protocol's model table: a model added there fails to compile here. */
+const ROWS: Readonly<Record<ModelId, ProfileRow>> = {
   'iqos-2.4-plus': {
     heater: 'blade',
     lightFamily: 'iqos-2.4',
@@ -127,6 +130,7 @@ const ROWS: Readonly<Record<string, ProfileRow>> = {
     autoClean: false,
     firmware: ILUMA_FW,
     params: ILUMA_SESSION,
+    ignoresFindMy: true,
   },
 };
 
@@ -146,14 +150,14 @@ function row2(): ProfileRow {
 
 /** The profile of a model id as `--model` spells it; FIRMWARE_UNKNOWN_MODEL names the known ones. */
 export function getProfile(id: string): ModelProfile {
-  const row = ROWS[id.toLowerCase()];
-  if (!row) {
+  const info = findModel(id);
+  if (!info) {
     throw new FirmwareError(
       'FIRMWARE_UNKNOWN_MODEL',
       `unknown model '${id}'; known: ${MODELS.map((m) => m.id).join(', ')}`,
     );
   }
-  const info = getModel(id);
+  const row = ROWS[info.id];
   return {
     id: info.id,
     info,
@@ -168,7 +172,7 @@ export function getProfile(id: string): ModelProfile {
     autoClean: row.autoClean,
     stickStarts: row.heater === 'induction',
     capabilities: info.capabilities,
-    findMy: info.id !== 'iluma-i-one',
+    findMy: !row.ignoresFindMy,
     identity: {
       modelNumber: info.disModelNumber,
       chargerFirmware: row.firmware[0],
@@ -185,5 +189,5 @@ export function allProfiles(): ModelProfile[] {
 
 /** The model's parameters: spec defaults, then the model's documented values, then the caller's overrides. */
 export function resolveParams(profile: ModelProfile, override?: DeepPartial<FirmwareParams>): FirmwareParams {
-  return mergeParams(mergeParams(DEFAULT_PARAMS, ROWS[profile.id]?.params), override);
+  return mergeParams(mergeParams(DEFAULT_PARAMS, ROWS[profile.id].params), override);
 }

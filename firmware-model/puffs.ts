@@ -21,29 +21,29 @@ const CHECK_MARGIN_MS = 50;
 
 /** A `puff` input while the holder may be heating; `heating` tells whether it is. */
 export function injectPuff(ctx: Ctx, heating: boolean, durationMs: number, flowMlS: number): void {
-  const { s, p } = ctx;
-  const now = s.nowMs;
+  const { state, params } = ctx;
+  const now = state.nowMs;
   const ignore = (reason: PuffIgnoredReason) =>
     ctx.emit({ type: 'puffIgnored', atMs: now, reason, injectedAtMs: now, durationMs, flowMlS });
-  if (!heating || s.holder.state === 'PAUSED') {
+  if (!heating || state.holder.state === 'PAUSED') {
     ignore(heating ? 'paused' : 'notHeating');
     return;
   }
   resolvePendingPuff(ctx, 'merged');
   ctx.heater.puff(now, durationMs, flowMlS);
-  s.pendingPuff = { injectedAtMs: now, durationMs, flowMlS, armsAtMs: ctx.heater.detectArmsAtMs };
-  ctx.setTimer('puffCheck', now + durationMs + p.heater.puffDetectMs + CHECK_MARGIN_MS);
+  state.pendingPuff = { injectedAtMs: now, durationMs, flowMlS, armsAtMs: ctx.heater.detectArmsAtMs };
+  ctx.setTimer('puffCheck', now + durationMs + params.heater.puffDetectMs + CHECK_MARGIN_MS);
 }
 
 /** The heater loop detected a puff: the pending one, if any, was registered. */
 export function puffRegistered(ctx: Ctx): void {
-  ctx.s.pendingPuff = null;
+  ctx.state.pendingPuff = null;
   ctx.clearTimer('puffCheck');
 }
 
 /** `puffCheck` timer: the pending puff's window passed without a detection. */
 export function onPuffCheck(ctx: Ctx): void {
-  const pending = ctx.s.pendingPuff;
+  const pending = ctx.state.pendingPuff;
   if (!pending) return;
   const endMs = pending.injectedAtMs + pending.durationMs;
   resolvePendingPuff(ctx, endMs <= pending.armsAtMs ? 'heaterSettling' : 'belowThreshold');
@@ -51,13 +51,13 @@ export function onPuffCheck(ctx: Ctx): void {
 
 /** Ends a pending puff with `reason` (pause, session end, a newer puff, a missed window). */
 export function resolvePendingPuff(ctx: Ctx, reason: PuffIgnoredReason): void {
-  const pending = ctx.s.pendingPuff;
+  const pending = ctx.state.pendingPuff;
   if (!pending) return;
-  ctx.s.pendingPuff = null;
+  ctx.state.pendingPuff = null;
   ctx.clearTimer('puffCheck');
   ctx.emit({
     type: 'puffIgnored',
-    atMs: ctx.s.nowMs,
+    atMs: ctx.state.nowMs,
     reason,
     injectedAtMs: pending.injectedAtMs,
     durationMs: pending.durationMs,

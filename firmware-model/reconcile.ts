@@ -24,25 +24,25 @@ const HOLDER_BUSY: readonly HolderStateName[] = [
 
 /** The charger is switched on (off-but-charging-on-USB counts as off, §12.2). */
 export function chargerIsOn(ctx: Ctx): boolean {
-  const c = ctx.s.charger;
+  const c = ctx.state.charger;
   return CHARGER_ON_STATES.includes(c.state) && !c.offWhenPlugged;
 }
 
 export function reconcile(ctx: Ctx, recheck = false): void {
-  const { s, p, d } = ctx;
-  const c = s.charger;
-  const h = s.holder;
+  const { state, params, derived } = ctx;
+  const c = state.charger;
+  const h = state.holder;
   if (c.levelPercent <= 0 && c.state !== 'DEEP_DISCHARGED' && c.state !== 'USB_CHARGING') deepDischarge(ctx);
-  c.lowBattery = c.levelPercent < p.charger.lowBatteryPercent;
+  c.lowBattery = c.levelPercent < params.charger.lowBatteryPercent;
   const ceiling = chargeCeiling(ctx);
   if (c.state === 'USB_CHARGING' && c.levelPercent >= ceiling) setChargerState(ctx, 'USB_CHARGED');
   if (c.state === 'USB_CHARGED' && c.levelPercent < ceiling - 2) setChargerState(ctx, 'USB_CHARGING');
   if (c.state === 'USB_CHARGING' && !c.dark) {
     // A weak source charges at `usb.weakSourceFactor`: the timeout stretches with it (F-17 is slow
     // charging, not a fault).
-    const factor = c.usbPower === 'weak' ? p.usb.weakSourceFactor : 1;
-    if (!('chargeTimeout' in s.timers))
-      ctx.setTimer('chargeTimeout', s.nowMs + (p.charger.chargeTimeoutMinutes * 60_000) / factor);
+    const factor = c.usbPower === 'weak' ? params.usb.weakSourceFactor : 1;
+    if (!('chargeTimeout' in state.timers))
+      ctx.setTimer('chargeTimeout', state.nowMs + (params.charger.chargeTimeoutMinutes * 60_000) / factor);
   } else ctx.clearTimer('chargeTimeout');
   if (c.state === 'TEMP_OUT_OF_RANGE' && recheck && inRange(ctx)) {
     setChargerState(ctx, c.usbPower === 'none' ? 'STANDBY' : 'USB_CHARGING');
@@ -52,54 +52,54 @@ export function reconcile(ctx: Ctx, recheck = false): void {
   if (bluetoothOn !== c.bluetoothOn) {
     c.bluetoothOn = bluetoothOn;
     if (!bluetoothOn) c.pairing = false;
-    ctx.emit({ type: 'bluetooth', atMs: s.nowMs, on: bluetoothOn });
+    ctx.emit({ type: 'bluetooth', atMs: state.nowMs, on: bluetoothOn });
   }
-  if (d.onePiece) reconcileOnePiece(ctx);
+  if (derived.onePiece) reconcileOnePiece(ctx);
   else reconcileDocked(ctx, recheck);
   reconcileUses(ctx);
   if (h.state === 'IDLE_READY' && h.usesLeft < 1) setHolderState(ctx, 'IDLE_EMPTY');
   else if (h.state === 'IDLE_EMPTY' && h.usesLeft >= 1) setHolderState(ctx, 'IDLE_READY');
   const needRecheck = h.state === 'DOCKED_UNCHARGED' || c.state === 'TEMP_OUT_OF_RANGE';
-  if (needRecheck && !('recheck' in s.timers))
-    ctx.setTimer('recheck', s.nowMs + p.holder.recheckSeconds * 1000);
+  if (needRecheck && !('recheck' in state.timers))
+    ctx.setTimer('recheck', state.nowMs + params.holder.recheckSeconds * 1000);
   if (!needRecheck) ctx.clearTimer('recheck');
   updateLights(ctx);
 }
 
 export function inRange(ctx: Ctx): boolean {
-  const t = ctx.s.environment.ambientC;
+  const t = ctx.state.environment.ambientC;
   return t >= ctx.profile.ambientMinC && t <= ctx.profile.ambientMaxC;
 }
 
 function deepDischarge(ctx: Ctx): void {
-  const { s } = ctx;
-  if (ctx.d.onePiece) endSession(ctx, END_REASON.lowBattery);
-  s.charger.levelPercent = 0;
-  s.charger.chargingHolder = false;
-  s.charger.cleaningHolder = false;
+  const { state } = ctx;
+  if (ctx.derived.onePiece) endSession(ctx, END_REASON.lowBattery);
+  state.charger.levelPercent = 0;
+  state.charger.chargingHolder = false;
+  state.charger.cleaningHolder = false;
   setChargerState(ctx, 'DEEP_DISCHARGED');
   // P§12 D-27: a deeply discharged charger loses its RTC.
-  s.rtc = { seconds: 0, setAtMs: s.nowMs };
+  state.rtc = { seconds: 0, setAtMs: state.nowMs };
 }
 
 function reconcileOnePiece(ctx: Ctx): void {
-  const { s } = ctx;
-  const h = s.holder;
-  h.levelPercent = s.charger.levelPercent;
-  if (!chargerIsOn(ctx) && s.charger.state !== 'ERROR' && s.charger.state !== 'TEMP_OUT_OF_RANGE') {
+  const { state } = ctx;
+  const h = state.holder;
+  h.levelPercent = state.charger.levelPercent;
+  if (!chargerIsOn(ctx) && state.charger.state !== 'ERROR' && state.charger.state !== 'TEMP_OUT_OF_RANGE') {
     if (HEATING_STATES.includes(h.state)) endSession(ctx, END_REASON.userAction);
     if (h.state !== 'ERROR' && h.state !== 'RESETTING') setHolderState(ctx, 'OFF');
   } else if (h.state === 'OFF') restHolder(ctx);
 }
 
 function reconcileDocked(ctx: Ctx, recheck: boolean): void {
-  const { s, p, profile } = ctx;
-  const c = s.charger;
-  const h = s.holder;
+  const { state, params, profile } = ctx;
+  const c = state.charger;
+  const h = state.holder;
   const chargerCan =
     chargerIsOn(ctx) &&
     c.errorBits === 0 &&
-    chargerTempC(ctx) <= p.charger.maxChargeTempC &&
+    chargerTempC(ctx) <= params.charger.maxChargeTempC &&
     !c.cleaningHolder;
   const holderCan =
     h.docked &&
@@ -110,16 +110,16 @@ function reconcileDocked(ctx: Ctx, recheck: boolean): void {
     !HOLDER_BUSY.includes(h.state);
   const enough = c.chargingHolder
     ? c.levelPercent > 0
-    : c.levelPercent >= 100 / p.charger.holderChargesPerFull;
+    : c.levelPercent >= 100 / params.charger.holderChargesPerFull;
   let want = chargerCan && holderCan && enough;
   if (want && !c.chargingHolder && h.state === 'DOCKED_UNCHARGED' && !recheck) want = false;
   // §3.1: the holder vibrates when it starts charging, on models with that setting.
   if (want && !c.chargingHolder && profile.capabilities.includes('chargeStartVibration'))
     vibrate(ctx, 'holder', 'chargeStart', 1, 'chargeStart');
   c.chargingHolder = want;
-  if (want && s.faults.holderChargeStuck) {
-    if (!('holderChargeTimeout' in s.timers))
-      ctx.setTimer('holderChargeTimeout', s.nowMs + p.holder.chargeTimeoutSeconds * 1000);
+  if (want && state.faults.holderChargeStuck) {
+    if (!('holderChargeTimeout' in state.timers))
+      ctx.setTimer('holderChargeTimeout', state.nowMs + params.holder.chargeTimeoutSeconds * 1000);
   } else ctx.clearTimer('holderChargeTimeout');
   if (h.docked && !HOLDER_BUSY.includes(h.state)) {
     let target: HolderStateName;
@@ -132,8 +132,8 @@ function reconcileDocked(ctx: Ctx, recheck: boolean): void {
   if (
     profile.autoClean &&
     h.state === 'DOCKED_READY' &&
-    h.sticksSinceClean >= p.cleaning.autoEverySticks &&
-    c.levelPercent >= p.cleaning.minChargerPercent
+    h.sticksSinceClean >= params.cleaning.autoEverySticks &&
+    c.levelPercent >= params.cleaning.minChargerPercent
   ) {
     startCleaning(ctx);
   }
@@ -141,34 +141,34 @@ function reconcileDocked(ctx: Ctx, recheck: boolean): void {
 
 /** Automatic or button-started cleaning (§6): holder docked, charger above the minimum. */
 export function startCleaning(ctx: Ctx): void {
-  const { s, p } = ctx;
-  s.charger.cleaningHolder = true;
-  s.charger.chargingHolder = false;
+  const { state, params } = ctx;
+  state.charger.cleaningHolder = true;
+  state.charger.chargingHolder = false;
   setHolderState(ctx, 'CLEANING');
-  ctx.setTimer('cleaningEnd', s.nowMs + p.cleaning.durationSeconds * 1000);
+  ctx.setTimer('cleaningEnd', state.nowMs + params.cleaning.durationSeconds * 1000);
 }
 
 function reconcileUses(ctx: Ctx): void {
-  const { s, d, profile } = ctx;
-  const h = s.holder;
+  const { state, derived, profile } = ctx;
+  const h = state.holder;
   if (HEATING_STATES.includes(h.state)) return;
-  const level = d.onePiece ? s.charger.levelPercent : s.holder.levelPercent;
-  const charging = d.onePiece ? s.charger.state === 'USB_CHARGING' : s.charger.chargingHolder;
+  const level = derived.onePiece ? state.charger.levelPercent : state.holder.levelPercent;
+  const charging = derived.onePiece ? state.charger.state === 'USB_CHARGING' : state.charger.chargingHolder;
   if (level >= 100) h.usesLeft = profile.usesPerCharge;
   else if (charging) h.usesLeft = Math.max(h.usesLeft, usesByCharge(ctx, level));
   else h.usesLeft = Math.min(h.usesLeft, usesByEnergy(ctx, level));
 }
 
 function updateLights(ctx: Ctx): void {
-  const { s } = ctx;
+  const { state } = ctx;
   const holder = holderLight(ctx);
-  if (!sameLight(holder, s.holder.light)) {
-    s.holder.light = holder;
-    ctx.emit({ type: 'led', atMs: s.nowMs, unit: 'holder', light: holder });
+  if (!sameLight(holder, state.holder.light)) {
+    state.holder.light = holder;
+    ctx.emit({ type: 'led', atMs: state.nowMs, unit: 'holder', light: holder });
   }
   const charger = chargerLight(ctx);
-  if (!sameLight(charger, s.charger.light)) {
-    s.charger.light = charger;
-    ctx.emit({ type: 'led', atMs: s.nowMs, unit: 'charger', light: charger });
+  if (!sameLight(charger, state.charger.light)) {
+    state.charger.light = charger;
+    ctx.emit({ type: 'led', atMs: state.nowMs, unit: 'charger', light: charger });
   }
 }

@@ -27,9 +27,9 @@ export const SETTING_NAMES = Object.keys(NEEDS) as SettingName[];
 
 /** Returns whether the write was accepted. */
 export function applySetting(ctx: Ctx, name: SettingName, value: boolean | number | string): boolean {
-  const { s, profile } = ctx;
+  const { state, profile } = ctx;
   const reject = (reason: string): false => {
-    ctx.emit({ type: 'rejected', atMs: s.nowMs, input: `setting ${name}`, reason });
+    ctx.emit({ type: 'rejected', atMs: state.nowMs, input: `setting ${name}`, reason });
     return false;
   };
   const capability = NEEDS[name];
@@ -39,20 +39,20 @@ export function applySetting(ctx: Ctx, name: SettingName, value: boolean | numbe
   if (name === 'chargerBrightness' || name === 'holderBrightness') {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100)
       return reject('brightness is an integer 0–100');
-    s.settings[name] = value;
+    state.settings[name] = value;
     return true;
   }
   if (name === 'flexBattery') {
     if (value !== 'performance' && value !== 'eco') return reject("FlexBattery is 'performance' or 'eco'");
-    s.settings.flexBattery = value;
+    state.settings.flexBattery = value;
     return true;
   }
   if (typeof value !== 'boolean') return reject('this setting is on or off');
   if (name.startsWith('vibration.')) {
-    s.settings.vibration[name.slice('vibration.'.length) as keyof VibrationFlags] = value;
+    state.settings.vibration[name.slice('vibration.'.length) as keyof VibrationFlags] = value;
     return true;
   }
-  s.settings[name as 'autoStart' | 'smartGesture' | 'flexPuff' | 'pauseMode' | 'lock'] = value;
+  state.settings[name as 'autoStart' | 'smartGesture' | 'flexPuff' | 'pauseMode' | 'lock'] = value;
   // A locked device never heats (§7): locking during a session ends it as a user action.
   if (name === 'lock' && value) endSession(ctx, END_REASON.userAction);
   return true;

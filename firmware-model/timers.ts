@@ -10,12 +10,12 @@ import { END_REASON } from './types.js';
 
 /** Fires `name`; returns true when the charger should re-check its conditions at once. */
 export function fireTimer(ctx: Ctx, name: TimerName): boolean {
-  const { s, p } = ctx;
+  const { state, params } = ctx;
   switch (name) {
     case 'level':
       return false;
     case 'heaterReport':
-      ctx.setTimer('heaterReport', s.nowMs + p.heater.reportEveryMs);
+      ctx.setTimer('heaterReport', state.nowMs + params.heater.reportEveryMs);
       return false;
     case 'chargerPowerHold':
       onPowerHold(ctx);
@@ -45,9 +45,9 @@ export function fireTimer(ctx: Ctx, name: TimerName): boolean {
       finishCooldown(ctx);
       return true;
     case 'cleaningEnd':
-      s.charger.cleaningHolder = false;
-      if (s.holder.state !== 'CLEANING') return false;
-      s.holder.sticksSinceClean = 0;
+      state.charger.cleaningHolder = false;
+      if (state.holder.state !== 'CLEANING') return false;
+      state.holder.sticksSinceClean = 0;
       setHolderState(ctx, 'DOCKED_UNCHARGED');
       return true;
     case 'chargerResetEnd':
@@ -57,20 +57,20 @@ export function fireTimer(ctx: Ctx, name: TimerName): boolean {
       finishHolderReset(ctx);
       return true;
     case 'showLevelEnd':
-      if (s.charger.state === 'SHOW_LEVEL') setChargerState(ctx, 'STANDBY');
+      if (state.charger.state === 'SHOW_LEVEL') setChargerState(ctx, 'STANDBY');
       return false;
     case 'holderShowEnd':
-      s.holder.indicating = false;
+      state.holder.indicating = false;
       return false;
     case 'outOfRangeEnd':
-      if (s.holder.state === 'TEMP_OUT_OF_RANGE') {
-        setHolderState(ctx, s.holder.resumeState ?? 'IDLE_READY');
-        s.holder.resumeState = null;
+      if (state.holder.state === 'TEMP_OUT_OF_RANGE') {
+        setHolderState(ctx, state.holder.resumeState ?? 'IDLE_READY');
+        state.holder.resumeState = null;
         armSleep(ctx);
       }
       return false;
     case 'idleSleep':
-      if (s.holder.state === 'IDLE_READY') setHolderState(ctx, 'SLEEP');
+      if (state.holder.state === 'IDLE_READY') setHolderState(ctx, 'SLEEP');
       return false;
     case 'findMyEnd':
       stopFindMy(ctx);
@@ -78,17 +78,17 @@ export function fireTimer(ctx: Ctx, name: TimerName): boolean {
     case 'recheck':
       return true;
     case 'firstLight':
-      s.charger.dark = false;
+      state.charger.dark = false;
       return false;
     case 'chargeTimeout':
-      if (s.charger.state === 'USB_CHARGING') {
-        s.charger.errorBits |= 0x02;
-        logError(ctx, 0x01, s.charger.errorBits);
+      if (state.charger.state === 'USB_CHARGING') {
+        state.charger.errorBits |= 0x02;
+        logError(ctx, 0x01, state.charger.errorBits);
         setChargerState(ctx, 'ERROR');
       }
       return false;
     case 'holderChargeTimeout':
-      s.faults.holderChargeStuck = false;
+      state.faults.holderChargeStuck = false;
       holderErrorBits(ctx, 0x02);
       return false;
   }

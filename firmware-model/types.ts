@@ -167,6 +167,13 @@ export type FirmwareInput =
   | { type: 'fault'; fault: FaultName; bits?: number }
   | { type: 'clearFault'; fault: FaultName; bits?: number };
 
+/** The `type` of a firmware input; a table keyed by it must list every input. */
+export type FirmwareInputType = FirmwareInput['type'];
+/** The input of one type. */
+export type FirmwareInputOf<K extends FirmwareInputType> = Extract<FirmwareInput, { type: K }>;
+/** The fields of an input besides `type`. */
+export type FirmwareInputField<K extends FirmwareInputType> = Exclude<keyof FirmwareInputOf<K>, 'type'>;
+
 export type FirmwareEvent =
   | { type: 'state'; atMs: number; unit: UnitName; from: string; to: string }
   | { type: 'led'; atMs: number; unit: UnitName; light: Light }

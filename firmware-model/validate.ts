@@ -8,18 +8,48 @@
 import { FirmwareError } from './errors.js';
 import type { FirmwareParams } from './params.js';
 import type { InitialConditions } from './state.js';
-import { FAULT_NAMES, type FirmwareInput } from './types.js';
+import { FAULT_NAMES, type FirmwareInput, type FirmwareInputField, type FirmwareInputType } from './types.js';
 
 const UNITS = ['charger', 'holder'];
-const ONE_OF: Record<string, Record<string, readonly string[]>> = {
-  button: { unit: UNITS, action: ['press', 'release'] },
-  stick: { action: ['insert', 'remove'] },
-  usb: { power: ['none', 'normal', 'weak'] },
-  level: { unit: UNITS },
-  counter: { unit: UNITS },
-  fault: { fault: FAULT_NAMES },
-  clearFault: { fault: FAULT_NAMES },
+
+type ByField<T> = Readonly<Partial<Record<string, T>>>;
+
+/** What `checkInput` checks of one input type besides the ranges of its numbers (INPUT_RANGES). */
+interface InputRule<K extends FirmwareInputType> {
+  /** Fields whose value must be one of the listed strings. */
+  readonly oneOf?: { readonly [F in FirmwareInputField<K>]?: readonly string[] };
+  /** Numeric fields that must be present. */
+  readonly required?: readonly FirmwareInputField<K>[];
+}
+
+/** One rule per input type: a new input fails to compile until it is listed here. */
+const INPUT_RULES: { readonly [K in FirmwareInputType]: InputRule<K> } = {
+  button: { oneOf: { unit: UNITS, action: ['press', 'release'] } },
+  stick: { oneOf: { action: ['insert', 'remove'] } },
+  puff: {},
+  dock: {},
+  undock: {},
+  usb: { oneOf: { power: ['none', 'normal', 'weak'] } },
+  ambient: { required: ['tempC'] },
+  tilt: {},
+  cleanButton: {},
+  setting: {},
+  clock: { required: ['seconds'] },
+  findMy: {},
+  statusRead: {},
+  reset: {},
+  level: { oneOf: { unit: UNITS }, required: ['percent'] },
+  connection: { required: ['value'] },
+  counter: { oneOf: { unit: UNITS }, required: ['value'] },
+  cycleCount: { required: ['value'] },
+  fault: { oneOf: { fault: FAULT_NAMES } },
+  clearFault: { oneOf: { fault: FAULT_NAMES } },
 };
+
+/** Whether `type` names a firmware input (JSON from outside may name anything). */
+export function isFirmwareInputType(type: unknown): type is FirmwareInputType {
+  return typeof type === 'string' && Object.hasOwn(INPUT_RULES, type);
+}
 
 /** An inclusive range; `integer` when only whole numbers make sense. */
 export interface NumberRange {
@@ -42,7 +72,9 @@ export const AMBIENT_RANGE_C: NumberRange = { min: -40, max: 85 };
  * Every numeric field of a firmware input and its range. The schema of scenarios and of `run --json`
  * input lines takes its bounds from here (simulator/scenario/format.ts), so both refuse the same.
  */
-export const INPUT_RANGES: Readonly<Record<string, Readonly<Record<string, NumberRange>>>> = {
+export const INPUT_RANGES: {
+  readonly [K in FirmwareInputType]?: { readonly [F in FirmwareInputField<K>]?: NumberRange };
+} = {
   // A puff lasts seconds (default 2 s, §14 heater.defaultPuffMs); a minute-long draw is beyond any
   // lung. Flow: 27.5 ml/s by default; 1 l/s is beyond any draw through a stick.
   puff: {
@@ -64,15 +96,6 @@ export const INPUT_RANGES: Readonly<Record<string, Readonly<Record<string, Numbe
   clearFault: { bits: { min: 0, max: 0xff, integer: true } },
 };
 
-const REQUIRED_NUMBERS: Record<string, readonly string[]> = {
-  ambient: ['tempC'],
-  level: ['percent'],
-  counter: ['value'],
-  cycleCount: ['value'],
-  connection: ['value'],
-  clock: ['seconds'],
-};
-
 /** Why `value` is outside `range`, or undefined when it is inside. */
 export function rangeProblem(value: number, range: NumberRange): string | undefined {
   if (!Number.isFinite(value)) return 'must be a finite number';
@@ -88,13 +111,17 @@ export function checkInput(input: FirmwareInput): void {
   const fail = (why: string): never => {
     throw new FirmwareError('FIRMWARE_INPUT', `${input.type} input: ${why}`);
   };
-  for (const [key, allowed] of Object.entries(ONE_OF[input.type] ?? {}))
-    if (!allowed.includes(record[key] as string)) fail(`${key} must be one of ${allowed.join(', ')}`);
-  for (const key of REQUIRED_NUMBERS[input.type] ?? [])
-    if (record[key] === undefined) fail(`${key} is required`);
-  for (const [key, range] of Object.entries(INPUT_RANGES[input.type] ?? {})) {
+  // The rules of this input, seen by field name.
+  const rule: { readonly oneOf?: ByField<readonly string[]>; readonly required?: readonly string[] } =
+    INPUT_RULES[input.type];
+  const ranges: ByField<NumberRange> = INPUT_RANGES[input.type] ?? {};
+  for (const [key, allowed] of Object.entries(rule.oneOf ?? {}))
+    if (allowed && !allowed.includes(record[key] as string))
+      fail(`${key} must be one of ${allowed.join(', ')}`);
+  for (const key of rule.required ?? []) if (record[key] === undefined) fail(`${key} is required`);
+  for (const [key, range] of Object.entries(ranges)) {
     const value = record[key];
-    if (value === undefined) continue;
+    if (value === undefined || !range) continue;
     const problem = typeof value === 'number' ? rangeProblem(value, range) : 'must be a finite number';
     if (problem) fail(`${key} ${problem}`);
   }

@@ -40,45 +40,51 @@ export interface StatusView {
 }
 
 export function chargerTempC(ctx: Ctx): number {
-  const { s, p } = ctx;
-  const charging = s.charger.state === 'USB_CHARGING' || s.charger.chargingHolder;
-  return Math.round(s.environment.ambientC + p.battery.selfHeatC + (charging ? p.battery.chargeHeatC : 0));
+  const { state, params } = ctx;
+  const charging = state.charger.state === 'USB_CHARGING' || state.charger.chargingHolder;
+  return Math.round(
+    state.environment.ambientC + params.battery.selfHeatC + (charging ? params.battery.chargeHeatC : 0),
+  );
 }
 
 export function holderTempC(ctx: Ctx): number {
-  const { s, p } = ctx;
-  const heat = isHeating(ctx) ? p.battery.sessionHeatC : s.charger.chargingHolder ? p.battery.chargeHeatC : 0;
-  return Math.round(s.environment.ambientC + p.battery.selfHeatC + heat);
+  const { state, params } = ctx;
+  const heat = isHeating(ctx)
+    ? params.battery.sessionHeatC
+    : state.charger.chargingHolder
+      ? params.battery.chargeHeatC
+      : 0;
+  return Math.round(state.environment.ambientC + params.battery.selfHeatC + heat);
 }
 
 export function batteryView(ctx: Ctx): BatteryView {
-  const { s, d } = ctx;
+  const { state, derived } = ctx;
   return {
-    chargerPercent: Math.round(s.charger.levelPercent),
+    chargerPercent: Math.round(state.charger.levelPercent),
     chargerTempC: chargerTempC(ctx),
-    chargerMv: levelToMv(ctx, s.charger.levelPercent),
-    holderPresent: !d.onePiece && s.holder.docked,
-    holderPercent: Math.round(s.holder.levelPercent),
+    chargerMv: levelToMv(ctx, state.charger.levelPercent),
+    holderPresent: !derived.onePiece && state.holder.docked,
+    holderPercent: Math.round(state.holder.levelPercent),
     holderTempC: holderTempC(ctx),
-    holderMv: levelToMv(ctx, s.holder.levelPercent),
+    holderMv: levelToMv(ctx, state.holder.levelPercent),
   };
 }
 
 /** Ambient bits of the status record: 1 too low, 2 too high (§5.2, F-01). */
 export function ambientBits(ctx: Ctx): number {
-  const t = ctx.s.environment.ambientC;
+  const t = ctx.state.environment.ambientC;
   if (t < ctx.profile.ambientMinC) return 1;
   if (t > ctx.profile.ambientMaxC) return 2;
   return 0;
 }
 
 function holderWireState(ctx: Ctx): number {
-  const h = ctx.s.holder;
+  const h = ctx.state.holder;
   switch (h.state) {
     case 'DOCKED_CHARGING':
       return 1;
     case 'DOCKED_READY':
-      return ctx.p.status.dockedFullState;
+      return ctx.params.status.dockedFullState;
     case 'CLEANING':
       return 4;
     case 'DOCKED_UNCHARGED':
@@ -91,9 +97,9 @@ function holderWireState(ctx: Ctx): number {
 }
 
 export function statusView(ctx: Ctx): StatusView {
-  const { s } = ctx;
-  const c = s.charger;
-  const h = s.holder;
+  const { state } = ctx;
+  const c = state.charger;
+  const h = state.holder;
   const e = h.lastExperience;
   return {
     chargerState: c.state === 'USB_CHARGING' ? 1 : c.state === 'USB_CHARGED' ? 2 : 0,

@@ -12,13 +12,13 @@
  * nothing), headless unless `--headed`. Everything a test made is closed after it, pass or fail.
  */
 import { type BrowserContext, test as base, expect, type Page } from '@playwright/test';
-import { type ChooserPolicy, type HubSession, WebBluetoothHub } from '../simulator/transports/index.js';
+import { createRegistry, type Registry } from '../testing/index.js';
+import { type ChooserPolicy, type HubSession, WebBluetoothHub } from '../transports/index.js';
 import {
   attachWebBluetooth,
   CHROMIUM_FLAGS,
   type WebBluetoothAttachment,
-} from '../simulator/transports/webbluetooth/playwright.js';
-import { createRegistry, type Registry } from '../testing/index.js';
+} from '../transports/webbluetooth/playwright.js';
 import { VirtualHolder, type VirtualHolderOptions } from './device.js';
 
 export { expect };

@@ -17,9 +17,8 @@ export type Capability =
   | 'pauseMode'
   | 'chargeStartVibration';
 
-export interface ModelInfo {
-  /** Name used by `--model`. */
-  readonly id: string;
+/** What the wire shows of a model, besides its id. */
+export interface ModelFields {
   readonly displayName: string;
   readonly form: 'two-piece' | 'one-piece';
   /** Whether the device answers SCP at all (only the ILUMA family is known to, spec §1.1). */
@@ -33,17 +32,20 @@ export interface ModelInfo {
   readonly disModelNumber: string;
 }
 
+export interface ModelInfo extends ModelFields {
+  /** Name used by `--model`. */
+  readonly id: ModelId;
+}
+
 const BASE: readonly Capability[] = ['brightness', 'vibration', 'lock', 'findMy'];
 
 function iluma(
-  id: string,
   displayName: string,
   form: ModelInfo['form'],
   extra: readonly Capability[],
   disModelNumber = 'M0000',
-): ModelInfo {
+): ModelFields {
   return {
-    id,
     displayName,
     form,
     scp: true,
@@ -54,9 +56,8 @@ function iluma(
   };
 }
 
-function legacy(id: string, displayName: string, form: ModelInfo['form'], advertisedName: string): ModelInfo {
+function legacy(displayName: string, form: ModelInfo['form'], advertisedName: string): ModelFields {
   return {
-    id,
     displayName,
     form,
     scp: false,
@@ -67,22 +68,26 @@ function legacy(id: string, displayName: string, form: ModelInfo['form'], advert
   };
 }
 
-export const MODELS: readonly ModelInfo[] = [
-  legacy('iqos-2.4-plus', '2.4 PLUS', 'two-piece', 'IQOS_{hex6}'),
-  legacy('iqos-3', '3', 'two-piece', 'IQOS3_{hex6}'),
-  legacy('iqos-3-duo', '3 DUO', 'two-piece', 'IQOS3_{hex6}'),
-  legacy('iqos-3-multi', '3 MULTI', 'one-piece', 'IQOS3_{hex6}'),
-  iluma('iluma', 'ILUMA', 'two-piece', ['smartGesture', 'chargeStartVibration']),
-  iluma('iluma-prime', 'ILUMA PRIME', 'two-piece', ['smartGesture', 'chargeStartVibration']),
-  iluma('iluma-one', 'ILUMA ONE', 'one-piece', []),
-  iluma(
-    'iluma-i',
+/**
+ * Every model, keyed by the id `--model` takes, in the order lists show them. This is the one
+ * place a model is added: `ModelId` is its keys, and the firmware profile table is keyed by
+ * `ModelId`, so the compiler points at the profile row the new model still needs.
+ */
+const MODEL_TABLE = {
+  'iqos-2.4-plus': legacy('2.4 PLUS', 'two-piece', 'IQOS_{hex6}'),
+  'iqos-3': legacy('3', 'two-piece', 'IQOS3_{hex6}'),
+  'iqos-3-duo': legacy('3 DUO', 'two-piece', 'IQOS3_{hex6}'),
+  'iqos-3-multi': legacy('3 MULTI', 'one-piece', 'IQOS3_{hex6}'),
+  iluma: iluma('ILUMA', 'two-piece', ['smartGesture', 'chargeStartVibration']),
+  'iluma-prime': iluma('ILUMA PRIME', 'two-piece', ['smartGesture', 'chargeStartVibration']),
+  'iluma-one': iluma('ILUMA ONE', 'one-piece', []),
+  'iluma-i': iluma(
     'ILUMA i',
     'two-piece',
     ['smartGesture', 'autoStart', 'flexPuff', 'flexBattery', 'pauseMode', 'chargeStartVibration'],
     'M0022',
   ),
-  iluma('iluma-i-prime', 'ILUMA i PRIME', 'two-piece', [
+  'iluma-i-prime': iluma('ILUMA i PRIME', 'two-piece', [
     'smartGesture',
     'autoStart',
     'flexPuff',
@@ -90,8 +95,16 @@ export const MODELS: readonly ModelInfo[] = [
     'pauseMode',
     'chargeStartVibration',
   ]),
-  iluma('iluma-i-one', 'ILUMA i ONE', 'one-piece', ['smartGesture', 'autoStart'], 'M0023'),
-];
+  'iluma-i-one': iluma('ILUMA i ONE', 'one-piece', ['smartGesture', 'autoStart'], 'M0023'),
+} satisfies Record<string, ModelFields>;
+
+/** A model id as `--model` spells it (lower case). */
+export type ModelId = keyof typeof MODEL_TABLE;
+
+export const MODELS: readonly ModelInfo[] = Object.entries(MODEL_TABLE).map(([id, fields]) => ({
+  id: id as ModelId,
+  ...fields,
+}));
 
 export function findModel(id: string): ModelInfo | undefined {
   return MODELS.find((m) => m.id === id.toLowerCase());

@@ -24,15 +24,6 @@ export {
   type VirtualClockOptions,
 } from './clock.js';
 export {
-  ATT_ERROR_INSUFFICIENT_AUTHENTICATION,
-  ATT_ERROR_INVALID_ATTRIBUTE_VALUE_LENGTH,
-  ATT_ERROR_INVALID_HANDLE,
-  ATT_ERROR_WRITE_NOT_PERMITTED,
-  type AttPdu,
-  decodeAttPdu,
-  encodeAttPdu,
-} from './device/att.js';
-export {
   type Advertising,
   type BatteryEvent,
   createVirtualDevice,
@@ -78,6 +69,7 @@ export {
   type ScheduledFault,
 } from './faults/faults.js';
 export { InMemoryLink, type LinkOptions, type LinkTap, runUntilSettled, type Transport } from './link.js';
+export { ListenerSet } from './listeners.js';
 export { SeededRandom } from './random.js';
 export {
   type Expectation,

@@ -6,6 +6,7 @@
 import type { VirtualClock } from './clock.js';
 import { DEFAULT_CENTRAL, type VirtualDevice } from './device/device.js';
 import { SimulatorError } from './errors.js';
+import { ListenerSet } from './listeners.js';
 import type { WirePacket } from './wire.js';
 
 /** The one transport shape (architecture "core contracts"): bytes out, bytes in, close. */
@@ -35,8 +36,8 @@ export interface LinkTap {
 }
 
 export class InMemoryLink implements Transport {
-  private readonly listeners = new Set<(packet: WirePacket) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
+  private readonly listeners = new ListenerSet<WirePacket>();
+  private readonly closeListeners = new ListenerSet<string>();
   private readonly unfollow: () => void;
   private openValue = true;
   private readonly latencyMs: number;
@@ -80,13 +81,11 @@ export class InMemoryLink implements Transport {
   }
 
   onData(listener: (packet: WirePacket) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   onClose(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return this.closeListeners.add(listener);
   }
 
   /** Drops the BLE connection from the device side (F-49) or on close. */
@@ -96,7 +95,7 @@ export class InMemoryLink implements Transport {
     // A dropped link stops taking the device's output, so a new link gets what comes after.
     this.unfollow();
     this.device.disconnect(this.clock.now());
-    for (const listener of this.closeListeners) listener(reason);
+    this.closeListeners.emit(reason);
   }
 
   close(): void {
@@ -113,7 +112,7 @@ export class InMemoryLink implements Transport {
       for (const p of routed.packets) {
         this.clock.schedule(now + this.latencyMs + (routed.delayMs ?? 0), () => {
           if (!this.openValue) return;
-          for (const listener of this.listeners) listener(p);
+          this.listeners.emit(p);
         });
       }
     }

@@ -49,10 +49,24 @@ describe('the checker catches each kind of breach', () => {
     expect(violations('protocol/x.ts', 'const s = Date();')).toHaveLength(1);
     expect(violations('simulator/x.ts', 'const id = crypto.randomUUID();')[0]).toMatch(/crypto/);
     expect(violations('registration/x.ts', 'globalThis.crypto.getRandomValues(b);')).toHaveLength(1);
-    expect(violations('simulator/transports/pty.ts', "import { spawn } from 'node:child_process';")).toEqual(
+    expect(violations('transports/pty.ts', "import { spawn } from 'node:child_process';")).toEqual([]);
+    expect(violations('registration/server/x.ts', "import { randomBytes } from 'node:crypto';")).toEqual([]);
+  });
+
+  it('a Node built-in that does I/O anywhere in the simulator, a transport imported from below', () => {
+    expect(violations('simulator/x.ts', "import { readFileSync } from 'node:fs';")[0]).toMatch(/node:\*/);
+    expect(violations('simulator/device/x.ts', "import { createServer } from 'node:net';")).toHaveLength(1);
+    expect(
+      violations('simulator/transports/x.ts', "import { spawn } from 'node:child_process';"),
+    ).toHaveLength(1);
+    expect(violations('simulator/x.ts', "const s = await import('node:stream');")).toHaveLength(1);
+    for (const below of ['simulator/x.ts', 'firmware-model/x.ts', 'protocol/x.ts'])
+      expect(violations(below, "import { openTransport } from '../transports/index.js';")[0]).toMatch(
+        /may not use/,
+      );
+    expect(violations('transports/x.ts', "import { VirtualClock } from '../simulator/index.js';")).toEqual(
       [],
     );
-    expect(violations('registration/server/x.ts', "import { randomBytes } from 'node:crypto';")).toEqual([]);
   });
 
   it('allows calendar conversion of a given time and words in comments', () => {
@@ -89,16 +103,32 @@ describe('the checker catches each kind of breach', () => {
       1,
     );
     expect(violations('cli/x.ts', "export * from '../bench/codec.js';")).toHaveLength(1);
-    expect(
-      violations('simulator/transports/x.ts', "const m = await import('../../cli/index.js');"),
-    ).toHaveLength(1);
+    expect(violations('transports/x.ts', "const m = await import('../cli/index.js');")).toHaveLength(1);
     expect(violations('bench/x.ts', "import { crc8 } from '../protocol/crc.js';")).toEqual([]);
     expect(
-      violations(
-        'playwright/x.ts',
-        "import { attach } from '../simulator/transports/webbluetooth/playwright.js';",
-      ),
+      violations('playwright/x.ts', "import { attach } from '../transports/webbluetooth/playwright.js';"),
     ).toEqual([]);
+  });
+
+  it('an upward import inside simulator/, against its order of sub-folders', () => {
+    expect(
+      violations('simulator/schema/x.ts', "import { HOLDER_STATES } from '../scenario/format-parts.js';")[0],
+    ).toMatch(/above it in simulator\//);
+    expect(
+      violations('simulator/device/x.ts', "import type { IqosClient } from '../client/client.js';"),
+    ).toHaveLength(1);
+    expect(violations('simulator/device/x.ts', "import { InMemoryLink } from '../link.js';")).toHaveLength(1);
+    expect(violations('simulator/wire.ts', "import { HANDLES } from './device/device.js';")).toHaveLength(1);
+    expect(
+      violations('simulator/faults/x.ts', "export { runScenario } from '../scenario/scenario.js';"),
+    ).toHaveLength(1);
+    expect(violations('simulator/newfolder/x.ts', "import { a } from '../clock.js';")[0]).toMatch(/no level/);
+    expect(violations('simulator/client/x.ts', "import { a } from '../newfolder/a.js';")).toHaveLength(1);
+    expect(violations('simulator/scenario/x.ts', "import { a } from '../schema/validator.js';")).toEqual([]);
+    expect(violations('simulator/schema/x.ts', "import { a } from '../device/device.js';")).toEqual([]);
+    expect(violations('simulator/link.ts', "import { a } from './device/device.js';")).toEqual([]);
+    expect(violations('simulator/index.ts', "export { a } from './scenario/scenario.js';")).toEqual([]);
+    expect(violations('simulator/device/x.ts', "import { a } from './y.js';")).toEqual([]);
   });
 
   it('the package name outside cross-layer tests', () => {

@@ -6,15 +6,16 @@
  * Response still after it. Checked on the sans-IO device: packets in the order `pollTransmit` gives.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeCommand, fragmentFrame, toHex } from '../protocol/index.js';
 import {
   type AttPdu,
-  createVirtualDevice,
   decodeAttPdu,
+  decodeFrame,
   encodeAttPdu,
-  HANDLES,
-  type VirtualDevice,
-} from '../simulator/index.js';
+  encodeCommand,
+  fragmentFrame,
+  toHex,
+} from '../protocol/index.js';
+import { createVirtualDevice, HANDLES, type VirtualDevice } from '../simulator/index.js';
 
 /** What went out, in order: a Write Response, or an SCP notification named by its register. */
 function drain(device: VirtualDevice, atMs: number): string[] {

@@ -18,7 +18,7 @@ import {
   nobleUuid,
   type VirtualNobleBindings,
   type VirtualNobleBindingsOptions,
-} from '../simulator/transports/noble/index.js';
+} from '../transports/noble/index.js';
 
 const IQOS_SERVICE = 'daebb240b04111e49e450002a5d5c51b';
 const SCP = 'e16c6e20b04111e4a4c30002a5d5c51b';
@@ -36,7 +36,7 @@ const app = vi.hoisted(() => ({
 }));
 vi.mock('@stoprocent/noble', async (importOriginal) => {
   const actual = await importOriginal<Record<string, unknown>>();
-  const { createVirtualNoble } = await import('../simulator/transports/noble/index.js');
+  const { createVirtualNoble } = await import('../transports/noble/index.js');
   const { noble, bindings } = createVirtualNoble({ devices: () => app.devices });
   app.bindings = bindings;
   return { ...actual, default: noble };

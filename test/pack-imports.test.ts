@@ -63,13 +63,13 @@ describe('package entries load only what they need', () => {
     const loaded = loadedBy('iqsim', 'iqsim/firmware', 'iqsim/simulator', 'iqsim/testing');
     expect(loaded).toContain('dist/testing/index.js');
     expect(
-      loaded.filter((path) => path.startsWith('dist/simulator/transports/') || TRANSPORT_PACKAGES.test(path)),
+      loaded.filter((path) => path.startsWith('dist/transports/') || TRANSPORT_PACKAGES.test(path)),
     ).toEqual([]);
   });
 
   it('the check sees a transport and its package when they are loaded', () => {
     const loaded = loadedBy('iqsim/webbluetooth/playwright');
-    expect(loaded.some((path) => path.startsWith('dist/simulator/transports/'))).toBe(true);
+    expect(loaded.some((path) => path.startsWith('dist/transports/'))).toBe(true);
     expect(loaded.some((path) => TRANSPORT_PACKAGES.test(path))).toBe(true);
   });
 });

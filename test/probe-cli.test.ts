@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createVirtualDevice } from '../simulator/index.js';
-import { openTransport, parseTransportSpec } from '../simulator/transports/index.js';
+import { openTransport, parseTransportSpec } from '../transports/index.js';
 import { cli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iqsim-probe-'));

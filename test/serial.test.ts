@@ -23,7 +23,7 @@ import {
   startRealTimePump,
   UsbDeviceBridge,
   UsbReportStream,
-} from '../simulator/transports/index.js';
+} from '../transports/index.js';
 import { ensureBuiltCli, MAIN } from './helpers/built-cli.js';
 import { cli } from './helpers/cli.js';
 

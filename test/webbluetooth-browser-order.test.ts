@@ -6,12 +6,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createVirtualDevice, encodeCommand, type VirtualDevice } from '../index.js';
-import { type WebBluetoothEvent, WebBluetoothHub } from '../simulator/transports/webbluetooth/index.js';
+import { type WebBluetoothEvent, WebBluetoothHub } from '../transports/webbluetooth/index.js';
 import {
   attachWebBluetooth,
   launchChromium,
   type WebBluetoothAttachment,
-} from '../simulator/transports/webbluetooth/playwright.js';
+} from '../transports/webbluetooth/playwright.js';
 import {
   clientLog,
   connectClient,

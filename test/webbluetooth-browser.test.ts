@@ -7,12 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createVirtualDevice, type DeviceEvent, type VirtualDevice } from '../index.js';
-import {
-  type StaticServer,
-  serveStatic,
-  WebBluetoothHub,
-} from '../simulator/transports/webbluetooth/index.js';
-import { attachWebBluetooth, launchChromium } from '../simulator/transports/webbluetooth/playwright.js';
+import { type StaticServer, serveStatic, WebBluetoothHub } from '../transports/webbluetooth/index.js';
+import { attachWebBluetooth, launchChromium } from '../transports/webbluetooth/playwright.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../examples/web/', import.meta.url));
 

@@ -10,7 +10,7 @@ import type {
   BluetoothDevice,
   BluetoothRemoteGATTCharacteristic,
   BluetoothRemoteGATTServer,
-} from '../simulator/transports/webbluetooth/index.js';
+} from '../transports/webbluetooth/index.js';
 
 export interface ClientState {
   device: BluetoothDevice;

@@ -6,8 +6,8 @@
  */
 import { runInNewContext } from 'node:vm';
 import { expect, it } from 'vitest';
-import { webBluetoothInitScript } from '../simulator/transports/webbluetooth/index.js';
-import type { BridgeCall, BridgeReply } from '../simulator/transports/webbluetooth/types.js';
+import { webBluetoothInitScript } from '../transports/webbluetooth/index.js';
+import type { BridgeCall, BridgeReply } from '../transports/webbluetooth/types.js';
 
 it('defines navigator.bluetooth and the interfaces in a context with no module scope', async () => {
   const calls: string[] = [];

@@ -20,7 +20,7 @@ import {
   type ChooserPolicy,
   installWebBluetooth,
   WebBluetoothHub,
-} from '../simulator/transports/webbluetooth/index.js';
+} from '../transports/webbluetooth/index.js';
 
 const DIS = '0000180a-0000-1000-8000-00805f9b34fb';
 const MODEL_NUMBER = '00002a24-0000-1000-8000-00805f9b34fb';

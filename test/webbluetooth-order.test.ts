@@ -11,7 +11,7 @@ import {
   installWebBluetooth,
   type WebBluetoothEvent,
   WebBluetoothHub,
-} from '../simulator/transports/webbluetooth/index.js';
+} from '../transports/webbluetooth/index.js';
 import {
   clientLog,
   connectClient,

@@ -33,6 +33,7 @@ import {
 } from '../../protocol/index.js';
 import { SimulatorError } from '../errors.js';
 import type { Transport } from '../link.js';
+import { ListenerSet } from '../listeners.js';
 import type { WirePacket } from '../wire.js';
 import { GattClient, type Scheduler } from './gatt-client.js';
 
@@ -88,9 +89,9 @@ function frameKey(frame: Uint8Array, reply: boolean): ReplyKey | undefined {
 export class IqosClient {
   private readonly pending: PendingRequest[] = [];
   private readonly assembler = new BlePacketAssembler();
-  private readonly batteryListeners = new Set<(record: BatteryRecord) => void>();
-  private readonly statusListeners = new Set<(record: StatusRecord) => void>();
-  private readonly frameListeners = new Set<(frame: Uint8Array) => void>();
+  private readonly batteryListeners = new ListenerSet<BatteryRecord>();
+  private readonly statusListeners = new ListenerSet<StatusRecord>();
+  private readonly frameListeners = new ListenerSet<Uint8Array>();
   private gatt: GattClient | undefined;
   private readonly channel: 'ble' | 'usb';
   private readonly timeoutMs: number;
@@ -140,13 +141,11 @@ export class IqosClient {
   }
 
   onBattery(listener: (record: BatteryRecord) => void): () => void {
-    this.batteryListeners.add(listener);
-    return () => this.batteryListeners.delete(listener);
+    return this.batteryListeners.add(listener);
   }
 
   onStatus(listener: (record: StatusRecord) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.statusListeners.add(listener);
   }
 
   /**
@@ -194,8 +193,7 @@ export class IqosClient {
 
   /** Every SCP reply frame as it arrives, before pairing (for tools that show all traffic). */
   onFrame(listener: (frame: Uint8Array) => void): () => void {
-    this.frameListeners.add(listener);
-    return () => this.frameListeners.delete(listener);
+    return this.frameListeners.add(listener);
   }
 
   /** Removes a request from the pending list; false if it was already settled. */
@@ -331,15 +329,15 @@ export class IqosClient {
       if (frame?.ok) this.deliver(frame.value);
     } else if (handle === gatt.characteristic(BATTERY_CHAR_UUID).valueHandle) {
       const record = decodeBatteryRecord(value);
-      if (record.ok) for (const l of this.batteryListeners) l(record.value);
+      if (record.ok) this.batteryListeners.emit(record.value);
     } else if (handle === gatt.characteristic(STATUS_CHAR_UUID).valueHandle) {
       const record = decodeStatusRecord(value);
-      if (record.ok) for (const l of this.statusListeners) l(record.value);
+      if (record.ok) this.statusListeners.emit(record.value);
     }
   }
 
   private deliver(frame: Uint8Array): void {
-    for (const listener of this.frameListeners) listener(frame);
+    this.frameListeners.emit(frame);
     const entry = this.pending[0];
     if (!entry) {
       this.staleReplies += 1;

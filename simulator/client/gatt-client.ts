@@ -4,8 +4,9 @@
  * for long values), writes, CCCD subscription and notifications by handle. Works over any
  * `Transport` carrying `att` packets; timeouts come from an injected scheduler.
  */
-import { normalizeUuid } from '../../protocol/index.js';
 import {
+  ATT_ERROR_ATTRIBUTE_NOT_FOUND,
+  type AttPdu,
   decodeAttPdu,
   encodeExchangeMtuRequest,
   encodeFindInformationRequest,
@@ -15,10 +16,12 @@ import {
   encodeReadRequest,
   encodeWriteCommand,
   encodeWriteRequest,
-} from '../device/att.js';
-import { type AttPdu, uuidFromAttBytes } from '../device/att-pdu.js';
+  normalizeUuid,
+  uuidFromAttBytes,
+} from '../../protocol/index.js';
 import { SimulatorError } from '../errors.js';
 import type { Transport } from '../link.js';
+import { ListenerSet } from '../listeners.js';
 import type { WirePacket } from '../wire.js';
 
 export interface Scheduler {
@@ -62,7 +65,7 @@ export class GattClient {
   services: DiscoveredService[] = [];
   private pending: Pending | undefined;
   private readonly queue: (() => void)[] = [];
-  private readonly notificationListeners = new Set<(handle: number, value: Uint8Array) => void>();
+  private readonly notificationListeners = new ListenerSet<number, Uint8Array>();
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -84,8 +87,7 @@ export class GattClient {
   }
 
   onNotification(listener: (handle: number, value: Uint8Array) => void): () => void {
-    this.notificationListeners.add(listener);
-    return () => this.notificationListeners.delete(listener);
+    return this.notificationListeners.add(listener);
   }
 
   async exchangeMtu(mtu = 247): Promise<number> {
@@ -202,7 +204,7 @@ export class GattClient {
           timer,
           resolve: (reply) => {
             if (reply.kind === 'errorResponse') {
-              if (notFoundIsEmpty && reply.errorCode === 0x0a) resolve(reply);
+              if (notFoundIsEmpty && reply.errorCode === ATT_ERROR_ATTRIBUTE_NOT_FOUND) resolve(reply);
               else
                 reject(
                   new AttError(
@@ -233,7 +235,7 @@ export class GattClient {
     if (!decoded.ok) return;
     const pdu = decoded.value;
     if (pdu.kind === 'handleValueNotification') {
-      for (const listener of this.notificationListeners) listener(pdu.handle, pdu.value);
+      this.notificationListeners.emit(pdu.handle, pdu.value);
       return;
     }
     const pending = this.pending;

@@ -17,6 +17,20 @@ describe('VirtualDevice', () => {
     expect(createVirtualDevice({ model: 'iqos-3', seed: 1 }).identity.name).toMatch(/^IQOS3_[0-9A-F]{6}$/);
   });
 
+  it('a factory reset replaces the firmware, which the SCP responder then answers from; nothing else can', () => {
+    const device = createVirtualDevice({ model: 'iluma-i', seed: 1 });
+    const before = device.firmware;
+    device.input({ type: 'level', unit: 'charger', percent: 20 }, 0);
+    device.factoryReset(1_000);
+    expect(device.firmware).not.toBe(before);
+    expect(device.scp.firmware).toBe(device.firmware);
+    expect(device.firmware.state.charger.levelPercent).not.toBe(20);
+    expect(() => {
+      // @ts-expect-error the firmware is read-only: only a factory reset replaces it
+      device.firmware = before;
+    }).toThrow(TypeError);
+  });
+
   it('flips the advertised bonded byte after bonding and back when bonds are forgotten', () => {
     const device = createVirtualDevice({ model: 'iluma-i-one' });
     const byte = () => {

@@ -38,7 +38,7 @@ export interface VirtualDeviceOptions extends PartsOptions {
 export class VirtualDevice implements Endpoint {
   readonly model: string;
   readonly seed: number;
-  firmware: Firmware;
+  private firmwareValue: Firmware;
   private identityValue: DeviceIdentity;
   private readonly identityOverrides: Partial<DeviceIdentity>;
   private readonly gatt: GattServer;
@@ -60,7 +60,7 @@ export class VirtualDevice implements Endpoint {
   constructor(options: VirtualDeviceOptions) {
     const parts = deviceParts(options);
     ({ model: this.model, seed: this.seed, identityOverrides: this.identityOverrides } = parts);
-    ({ identity: this.identityValue, firmware: this.firmware, replyDelayMs: this.replyDelayMs } = parts);
+    ({ identity: this.identityValue, firmware: this.firmwareValue, replyDelayMs: this.replyDelayMs } = parts);
     this.bondTable = parts.bonds;
     this.bondedOnly = parts.bonds.bondedOnly;
     this.nowMs = this.firmware.nowMs;
@@ -69,7 +69,7 @@ export class VirtualDevice implements Endpoint {
     this.events$ = this.bus.events$;
     this.values = new EventValues((event) => this.bus.emit(event));
     this.scp = new ScpResponder({
-      firmware: this.firmware,
+      firmware: () => this.firmwareValue,
       identity: () => this.identityValue,
       options: { holderReachable: () => profile.parts === 'one-piece' || this.firmware.state.holder.docked },
     });
@@ -167,6 +167,11 @@ export class VirtualDevice implements Endpoint {
     if (this.bondTable.add(central)) this.emit({ type: 'bond', atMs: nowMs, bonded: true, central });
   }
 
+  /** The firmware model behind the device; a factory reset replaces it with a fresh one. */
+  get firmware(): Firmware {
+    return this.firmwareValue;
+  }
+
   /** F-50: the device forgets every bond; the advertising byte goes back to 01. */
   forgetBonds(nowMs: number): void {
     this.advance(nowMs);
@@ -182,10 +187,9 @@ export class VirtualDevice implements Endpoint {
     if (this.connected) this.disconnect(nowMs);
     const profile = getProfile(this.model);
     this.identityValue = generateIdentity(profile, this.seed, this.identityOverrides);
-    this.firmware = new Firmware(this.model, { startMs: nowMs });
-    this.firmware.drainEvents();
-    this.values.reset(this.firmware, nowMs);
-    this.scp.firmware = this.firmware;
+    this.firmwareValue = new Firmware(this.model, { startMs: nowMs });
+    this.firmwareValue.drainEvents();
+    this.values.reset(this.firmwareValue, nowMs);
     this.scp.registers.clear();
     this.bondTable.clear();
     this.emit({ type: 'bond', atMs: nowMs, bonded: false });

@@ -10,9 +10,10 @@ import {
   normalizeUuid,
   type ServiceDef,
   sigUuid,
+  uuidFromAttBytes,
+  uuidToAttBytes,
 } from '../../protocol/index.js';
 import { SimulatorError } from '../errors.js';
-import { uuidFromAttBytes, uuidToAttBytes } from './att.js';
 
 /** GATT attribute types (Vol 3 Part G §3.1, §3.3.1, §3.3.3.3; Assigned Numbers §3.7, §3.8). */
 export const PRIMARY_SERVICE_UUID = sigUuid(0x2800);

@@ -5,7 +5,6 @@
  * database, filling the response up to the ATT_MTU with entries of one size, as one length or format
  * byte describes them. Used by GattServer.
  */
-import { normalizeUuid } from '../../protocol/index.js';
 import {
   ATT_ERROR_ATTRIBUTE_NOT_FOUND,
   ATT_ERROR_INVALID_HANDLE,
@@ -23,8 +22,9 @@ import {
   encodeFindInformationResponse,
   encodeReadByGroupTypeResponse,
   encodeReadByTypeResponse,
+  normalizeUuid,
   uuidToAttBytes,
-} from './att.js';
+} from '../../protocol/index.js';
 import {
   type Attribute,
   type AttributeRead,

@@ -1,18 +1,6 @@
 /** GattServer's ATT error responses (Bluetooth Core Vol 3 Part F §3.4.1.1), split from gatt-server.test.ts. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GATT_SERVICES, hexBytes } from '../../protocol/index.js';
-import {
-  ask,
-  BATTERY,
-  BATTERY_CCCD,
-  DEVICE_NAME,
-  expectError,
-  iqosSource,
-  SCP,
-  SERVICE_CHANGED,
-  STATIC_0020,
-} from '../../test/helpers/gatt-server.js';
 import {
   ATT_ERROR_ATTRIBUTE_NOT_FOUND,
   ATT_ERROR_INVALID_ATTRIBUTE_VALUE_LENGTH,
@@ -30,7 +18,20 @@ import {
   encodeReadByTypeRequest,
   encodeReadRequest,
   encodeWriteRequest,
-} from './att.js';
+  GATT_SERVICES,
+  hexBytes,
+} from '../../protocol/index.js';
+import {
+  ask,
+  BATTERY,
+  BATTERY_CCCD,
+  DEVICE_NAME,
+  expectError,
+  iqosSource,
+  SCP,
+  SERVICE_CHANGED,
+  STATIC_0020,
+} from '../../test/helpers/gatt-server.js';
 import { GattServer } from './gatt-server.js';
 
 describe('GattServer ATT errors (Part F §3.4.1.1)', () => {

@@ -1,13 +1,30 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  ATT_ERROR_ATTRIBUTE_NOT_FOUND,
+  ATT_ERROR_INSUFFICIENT_AUTHENTICATION,
+  ATT_ERROR_INVALID_OFFSET,
+  ATT_ERROR_READ_NOT_PERMITTED,
+  ATT_ERROR_UNLIKELY_ERROR,
   BATTERY_CHAR_UUID,
   type CharProperty,
+  decodeAttPdu,
+  encodeExchangeMtuRequest,
+  encodeFindByTypeValueRequest,
+  encodeFindInformationRequest,
+  encodeReadBlobRequest,
+  encodeReadByGroupTypeRequest,
+  encodeReadByTypeRequest,
+  encodeReadRequest,
+  encodeWriteCommand,
+  encodeWriteRequest,
   GATT_SERVICES,
   hexBytes,
   IQOS_SERVICE_UUID,
   type ServiceDef,
   sigUuid,
   toHex,
+  uuidFromAttBytes,
+  uuidToAttBytes,
 } from '../../protocol/index.js';
 import {
   ask,
@@ -23,25 +40,6 @@ import {
   STATIC_0020,
 } from '../../test/helpers/gatt-server.js';
 import { SimulatorError } from '../errors.js';
-import {
-  ATT_ERROR_ATTRIBUTE_NOT_FOUND,
-  ATT_ERROR_INSUFFICIENT_AUTHENTICATION,
-  ATT_ERROR_INVALID_OFFSET,
-  ATT_ERROR_READ_NOT_PERMITTED,
-  ATT_ERROR_UNLIKELY_ERROR,
-  decodeAttPdu,
-  encodeExchangeMtuRequest,
-  encodeFindByTypeValueRequest,
-  encodeFindInformationRequest,
-  encodeReadBlobRequest,
-  encodeReadByGroupTypeRequest,
-  encodeReadByTypeRequest,
-  encodeReadRequest,
-  encodeWriteCommand,
-  encodeWriteRequest,
-  uuidFromAttBytes,
-  uuidToAttBytes,
-} from './att.js';
 import { decodeCharacteristicDeclaration } from './gatt-db.js';
 import { GattServer } from './gatt-server.js';
 

@@ -14,8 +14,6 @@
  * - `disconnect()` forgets the MTU and every CCCD. Part G §3.3.3.3 keeps CCCDs across connections for
  *   bonded peers; the record of the IQOS device does not say it does, so the simulator resets them.
  */
-import { DEFAULT_ATT_MTU, MAX_ATT_MTU, type ServiceDef } from '../../protocol/index.js';
-import { SimulatorError } from '../errors.js';
 import {
   ATT_COMMAND_FLAG,
   ATT_ERROR_INVALID_ATTRIBUTE_VALUE_LENGTH,
@@ -26,10 +24,16 @@ import {
   ATT_ERROR_REQUEST_NOT_SUPPORTED,
   ATT_ERROR_UNLIKELY_ERROR,
   ATT_ERROR_WRITE_NOT_PERMITTED,
+  ATT_OP_EXCHANGE_MTU_REQ,
+  ATT_OP_FIND_BY_TYPE_VALUE_REQ,
+  ATT_OP_FIND_INFORMATION_REQ,
   ATT_OP_READ_BLOB_REQ,
+  ATT_OP_READ_BY_GROUP_TYPE_REQ,
+  ATT_OP_READ_BY_TYPE_REQ,
   ATT_OP_READ_REQ,
   ATT_OP_WRITE_REQ,
   type AttPdu,
+  DEFAULT_ATT_MTU,
   decodeAttPdu,
   encodeErrorResponse,
   encodeExchangeMtuResponse,
@@ -37,7 +41,10 @@ import {
   encodeReadBlobResponse,
   encodeReadResponse,
   encodeWriteResponse,
-} from './att.js';
+  MAX_ATT_MTU,
+  type ServiceDef,
+} from '../../protocol/index.js';
+import { SimulatorError } from '../errors.js';
 import { type Attribute, type AttributeRead, buildAttributeDatabase, CCCD_NOTIFICATIONS } from './gatt-db.js';
 import {
   type AttributeView,
@@ -68,7 +75,16 @@ export const DEFAULT_GATT_MAX_MTU = 247;
 export const MAX_ATTRIBUTE_VALUE_BYTES = 512;
 
 /** Requests: the PDUs answered with Invalid PDU when malformed (Part F §3.4.1.1). */
-const REQUEST_OPCODES: ReadonlySet<number> = new Set([0x02, 0x04, 0x06, 0x08, 0x0a, 0x0c, 0x10, 0x12]);
+const REQUEST_OPCODES: ReadonlySet<number> = new Set([
+  ATT_OP_EXCHANGE_MTU_REQ,
+  ATT_OP_FIND_INFORMATION_REQ,
+  ATT_OP_FIND_BY_TYPE_VALUE_REQ,
+  ATT_OP_READ_BY_TYPE_REQ,
+  ATT_OP_READ_REQ,
+  ATT_OP_READ_BLOB_REQ,
+  ATT_OP_READ_BY_GROUP_TYPE_REQ,
+  ATT_OP_WRITE_REQ,
+]);
 
 export class GattServer {
   private readonly attributes: readonly Attribute[];

@@ -5,6 +5,7 @@
  * per frame over USB.
  */
 import {
+  ATT_ERROR_INSUFFICIENT_AUTHENTICATION,
   decodeUsbReport,
   encodeUsbReport,
   FrameHeader,
@@ -13,7 +14,6 @@ import {
   toHex,
 } from '../../protocol/index.js';
 import type { Channel } from '../wire.js';
-import { ATT_ERROR_INSUFFICIENT_AUTHENTICATION } from './att.js';
 import type { Bonds } from './bonds.js';
 import type { DeviceEvent } from './device-events.js';
 import type { GattServer } from './gatt-server.js';

@@ -41,7 +41,7 @@ describe('clock (P§8)', () => {
 describe('usage counters (P§9)', () => {
   it('a completed stick adds one to 8E and 20 (holder) and 1E (case)', () => {
     const fw = new Firmware('iluma-i', { initial: { docked: false } });
-    const scp = new ScpResponder({ firmware: fw, identity: () => generateIdentity(fw.profile, 3) });
+    const scp = new ScpResponder({ firmware: () => fw, identity: () => generateIdentity(fw.profile, 3) });
     const blocks = (unit: Unit, t: number) =>
       (ask(scp, long(unit, 0x0101), t).fields.blocks as { tag: number; value: number; index: number }[]).map(
         (b) => [b.tag.toString(16).toUpperCase(), b.value] as const,
@@ -158,8 +158,9 @@ describe('acceptance rules (P§4.7, D-3…D-16)', () => {
     a.scp.registers.set('C0.0x01', hexBytes('01 00 02 00 03 00 04 00 05 00 06 00 07 00'));
     const json = JSON.parse(JSON.stringify(a.scp.registers)) as Record<string, string>;
     expect(json).toMatchObject({ 'C0.0x8E': '50 00 00 00' });
+    const restored = new Firmware('iluma-i', { snapshot: a.fw.snapshot() });
     const b = new ScpResponder({
-      firmware: new Firmware('iluma-i', { snapshot: a.fw.snapshot() }),
+      firmware: () => restored,
       identity: () => generateIdentity(a.fw.profile, 7),
       registers: json,
     });

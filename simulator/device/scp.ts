@@ -72,7 +72,8 @@ export interface ScpOptions {
 }
 
 export interface ScpResponderInit {
-  readonly firmware: Firmware;
+  /** The firmware answered from now (a function: a factory reset replaces the device's firmware). */
+  readonly firmware: () => Firmware;
   /** The device identity now (a function: a factory reset or an override may replace it). */
   readonly identity: () => DeviceIdentity;
   readonly options?: ScpOptions;
@@ -101,8 +102,7 @@ export function emptyScpDiagnostics(): ScpDiagnostics {
 const NONE: Uint8Array[] = [];
 
 export class ScpResponder {
-  /** The firmware answered from; the device swaps it on a factory reset. */
-  firmware: Firmware;
+  private readonly firmwareNow: () => Firmware;
   /** Opaque and written register values (D-15, D-25, D-26); snapshot it with `toJSON()` / `load()`. */
   readonly registers = new RegisterStore();
   /**
@@ -123,7 +123,7 @@ export class ScpResponder {
 
   constructor(init: ScpResponderInit) {
     const o = init.options ?? {};
-    this.firmware = init.firmware;
+    this.firmwareNow = init.firmware;
     this.identity = init.identity;
     this.writeReply = o.writeReply ?? 'echo';
     this.holderReachable = o.holderReachable ?? (() => this.firmware.state.holder.docked);
@@ -134,6 +134,11 @@ export class ScpResponder {
     this.intake = new ScpIntake(this.diag, o.intake);
     if (init.registers) this.registers.load(init.registers);
     if (init.overrides) this.setOverrides(init.overrides);
+  }
+
+  /** The firmware answered from. */
+  get firmware(): Firmware {
+    return this.firmwareNow();
   }
 
   /** Replaces every override with `registers` (key → hex), checked first: SIM_OVERRIDES changes nothing. */

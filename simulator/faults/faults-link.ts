@@ -5,7 +5,15 @@
  * notifications on the SCP value or USB reports. A reply's fate is decided at its first fragment, so
  * a multi-packet reply is dropped, delayed or duplicated whole.
  */
-import { decodeUsbReport, encodeUsbReport, REPLY_NODE, toHex } from '../../protocol/index.js';
+import {
+  ATT_OP_HANDLE_VALUE_NTF,
+  ATT_OP_WRITE_CMD,
+  ATT_OP_WRITE_REQ,
+  decodeUsbReport,
+  encodeUsbReport,
+  REPLY_NODE,
+  toHex,
+} from '../../protocol/index.js';
 import { HANDLES } from '../device/device.js';
 import type { SeededRandom } from '../random.js';
 import type { WirePacket } from '../wire.js';
@@ -31,10 +39,6 @@ interface ReplyPlan {
   index: number;
   readonly fragments: WirePacket[];
 }
-
-const ATT_WRITE_REQUEST = 0x12;
-const ATT_WRITE_COMMAND = 0x52;
-const ATT_NOTIFICATION = 0x1b;
 
 /** Link faults armed for the next requests and replies; `record` logs each effect. */
 export class LinkFaults {
@@ -197,7 +201,7 @@ export function isRequestEnd(packet: WirePacket): boolean {
   if (packet.channel === 'usb') return true;
   const b = packet.bytes;
   return (
-    (b[0] === ATT_WRITE_REQUEST || b[0] === ATT_WRITE_COMMAND) &&
+    (b[0] === ATT_OP_WRITE_REQ || b[0] === ATT_OP_WRITE_CMD) &&
     b.length >= 4 &&
     handleOf(b) === HANDLES.scp &&
     b[3] === 0
@@ -211,7 +215,7 @@ function replyFragment(packet: WirePacket): ReplyFragment | undefined {
     const frame = frameOf(packet) ?? new Uint8Array(0);
     return { head: toHex(frame.subarray(0, 3)), node: frame[0] ?? -1, multi: false, last: true };
   }
-  if (b[0] !== ATT_NOTIFICATION || b.length < 4 || handleOf(b) !== HANDLES.scp) return undefined;
+  if (b[0] !== ATT_OP_HANDLE_VALUE_NTF || b.length < 4 || handleOf(b) !== HANDLES.scp) return undefined;
   return { head: toHex(b.subarray(4, 7)), node: b[4] ?? -1, multi: b[3] === 1, last: b[3] === 0 };
 }
 

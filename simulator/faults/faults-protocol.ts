@@ -6,24 +6,29 @@
  *   ATT "invalid handle" without touching any state) and rewriting that Error Response into the
  *   fault's handle and error code on its way to the client (ATT: one request outstanding).
  */
-import { encodeShortFrame, GATT_SERVICES, sigUuid, toHex } from '../../protocol/index.js';
+import {
+  ATT_ERROR_INSUFFICIENT_ENCRYPTION,
+  ATT_ERROR_UNLIKELY_ERROR,
+  ATT_OP_ERROR_RSP,
+  ATT_OP_EXCHANGE_MTU_REQ,
+  ATT_OP_EXCHANGE_MTU_RSP,
+  ATT_OP_HANDLE_VALUE_NTF,
+  ATT_OP_READ_BLOB_REQ,
+  ATT_OP_READ_REQ,
+  ATT_OP_READ_RSP,
+  ATT_OP_WRITE_CMD,
+  ATT_OP_WRITE_REQ,
+  encodeErrorResponse,
+  encodeShortFrame,
+  GATT_SERVICES,
+  sigUuid,
+  toHex,
+} from '../../protocol/index.js';
 import { HANDLES } from '../device/device.js';
 import type { SeededRandom } from '../random.js';
 import type { WirePacket } from '../wire.js';
 import type { FaultOptions } from './faults-catalogue.js';
 
-const ATT_ERROR_RESPONSE = 0x01;
-const ATT_MTU_REQUEST = 0x02;
-const ATT_MTU_RESPONSE = 0x03;
-const ATT_READ_REQUEST = 0x0a;
-const ATT_READ_RESPONSE = 0x0b;
-const ATT_READ_BLOB_REQUEST = 0x0c;
-const ATT_WRITE_REQUEST = 0x12;
-const ATT_WRITE_COMMAND = 0x52;
-const ATT_NOTIFICATION = 0x1b;
-/** ATT errors (Core Vol 3 Part F §3.4.1.1). */
-const ATT_ERROR_UNLIKELY = 0x0e;
-const ATT_ERROR_INSUFFICIENT_ENCRYPTION = 0x0f;
 /** F-47: the ATT default MTU (Core Vol 3 Part F §3.2.8; P§12 D-22). */
 const DEFAULT_MTU = 23;
 /** F-42: no model has this register (P§4.4 top of the 10-bit range) or this node (P§1.2). */
@@ -129,14 +134,14 @@ export class ProtocolFaults {
     const b = packet.bytes;
     const op = b[0];
     const handle = (b[1] ?? 0) | ((b[2] ?? 0) << 8);
-    if (op === ATT_MTU_REQUEST && this.smallMtu) return [att(ATT_MTU_REQUEST, DEFAULT_MTU)];
-    if (op === ATT_READ_REQUEST || op === ATT_READ_BLOB_REQUEST) {
+    if (op === ATT_OP_EXCHANGE_MTU_REQ && this.smallMtu) return [att(ATT_OP_EXCHANGE_MTU_REQ, DEFAULT_MTU)];
+    if (op === ATT_OP_READ_REQ || op === ATT_OP_READ_BLOB_REQ) {
       this.lastReadHandle = handle;
-      if (handle === this.disReadError) return [this.redirect(packet, 'F-53', ATT_ERROR_UNLIKELY)];
+      if (handle === this.disReadError) return [this.redirect(packet, 'F-53', ATT_ERROR_UNLIKELY_ERROR)];
     }
-    if ((op === ATT_WRITE_REQUEST || op === ATT_WRITE_COMMAND) && handle === HANDLES.scp) {
+    if ((op === ATT_OP_WRITE_REQ || op === ATT_OP_WRITE_CMD) && handle === HANDLES.scp) {
       if (this.encryptionRequired && !this.device.bonded) {
-        if (op === ATT_WRITE_COMMAND) {
+        if (op === ATT_OP_WRITE_CMD) {
           this.record('F-51', 'dropped an unencrypted SCP write command');
           return [];
         }
@@ -146,7 +151,7 @@ export class ProtocolFaults {
       this.midRequest = !requestEnd;
       return [whole ? this.unknown(packet) : packet];
     }
-    if (op === ATT_WRITE_REQUEST && handle === HANDLES.scp + 1 && this.dropCccdEnable && (b[3] ?? 0) & 1) {
+    if (op === ATT_OP_WRITE_REQ && handle === HANDLES.scp + 1 && this.dropCccdEnable && (b[3] ?? 0) & 1) {
       this.dropCccdEnable = false;
       this.record('F-48', 'SCP CCCD enable written as 00 00');
       return [{ channel: 'att', bytes: Uint8Array.of(op, b[1] ?? 0, b[2] ?? 0, 0, 0) }];
@@ -163,25 +168,20 @@ export class ProtocolFaults {
     }
     const b = packet.bytes;
     const op = b[0];
-    if (op === ATT_ERROR_RESPONSE && this.pendingError) {
+    if (op === ATT_OP_ERROR_RSP && this.pendingError) {
       const e = this.pendingError;
       this.pendingError = undefined;
-      return [
-        {
-          channel: 'att',
-          bytes: Uint8Array.of(ATT_ERROR_RESPONSE, e.opcode, e.handle & 0xff, e.handle >> 8, e.code),
-        },
-      ];
+      return [{ channel: 'att', bytes: encodeErrorResponse(e.opcode, e.handle, e.code) }];
     }
-    if (op === ATT_MTU_RESPONSE && this.smallMtu) return [att(ATT_MTU_RESPONSE, DEFAULT_MTU)];
+    if (op === ATT_OP_EXCHANGE_MTU_RSP && this.smallMtu) return [att(ATT_OP_EXCHANGE_MTU_RSP, DEFAULT_MTU)];
     const handle = (b[1] ?? 0) | ((b[2] ?? 0) << 8);
-    if (op === ATT_NOTIFICATION && handle === HANDLES.scp && this.writeReplyOff) {
+    if (op === ATT_OP_HANDLE_VALUE_NTF && handle === HANDLES.scp && this.writeReplyOff) {
       if (this.droppingEcho || (b[3] !== undefined && isWriteEcho(b[5])))
         return this.dropEcho(packet, b[3] === 0);
     }
     if (this.batteryFlags !== undefined) {
-      if (op === ATT_NOTIFICATION && handle === HANDLES.battery) return [this.flags(packet, 3)];
-      if (op === ATT_READ_RESPONSE && this.lastReadHandle === HANDLES.battery) return [this.flags(packet, 1)];
+      if (op === ATT_OP_HANDLE_VALUE_NTF && handle === HANDLES.battery) return [this.flags(packet, 3)];
+      if (op === ATT_OP_READ_RSP && this.lastReadHandle === HANDLES.battery) return [this.flags(packet, 1)];
     }
     return [packet];
   }

@@ -3,71 +3,34 @@
  * conditions, faults and the expectations a step can assert, as TypeBox schemas. Every number carries
  * its range: the firmware model's own range tables (firmware-model/validate.ts) where it has one, so
  * a scenario and the firmware refuse the same values. Keys come from the firmware model's types, so a
- * new input, state or status field fails to compile here until the format lists it.
+ * new input or status field fails to compile here until the format lists it (a new state, light or
+ * setting fails in ../schema/firmware-shapes.ts, which the state-file format shares).
  */
 import { type TSchema, Type } from 'typebox';
 import {
   AMBIENT_RANGE_C,
   type BatteryView,
-  type ChargerStateName,
   type ExperienceRecord,
   FAULT_NAMES,
   type FirmwareInput,
-  type HolderStateName,
+  type FirmwareInputField,
+  type FirmwareInputType,
   INPUT_RANGES,
   type InitialConditions,
   type Light,
-  type LightColour,
-  type LightPattern,
   type NumberRange,
   SETTING_NAMES,
-  type Settings,
   type StatusView,
-  type VibrationFlags,
 } from '../../firmware-model/index.js';
-import { byConst, oneOfStrings, partial, ranged, ref } from '../schema/shapes.js';
-
-const keysOf = <K extends string>(record: Record<K, unknown>): K[] => Object.keys(record) as K[];
-
-export const HOLDER_STATES = keysOf<HolderStateName>({
-  OFF: 1,
-  DOCKED_CHARGING: 1,
-  DOCKED_READY: 1,
-  DOCKED_UNCHARGED: 1,
-  CLEANING: 1,
-  IDLE_READY: 1,
-  IDLE_EMPTY: 1,
-  SLEEP: 1,
-  TEMP_OUT_OF_RANGE: 1,
-  PREHEAT: 1,
-  SESSION_ACTIVE: 1,
-  SESSION_WARNING: 1,
-  PAUSED: 1,
-  SESSION_END: 1,
-  COOLDOWN: 1,
-  ERROR: 1,
-  RESETTING: 1,
-});
-export const CHARGER_STATES = keysOf<ChargerStateName>({
-  OFF: 1,
-  DEEP_DISCHARGED: 1,
-  STANDBY: 1,
-  SHOW_LEVEL: 1,
-  USB_CHARGING: 1,
-  USB_CHARGED: 1,
-  TEMP_OUT_OF_RANGE: 1,
-  ERROR: 1,
-  RESETTING: 1,
-});
-export const PATTERNS = keysOf<LightPattern>({
-  off: 1,
-  steady: 1,
-  blink: 1,
-  pulse: 1,
-  blinkN: 1,
-  progressive: 1,
-});
-export const COLOURS = keysOf<LightColour>({ none: 1, white: 1, green: 1, orange: 1, red: 1, yellow: 1 });
+import {
+  CHARGER_STATES,
+  COLOURS,
+  HOLDER_STATES,
+  PATTERNS,
+  settingsProperties,
+  VIBRATION_PROPERTIES,
+} from '../schema/firmware-shapes.js';
+import { byConst, keysOf, oneOfStrings, partial, ranged, ref } from '../schema/shapes.js';
 
 /** Milliseconds of virtual time, 0…max. */
 export const ms = (max: number, description: string, annotations: Record<string, unknown> = {}) =>
@@ -131,26 +94,9 @@ const EXPERIENCE = fieldsOf<ExperienceRecord>({
   intensivePuffing: 'b',
   newInformationWasRead: 'b',
 });
-const VIBRATION_FLAGS = fieldsOf<VibrationFlags>({
-  heatingStart: 'b',
-  startingToUse: 'b',
-  puffEnd: 'b',
-  manuallyTerminated: 'b',
-  chargeStart: 'b',
-});
-
 /** Settings with `brightness` for the two brightness levels (a plain value or a match). */
-const settings = (brightness: TSchema): Record<keyof Settings, TSchema> => ({
-  chargerBrightness: brightness,
-  holderBrightness: brightness,
-  vibration: partial(VIBRATION_FLAGS, 'vibration flags (§7)'),
-  autoStart: bool,
-  smartGesture: bool,
-  flexPuff: bool,
-  pauseMode: bool,
-  flexBattery: oneOfStrings(['performance', 'eco'] as const),
-  lock: bool,
-});
+const settings = (brightness: TSchema) =>
+  settingsProperties(brightness, partial(VIBRATION_PROPERTIES, 'vibration flags (§7)'));
 
 export const LIGHT = partial(
   { pattern: oneOfStrings(PATTERNS), colour: oneOfStrings(COLOURS), count: num } satisfies Record<
@@ -183,8 +129,13 @@ export const INITIAL = Type.Unsafe<InitialConditions>(
 );
 
 /** A firmware input's numeric field, bounded as `checkInput` bounds it. */
-const inputNumber = (type: string, field: string, description?: string) => {
-  const range = INPUT_RANGES[type]?.[field];
+const inputNumber = <K extends FirmwareInputType>(
+  type: K,
+  field: FirmwareInputField<K> & string,
+  description?: string,
+) => {
+  const ranges: Readonly<Partial<Record<string, NumberRange>>> | undefined = INPUT_RANGES[type];
+  const range = ranges?.[field];
   if (!range) throw new Error(`no range for ${type}.${field} in INPUT_RANGES`);
   return ranged(range, description);
 };
@@ -205,7 +156,7 @@ export const FAULT = Type.Object(
 );
 
 /** The fields of each firmware input besides `type` (firmware-model/types.ts `FirmwareInput`). */
-const INPUT_FIELDS: Record<FirmwareInput['type'], Record<string, TSchema>> = {
+const INPUT_FIELDS: Record<FirmwareInputType, Record<string, TSchema>> = {
   button: { unit: UNIT, action: oneOfStrings(['press', 'release'] as const) },
   stick: { action: oneOfStrings(['insert', 'remove'] as const), used: Type.Optional(bool) },
   puff: { durationMs: Type.Optional(PUFF_FIELDS.durationMs), flowMlS: Type.Optional(PUFF_FIELDS.flowMlS) },

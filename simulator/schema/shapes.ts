@@ -8,6 +8,9 @@
 import { type Static, type TObject, type TOptional, type TSchema, Type } from 'typebox';
 import type { NumberRange } from '../../firmware-model/index.js';
 
+/** The keys of `record`, typed: a list kept complete by writing it as a record keyed by a union. */
+export const keysOf = <K extends string>(record: Record<K, unknown>): K[] => Object.keys(record) as K[];
+
 /** `{ $ref: '#/$defs/<name>' }` with the static type of `T`. */
 export const ref = <T>(name: string) => Type.Unsafe<T>({ $ref: `#/$defs/${name}` });
 

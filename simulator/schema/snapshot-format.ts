@@ -19,12 +19,18 @@ import {
   type HolderUnit,
   type NumberRange,
   type SessionRecord,
-  type Settings,
 } from '../../firmware-model/index.js';
 import { MODELS } from '../../protocol/index.js';
 import type { DeviceSnapshot } from '../device/device.js';
 import type { DeviceIdentity } from '../device/identity.js';
-import { CHARGER_STATES, COLOURS, HOLDER_STATES, PATTERNS } from '../scenario/format-parts.js';
+import {
+  CHARGER_STATES,
+  COLOURS,
+  HOLDER_STATES,
+  PATTERNS,
+  settingsProperties,
+  VIBRATION_PROPERTIES,
+} from './firmware-shapes.js';
 import { oneOfStrings, partial, ranged } from './shapes.js';
 
 const strict = { additionalProperties: false } as const;
@@ -100,24 +106,9 @@ const HOLDER = object({
   resumeState: Type.Union([oneOfStrings(HOLDER_STATES), Type.Null()]),
 } satisfies Record<keyof HolderUnit, TSchema>);
 
-const VIBRATION = object({
-  heatingStart: bool,
-  startingToUse: bool,
-  puffEnd: bool,
-  manuallyTerminated: bool,
-  chargeStart: bool,
-});
-const SETTINGS = object({
-  chargerBrightness: ranged({ min: 0, max: 100, integer: true }),
-  holderBrightness: ranged({ min: 0, max: 100, integer: true }),
-  vibration: VIBRATION,
-  autoStart: bool,
-  smartGesture: bool,
-  flexPuff: bool,
-  pauseMode: bool,
-  flexBattery: oneOfStrings(['performance', 'eco'] as const),
-  lock: bool,
-} satisfies Record<keyof Settings, TSchema>);
+const SETTINGS = object(
+  settingsProperties(ranged({ min: 0, max: 100, integer: true }), object(VIBRATION_PROPERTIES)),
+);
 
 const RTC = object({ seconds: u32, setAtMs: anyTime }, 'RTC seconds since 2010-01-01 UTC at setAtMs (P§8.1)');
 const SESSION = object({

@@ -11,43 +11,30 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   protocol: [],
   'firmware-model': ['protocol'],
   simulator: ['firmware-model', 'protocol'],
-  'simulator/transports': ['simulator', 'firmware-model', 'protocol'],
+  /** The only layer with real I/O and real time; nothing below it may import it. */
+  transports: ['simulator', 'firmware-model', 'protocol'],
   registration: ['protocol'],
   'registration/server': ['registration'],
   /** `iqsim/testing` sits on top of both stacks. */
-  testing: [
-    'simulator/transports',
-    'simulator',
-    'firmware-model',
-    'protocol',
-    'registration/server',
-    'registration',
-  ],
+  testing: ['transports', 'simulator', 'firmware-model', 'protocol', 'registration/server', 'registration'],
   /** The Playwright fixture (`iqsim/playwright`) sits on top of both stacks and the test rig. */
   playwright: [
     'testing',
-    'simulator/transports',
+    'transports',
     'simulator',
     'firmware-model',
     'protocol',
     'registration/server',
     'registration',
   ],
-  cli: [
-    'simulator/transports',
-    'simulator',
-    'firmware-model',
-    'protocol',
-    'registration/server',
-    'registration',
-  ],
+  cli: ['transports', 'simulator', 'firmware-model', 'protocol', 'registration/server', 'registration'],
   /** The package's root entry (`index.ts`). */
   index: ['simulator', 'firmware-model', 'protocol'],
   /** Benchmarks may import any library layer, past its index too. */
   bench: [
     'playwright',
     'testing',
-    'simulator/transports',
+    'transports',
     'simulator',
     'firmware-model',
     'protocol',
@@ -77,11 +64,50 @@ export const FORBIDDEN: readonly [RegExp, string][] = [
   [/\bprocess\b/, 'process'],
 ];
 
-/** Extra entry points besides `<layer>/index.ts`: the package's sub-entries (package.json `exports`). */
-export const SUB_ENTRIES = [
-  'simulator/transports/webbluetooth/index.ts',
-  'simulator/transports/webbluetooth/playwright.ts',
+/**
+ * The levels inside simulator/, lowest first: a file may import files of its own level or a lower
+ * one, never a higher one. `simulator/*` is a file directly in simulator/, a folder (`device/`)
+ * every file below it; a file named alone outranks the pattern it also matches. Root helpers (clock,
+ * errors, random source, wire) sit at the bottom; the device over them; the in-memory link joins a
+ * device to a central; the client speaks through the link; schema/ checks the file formats (a state
+ * file by restoring a device); faults/ has option schemas; scenario/ drives all of it; index.ts is
+ * the entry.
+ */
+export const SIMULATOR_ORDER: readonly string[] = [
+  'simulator/*',
+  'simulator/device/',
+  'simulator/link.ts',
+  'simulator/client/',
+  'simulator/schema/',
+  'simulator/faults/',
+  'simulator/scenario/',
+  'simulator/index.ts',
 ];
+
+/** The level of a simulator/ file in SIMULATOR_ORDER, or undefined when it has none (a new folder). */
+export function simulatorLevel(file: string): number | undefined {
+  const matching = SIMULATOR_ORDER.filter((entry) => {
+    if (entry.endsWith('/*'))
+      return file.startsWith(entry.slice(0, -1)) && !file.slice(entry.length - 1).includes('/');
+    return entry.endsWith('/') ? file.startsWith(entry) : file === entry;
+  });
+  const mostSpecific = matching.sort((a, b) => b.length - a.length)[0];
+  return mostSpecific === undefined ? undefined : SIMULATOR_ORDER.indexOf(mostSpecific);
+}
+
+/** An import between two simulator/ files against SIMULATOR_ORDER. */
+function simulatorOrderBreach(file: string, target: string): string | undefined {
+  const from = simulatorLevel(file);
+  if (from === undefined)
+    return `${file}: has no level in SIMULATOR_ORDER (test/helpers/architecture-rules.ts)`;
+  const to = simulatorLevel(target);
+  if (to === undefined || to > from)
+    return `${file}: imports ${target}, above it in simulator/ (${SIMULATOR_ORDER.join(' < ')})`;
+  return undefined;
+}
+
+/** Extra entry points besides `<layer>/index.ts`: the package's sub-entries (package.json `exports`). */
+export const SUB_ENTRIES = ['transports/webbluetooth/index.ts', 'transports/webbluetooth/playwright.ts'];
 
 const SOURCE_DIRS = [...new Set(Object.keys(LAYERS).map((layer) => layer.split('/')[0] as string))];
 
@@ -142,7 +168,11 @@ export function violations(file: string, source: string): string[] {
     if (!specifier.startsWith('.')) continue;
     const target = resolveImport(file, specifier);
     const targetLayer = layerOf(target);
-    if (targetLayer === layer) continue;
+    if (targetLayer === layer) {
+      const breach = layer === 'simulator' ? simulatorOrderBreach(file, target) : undefined;
+      if (breach) found.push(breach);
+      continue;
+    }
     if (!targetLayer || !(LAYERS[layer] as readonly string[]).includes(targetLayer))
       found.push(`${file}: imports ${target}, which ${layer}/ may not use`);
     else if (layer !== 'bench' && target !== `${targetLayer}/index.ts` && !SUB_ENTRIES.includes(target))

@@ -3,8 +3,14 @@
  * server over the IQOS table (GATT_SERVICES) with static values, one request in, one response out.
  */
 import { expect } from 'vitest';
-import { GATT_SERVICES, hexBytes, toHex } from '../../protocol/index.js';
-import { ATT_ERROR_UNLIKELY_ERROR, type AttPdu, decodeAttPdu } from '../../simulator/device/att.js';
+import {
+  ATT_ERROR_UNLIKELY_ERROR,
+  type AttPdu,
+  decodeAttPdu,
+  GATT_SERVICES,
+  hexBytes,
+  toHex,
+} from '../../protocol/index.js';
 import type { GattServer, GattValueSource } from '../../simulator/device/gatt-server.js';
 
 export const SCP = 0x17;

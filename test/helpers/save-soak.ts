@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVirtualDevice, SeededRandom } from '../../simulator/index.js';
-import { isSnapshotTempFile, loadSnapshot, saveSnapshotAtomic } from '../../simulator/transports/index.js';
+import { isSnapshotTempFile, loadSnapshot, saveSnapshotAtomic } from '../../transports/index.js';
 import { ensureBuiltCli, ROOT } from './built-cli.js';
 
 export interface SoakResult {

@@ -28,7 +28,7 @@ export function device(
 ) {
   const fw = new Firmware(model, options);
   const id = generateIdentity(fw.profile, 7, identity);
-  return { fw, scp: new ScpResponder({ firmware: fw, identity: () => id, options: scp }) };
+  return { fw, scp: new ScpResponder({ firmware: () => fw, identity: () => id, options: scp }) };
 }
 
 export function decoded(bytes: Uint8Array): DecodedFrame {

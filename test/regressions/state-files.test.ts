@@ -16,7 +16,7 @@ import {
   loadSnapshot,
   saveSnapshotAtomic,
   sweepStaleTempFiles,
-} from '../../simulator/transports/index.js';
+} from '../../transports/index.js';
 import { cli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iqsim-state-files-'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInputLine } from '../../cli/run-input.js';
 import { createVirtualDevice } from '../../simulator/index.js';
-import { startPtyPair, WebBluetoothHub } from '../../simulator/transports/index.js';
+import { startPtyPair, WebBluetoothHub } from '../../transports/index.js';
 
 const IQOS = 'daebb240-b041-11e4-9e45-0002a5d5c51b';
 

@@ -6,7 +6,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { createVirtualDevice } from '../../index.js';
-import { WebBluetoothHub } from '../../simulator/transports/webbluetooth/index.js';
+import { WebBluetoothHub } from '../../transports/webbluetooth/index.js';
 import { subscribeInThen } from '../webbluetooth-clients.js';
 
 let hub: WebBluetoothHub | undefined;

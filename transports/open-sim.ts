@@ -1,0 +1,70 @@
+/** `sim:<model>`: an in-process virtual device over the in-memory link, its clock pumped in real time. */
+import {
+  createVirtualDevice,
+  InMemoryLink,
+  SimulatorError,
+  type Transport,
+  VirtualClock,
+  type VirtualDevice,
+} from '../simulator/index.js';
+import { type ClockPump, hostRtcSeconds, startClockPump } from './clock-pump.js';
+import type { RawOpen } from './opened.js';
+import { loadOverridesFile } from './overrides-file.js';
+import { loadSnapshot } from './persistence.js';
+import type { SimSpec } from './spec.js';
+
+/**
+ * The device a spec names: restored from `snapshot=` (its own clock and state) or fresh with the RTC
+ * at the host clock (D-27), with `overrides=` on top. Bad files are SIM_SNAPSHOT / SIM_OVERRIDES.
+ */
+function simDevice(spec: SimSpec): VirtualDevice {
+  const overrides = spec.overrides === undefined ? undefined : loadOverridesFile(spec.overrides);
+  if (spec.snapshot === undefined)
+    return createVirtualDevice({
+      model: spec.model,
+      seed: spec.seed,
+      firmware: { initial: { rtcSeconds: hostRtcSeconds() } },
+      ...(overrides ? { overrides } : {}),
+    });
+  const snapshot = loadSnapshot(spec.snapshot);
+  if (snapshot.model !== spec.model)
+    throw new SimulatorError(
+      'SIM_SNAPSHOT',
+      `${spec.snapshot} holds model ${snapshot.model}, not ${spec.model}`,
+    );
+  return createVirtualDevice({ model: spec.model, snapshot, ...(overrides ? { overrides } : {}) });
+}
+
+export function openSim(spec: SimSpec): RawOpen {
+  const device = simDevice(spec);
+  // A restored device continues from its own virtual time.
+  const clock = new VirtualClock(device.now);
+  // Over USB nothing connects: a BLE central would make the device stop advertising.
+  const link = new InMemoryLink(clock, device, { connect: spec.channel === 'ble' });
+  let pump: ClockPump | undefined;
+  const transport: Transport = {
+    write(packet) {
+      link.write(packet);
+      pump?.kick();
+    },
+    onData: (listener) => link.onData(listener),
+    onClose: (listener) => link.onClose(listener),
+    close() {
+      link.close();
+      pump?.stop();
+    },
+    get open() {
+      return link.open;
+    },
+  };
+  pump = startClockPump(clock, {
+    onError: (error) => link.disconnect(`clock pump stopped: ${String(error)}`),
+  });
+  return {
+    transport,
+    channel: spec.channel,
+    scheduler: clock,
+    device,
+    closed: async () => transport.close(),
+  };
+}

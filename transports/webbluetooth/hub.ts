@@ -1,0 +1,412 @@
+/**
+ * The Node side of Web Bluetooth: owns virtual devices, plays the browser's device chooser, and
+ * connects a page (or a Node shim) to a device through an `InMemoryLink` and a `GattClient` on one
+ * `VirtualClock` that follows real time (`clock-pump.ts`). A device has at most one link (D-21: one
+ * central); every session connected to it shares that link, as tabs share Chromium's connection.
+ * The pump is the general one of `../clock-pump.ts`, kicked after every write into a link.
+ */
+import { createHash } from 'node:crypto';
+import type { FirmwareInput } from '../../firmware-model/index.js';
+import {
+  type DiscoveredCharacteristic,
+  type DiscoveredService,
+  GattClient,
+  InMemoryLink,
+  SimulatorError,
+  type Transport,
+  VirtualClock,
+  type VirtualDevice,
+} from '../../simulator/index.js';
+import { type ClockPump, startClockPump } from '../clock-pump.js';
+import { domError, gattError } from './errors.js';
+import { matchesRequest, type ScanRecord, scanRecordOf } from './filters.js';
+import { installWebBluetooth } from './install.js';
+import { type ChooserCandidate, HubSession, type SessionHost } from './session.js';
+import type { Bluetooth, RequestDeviceOptionsJson } from './types.js';
+
+/** A candidate as the chooser policy sees it. */
+export interface ChooserOption extends ChooserCandidate {
+  readonly device: VirtualDevice;
+}
+
+/**
+ * Replaces the browser's device prompt: the first match, the match with a name or id, cancel (the
+ * page gets NotFoundError), or a function returning the id (or device) to pick, undefined to cancel.
+ */
+export type ChooserPolicy =
+  | 'first'
+  | 'cancel'
+  | { readonly name: string }
+  | { readonly id: string }
+  | ((
+      candidates: readonly ChooserOption[],
+      request: RequestDeviceOptionsJson,
+    ) => string | VirtualDevice | undefined | Promise<string | VirtualDevice | undefined>);
+
+export interface WebBluetoothHubOptions {
+  /** Default 'first'. */
+  chooser?: ChooserPolicy;
+  /** The clock the links run on (default a new one at 0 ms); the hub makes it follow real time. */
+  clock?: VirtualClock;
+  /** Longest real-time pump sleep, ms (default 50). */
+  maxWaitMs?: number;
+  /** ATT MTU the central asks for on connect (default 517, as BlueZ; the device answers its own). */
+  mtu?: number;
+  /** Called when driving the clock throws (the pump stops); default: rethrow. */
+  onError?: (error: unknown) => void;
+}
+
+interface Subscription {
+  readonly sessions: Set<HubSession>;
+  /** The CCCD write that turned notifications on; later subscribers wait for it. */
+  ready: Promise<void>;
+}
+
+interface DeviceEntry {
+  readonly id: string;
+  readonly device: VirtualDevice;
+  /** Last scan data seen: a connected device does not advertise, but the chooser still lists it. */
+  scan: ScanRecord | undefined;
+  link: InMemoryLink | undefined;
+  gatt: GattClient | undefined;
+  services: readonly DiscoveredService[];
+  opening: Promise<void> | undefined;
+  readonly sessions: Set<HubSession>;
+  readonly subscriptions: Map<number, Subscription>;
+  readonly unfollow: () => void;
+}
+
+/** Chromium-style device id: base64 of 16 bytes, here a hash of model, address and a counter. */
+function deviceIdOf(device: VirtualDevice, salt: number): string {
+  const digest = createHash('sha256')
+    .update(`iqsim/${device.model}/${device.identity.address}/${salt}`)
+    .digest();
+  return digest.subarray(0, 16).toString('base64');
+}
+
+/** Kicks the pump after every write so the request runs now, not at the next timer. */
+function kicking(link: InMemoryLink, kick: () => void): Transport {
+  return {
+    write(packet) {
+      link.write(packet);
+      kick();
+    },
+    onData: (listener) => link.onData(listener),
+    onClose: (listener) => link.onClose(listener),
+    close: () => link.close(),
+    get open() {
+      return link.open;
+    },
+  };
+}
+
+export class WebBluetoothHub implements SessionHost {
+  readonly clock: VirtualClock;
+  chooser: ChooserPolicy;
+  /** `getAvailability()`; false makes requestDevice fail as with no adapter. */
+  available = true;
+  private readonly mtu: number;
+  private readonly pump: ClockPump;
+  private readonly entries = new Map<string, DeviceEntry>();
+  private readonly byDevice = new Map<VirtualDevice, DeviceEntry>();
+  private readonly sessions = new Set<HubSession>();
+
+  constructor(options: WebBluetoothHubOptions = {}) {
+    this.clock = options.clock ?? new VirtualClock();
+    this.chooser = options.chooser ?? 'first';
+    this.mtu = options.mtu ?? 517;
+    this.pump = startClockPump(this.clock, {
+      ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+    });
+  }
+
+  /** Adds a device (its time must not be ahead of the clock) and returns its id. */
+  addDevice(device: VirtualDevice): string {
+    const existing = this.byDevice.get(device);
+    if (existing) return existing.id;
+    let salt = 0;
+    let id = deviceIdOf(device, salt);
+    while (this.entries.has(id)) id = deviceIdOf(device, ++salt);
+    const entry: DeviceEntry = {
+      id,
+      device,
+      scan: undefined,
+      link: undefined,
+      gatt: undefined,
+      services: [],
+      opening: undefined,
+      sessions: new Set(),
+      subscriptions: new Map(),
+      // Unconnected, the device still runs in real time (charging, timers); linked, the link drives it.
+      unfollow: this.clock.follow({
+        nextDeadline: () => (entry.link ? undefined : device.nextDeadline()),
+        handleTimeout: (nowMs) => {
+          device.handleTimeout(nowMs);
+          while (device.pollTransmit());
+        },
+      }),
+    };
+    this.entries.set(id, entry);
+    this.byDevice.set(device, entry);
+    this.pump.kick();
+    return id;
+  }
+
+  /** Removes a device; its connections drop first. */
+  removeDevice(target: VirtualDevice | string): void {
+    const entry = this.entryOf(target);
+    entry.link?.disconnect('device removed');
+    entry.unfollow();
+    this.entries.delete(entry.id);
+    this.byDevice.delete(entry.device);
+  }
+
+  idOf(device: VirtualDevice): string {
+    return this.entryOf(device).id;
+  }
+
+  device(id: string): VirtualDevice {
+    return this.entryOf(id).device;
+  }
+
+  get devices(): VirtualDevice[] {
+    return [...this.entries.values()].map((e) => e.device);
+  }
+
+  /** Virtual time now: the clock, which the pump keeps within `maxWaitMs` of real time. */
+  nowMs(): number {
+    return this.clock.now();
+  }
+
+  /** Applies a firmware input now (a battery level, a button …); notifications go out at once. */
+  input(target: VirtualDevice | string, input: FirmwareInput): void {
+    const entry = this.entryOf(target);
+    entry.device.input(input, this.nowMs());
+    this.pump.kick();
+  }
+
+  /** Drops the device's link from the device side: pages see `gattserverdisconnected`. */
+  disconnect(target: VirtualDevice | string, reason = 'disconnected by the device'): boolean {
+    const link = this.entryOf(target).link;
+    if (!link) return false;
+    link.disconnect(reason);
+    this.pump.kick();
+    return true;
+  }
+
+  isConnected(target: VirtualDevice | string): boolean {
+    return this.entryOf(target).link?.open ?? false;
+  }
+
+  /** A new client: the backend for one shim (`playwright.ts` makes one per frame). */
+  createSession(): HubSession {
+    const session = new HubSession(this);
+    this.sessions.add(session);
+    return session;
+  }
+
+  /** `navigator.bluetooth` for Node: the shim over a new session of this hub. */
+  bluetooth(): Bluetooth {
+    return installWebBluetooth({}, { backend: this.createSession(), define: false }).bluetooth;
+  }
+
+  /** Closes every session and link and stops the pump. */
+  close(): void {
+    for (const session of [...this.sessions]) session.close();
+    for (const entry of this.entries.values()) {
+      entry.link?.close();
+      entry.unfollow();
+    }
+    this.pump.stop();
+  }
+
+  // ---- SessionHost: what sessions call. ----
+
+  candidates(options: RequestDeviceOptionsJson): ChooserOption[] {
+    const out: ChooserOption[] = [];
+    for (const entry of this.entries.values()) {
+      const advertising = entry.device.advertising();
+      if (advertising) entry.scan = scanRecordOf(advertising.advertisement, advertising.scanResponse);
+      // Off air and not ours: not in range. Connected through this hub: listed with its last scan data.
+      const record = advertising || entry.link ? entry.scan : undefined;
+      if (record && matchesRequest(record, options))
+        out.push({ id: entry.id, name: record.name, device: entry.device });
+    }
+    return out;
+  }
+
+  async choose(
+    candidates: readonly ChooserCandidate[],
+    request: RequestDeviceOptionsJson,
+  ): Promise<string | undefined> {
+    const policy = this.chooser;
+    if (policy === 'cancel') return undefined;
+    if (policy === 'first') return candidates[0]?.id;
+    if (typeof policy === 'function') {
+      const options = candidates.map((c) => ({ ...c, device: this.device(c.id) }));
+      const picked = await policy(options, request);
+      return typeof picked === 'string' || picked === undefined ? picked : this.byDevice.get(picked)?.id;
+    }
+    if ('name' in policy) return candidates.find((c) => c.name === policy.name)?.id;
+    return candidates.find((c) => c.id === policy.id)?.id;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  nameOf(id: string): string | null {
+    const entry = this.entryOf(id);
+    return entry.scan?.name ?? entry.device.identity.name;
+  }
+
+  async attach(session: HubSession, id: string): Promise<void> {
+    const entry = this.entryOf(id);
+    // A link still discovering is not ready: a second connect waits for the first one's discovery.
+    if (!entry.link || entry.opening) {
+      entry.opening ??= this.open(entry).finally(() => {
+        entry.opening = undefined;
+      });
+      await entry.opening;
+    }
+    if (!entry.link) throw domError('NetworkError', 'Bluetooth Device is no longer in range.');
+    if (!session.closed) entry.sessions.add(session);
+  }
+
+  detach(session: HubSession, id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry?.sessions.delete(session)) return;
+    for (const [handle, subscription] of entry.subscriptions) {
+      if (!subscription.sessions.delete(session) || subscription.sessions.size > 0) continue;
+      entry.subscriptions.delete(handle);
+      if (entry.sessions.size > 0) this.writeCccd(entry, handle, false).catch(() => undefined);
+    }
+    // The last client gone, the central drops the link (Chromium does the same).
+    if (entry.sessions.size === 0) entry.link?.close();
+  }
+
+  isAttached(session: HubSession, id: string): boolean {
+    return this.entries.get(id)?.sessions.has(session) ?? false;
+  }
+
+  services(id: string): readonly DiscoveredService[] {
+    return this.entryOf(id).services;
+  }
+
+  gatt(id: string): GattClient {
+    const gatt = this.entryOf(id).gatt;
+    if (!gatt) throw new SimulatorError('SIM_DISCONNECTED', 'the device is not connected');
+    return gatt;
+  }
+
+  async setNotify(
+    session: HubSession,
+    id: string,
+    characteristic: DiscoveredCharacteristic,
+    enable: boolean,
+  ): Promise<void> {
+    const entry = this.entryOf(id);
+    const handle = characteristic.valueHandle;
+    const existing = entry.subscriptions.get(handle);
+    if (!enable) {
+      if (!existing?.sessions.delete(session) || existing.sessions.size > 0) return;
+      entry.subscriptions.delete(handle);
+      await this.writeCccd(entry, handle, false);
+      return;
+    }
+    if (existing) {
+      existing.sessions.add(session);
+      await existing.ready;
+      return;
+    }
+    // Subscribed before the write: the device notifies its value right after the response (D-18).
+    const subscription: Subscription = { sessions: new Set([session]), ready: Promise.resolve() };
+    entry.subscriptions.set(handle, subscription);
+    subscription.ready = this.writeCccd(entry, handle, true);
+    try {
+      await subscription.ready;
+    } catch (error) {
+      if (entry.subscriptions.get(handle) === subscription) entry.subscriptions.delete(handle);
+      throw error;
+    }
+  }
+
+  sessionClosed(session: HubSession): void {
+    this.sessions.delete(session);
+  }
+
+  // ---- Links. ----
+
+  private entryOf(target: VirtualDevice | string): DeviceEntry {
+    const entry = typeof target === 'string' ? this.entries.get(target) : this.byDevice.get(target);
+    if (!entry)
+      throw new SimulatorError(
+        'SIM_BAD_INPUT',
+        typeof target === 'string'
+          ? `no device with id ${target} in the hub`
+          : 'the device is not in the hub',
+      );
+    return entry;
+  }
+
+  private async open(entry: DeviceEntry): Promise<void> {
+    const { device } = entry;
+    const link = new InMemoryLink(this.clock, device, { connect: false });
+    try {
+      device.connect(this.clock.now());
+    } catch {
+      link.close();
+      throw domError('NetworkError', 'Bluetooth Device is no longer in range.');
+    }
+    const gatt = new GattClient(
+      kicking(link, () => this.pump.kick()),
+      this.clock,
+    );
+    entry.link = link;
+    entry.gatt = gatt;
+    link.onClose(() => this.closed(entry, link));
+    gatt.onNotification((handle, value) => {
+      const subscription = entry.subscriptions.get(handle);
+      if (!subscription) return;
+      const bytes = Array.from(value);
+      for (const session of subscription.sessions)
+        session.push({ type: 'notification', id: entry.id, handle, bytes });
+    });
+    let services: DiscoveredService[];
+    try {
+      await gatt.exchangeMtu(this.mtu);
+      services = await gatt.discover();
+    } catch (error) {
+      if (entry.link === link) link.close();
+      throw gattError(error);
+    }
+    if (entry.link !== link) throw domError('NetworkError', 'Bluetooth Device is no longer in range.');
+    entry.services = services;
+  }
+
+  /** The link dropped (device side, fault, or the last client left): tell the clients still on it. */
+  private closed(entry: DeviceEntry, link: InMemoryLink): void {
+    if (entry.link !== link) return;
+    // Told first: replies to the calls the drop fails carry a later event number, so each shim
+    // fires gattserverdisconnected before it rejects them (shim-bridge.ts).
+    const sessions = [...entry.sessions];
+    entry.sessions.clear();
+    for (const session of sessions) session.push({ type: 'disconnected', id: entry.id });
+    entry.gatt?.close();
+    entry.link = undefined;
+    entry.gatt = undefined;
+    entry.services = [];
+    entry.subscriptions.clear();
+    this.pump.kick();
+  }
+
+  private async writeCccd(entry: DeviceEntry, handle: number, enable: boolean): Promise<void> {
+    const gatt = entry.gatt;
+    const characteristic = entry.services
+      .flatMap((s) => s.characteristics)
+      .find((c) => c.valueHandle === handle);
+    if (!gatt || !characteristic) throw new SimulatorError('SIM_DISCONNECTED', 'the device is not connected');
+    await gatt.subscribe(characteristic, enable);
+  }
+}
