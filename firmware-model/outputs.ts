@@ -23,7 +23,7 @@ export function setChargerState(ctx: Ctx, to: ChargerStateName): void {
 }
 
 /**
- * A vibration of `pulses` pulses (§3.1, `haptics.pulseMs`/`gapMs`), suppressed when the app turned
+ * A vibration of `pulses` pulses (docs/device.md §3.1, `haptics.pulseMs`/`gapMs`), suppressed when the app turned
  * off the matching setting (`flag`). Haptics come from the holder on two-piece devices.
  */
 export function vibrate(
@@ -47,7 +47,7 @@ export function vibrate(
 }
 
 /**
- * A unit's RTC, seconds since 2010-01-01 UTC now (P§8.1): counts on from the last write at 1 s
+ * A unit's RTC, seconds since 2010-01-01 UTC now (docs/protocol.md §8.1): counts on from the last write at 1 s
  * resolution. Two-piece devices keep two clocks (the case's and the holder's); one-piece devices one.
  */
 export function rtcSeconds(ctx: Ctx, unit: UnitName = 'charger'): number {
@@ -63,7 +63,7 @@ export function setRtc(ctx: Ctx, unit: UnitName, seconds: number): void {
   else ctx.s.rtc = rtc;
 }
 
-/** P§12 D-28: tag 17 = floor(RTC / 86400) − `counters.dayOffset`, on the unit's own clock. */
+/** docs/protocol.md D-28: tag 17 = floor(RTC / 86400) − `counters.dayOffset`, on the unit's own clock. */
 export function daysCounter(ctx: Ctx, unit: UnitName): number {
   const key = unit === 'holder' && !ctx.d.onePiece ? 'holder' : 'charger';
   return Math.floor(rtcSeconds(ctx, unit) / 86_400) - ctx.s.counters.dayOffset[key];
