@@ -1,5 +1,5 @@
 /**
- * How SCP requests reach the responder (P§12 D-9, D-11), as state with deadlines so the device can
+ * How SCP requests reach the responder (docs/protocol.md D-9, D-11), as state with deadlines so the device can
  * report them through `nextDeadline()` / `handleTimeout()`:
  * - D-9: BLE packets are reassembled (`T = 01` … `T = 00`); a partial frame whose last packet has
  *   not come `scp.reassemblyTimeoutMs` (1000) after its first is discarded at that deadline, not at
