@@ -64,7 +64,7 @@ export function batteryView(ctx: Ctx): BatteryView {
   };
 }
 
-/** Ambient bits of the status record: 1 too low, 2 too high (docs/device.md §5.2, F-01). */
+/** Ambient bits of the status record: 1 too low, 2 too high (docs/device.md §5.2, docs/faults.md F-01). */
 export function ambientBits(ctx: Ctx): number {
   const t = ctx.s.environment.ambientC;
   if (t < ctx.profile.ambientMinC) return 1;

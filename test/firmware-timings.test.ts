@@ -223,7 +223,7 @@ describe('cleaning (docs/device.md §6)', () => {
   });
 });
 
-describe('ambient out of range refuses heating (docs/device.md §3.2, F-01)', () => {
+describe('ambient out of range refuses heating (docs/device.md §3.2, docs/faults.md F-01)', () => {
   const expected: Record<string, object> = {
     'iqos-2.4-plus': { pattern: 'steady', colour: 'red' },
     'iqos-3': { pattern: 'blinkN', colour: 'white', count: 2 },

@@ -1,7 +1,7 @@
 /**
  * The checks of test/architecture.test.ts as pure functions over paths and source text, so the test
- * can prove each one on a synthetic breach. Rules: docs/architecture.md (docs/architecture.md house rules 1, 2,
- * 10, 11) and the layer map there.
+ * can prove each one on a synthetic breach. Rules: docs/architecture.md house rules 1, 2, 10, 11 and
+ * the layer map there.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
