@@ -25,7 +25,10 @@ export function formatMinutes(ms: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-/** An end-of-heat reason by name, in the words `decode --char status` uses (docs/protocol.md §3.5 last experience). */
+/**
+ * An end-of-heat reason by name, in the words `decode --char status` uses (docs/protocol.md §3.5 last
+ * experience).
+ */
 export function endReasonName(reason: number): string {
   return END_OF_HEAT_REASONS[reason] ?? `reason ${reason}`;
 }

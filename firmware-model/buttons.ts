@@ -25,7 +25,8 @@ export function press(ctx: Ctx, unit: UnitName): void {
   const now = s.nowMs;
   track.downAtMs = now;
   track.consumed = false;
-  // Only a switched-off unit powers on at 4 s; ERROR and out-of-range leave only by a reset (docs/device.md §12.2).
+  // Only a switched-off unit powers on at 4 s; ERROR and out-of-range leave only by a reset
+  // (docs/device.md §12.2).
   const c = s.charger;
   track.wasOff = c.state === 'OFF' || c.state === 'DEEP_DISCHARGED' || c.offWhenPlugged;
   track.quickPresses = now - track.lastReleaseMs <= p.buttons.multiPressWindowMs ? track.quickPresses + 1 : 1;
@@ -66,7 +67,8 @@ export function release(ctx: Ctx, unit: UnitName): void {
   }
   if (track.consumed) return;
   if (which === 'charger' && heldMs >= p.buttons.powerHoldSeconds * 1000) {
-    // In ERROR only the reset hold acts (docs/device.md §12.2): a 4 s hold neither hides nor clears the fault.
+    // In ERROR only the reset hold acts (docs/device.md §12.2): a 4 s hold neither hides nor clears the
+    // fault.
     if (!track.wasOff && s.charger.state !== 'ERROR') powerOff(ctx);
     return;
   }
@@ -89,7 +91,10 @@ export function onStartHold(ctx: Ctx): void {
   if (s.holder.state !== before || ctx.s.holder.state === 'PREHEAT') track.consumed = true;
 }
 
-/** Timer: the charger button has been held `buttons.powerHoldSeconds`; from off, power on now (docs/device.md §3.3). */
+/**
+ * Timer: the charger button has been held `buttons.powerHoldSeconds`; from off, power on now
+ * (docs/device.md §3.3).
+ */
 export function onPowerHold(ctx: Ctx): void {
   const track = ctx.s.buttons.charger;
   if (track.downAtMs < 0 || !track.wasOff) return;
@@ -98,7 +103,9 @@ export function onPowerHold(ctx: Ctx): void {
   track.consumed = true;
 }
 
-/** Timer: held `buttons.resetHoldSeconds`; ILUMA two-piece needs the holder in the case (docs/device.md §3.3). */
+/**
+ * Timer: held `buttons.resetHoldSeconds`; ILUMA two-piece needs the holder in the case (docs/device.md §3.3).
+ */
 export function onResetHold(ctx: Ctx): void {
   const { s, d, profile } = ctx;
   const track = s.buttons.charger;

@@ -1,4 +1,7 @@
-/** Batteries between events (docs/device.md §4.2): exact integration, boundaries as deadlines, charge ceilings. */
+/**
+ * Batteries between events (docs/device.md §4.2): exact integration, boundaries as deadlines, charge
+ * ceilings.
+ */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from './firmware.js';
 

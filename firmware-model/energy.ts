@@ -30,8 +30,8 @@ export function heatingCapacityJ(ctx: Ctx): number {
 }
 
 /**
- * Uses the charge level buys while charging: one per use's worth (docs/device.md §1 recharge times are per use, so
- * DUO has one use at 50 % after 110 s and two at 100 %).
+ * Uses the charge level buys while charging: one per use's worth (docs/device.md §1 recharge times are per
+ * use, so DUO has one use at 50 % after 110 s and two at 100 %).
  */
 export function usesByCharge(ctx: Ctx, levelPercent: number): number {
   return Math.min(ctx.profile.usesPerCharge, Math.floor((levelPercent + 1e-9) / ctx.d.energyPerUsePercent));

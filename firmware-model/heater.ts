@@ -3,7 +3,8 @@
  * parameters of `FirmwareParams.heater`). One node: C·dT/dt = P − (k + kPuff·flow)·(T − Tamb).
  * The controller is feed-forward (nominal loss and ramp) plus proportional on the error, so a puff
  * — extra cooling it does not know about — leaves a temperature deficit: that deficit, held for
- * `puffDetectMs`, is how a puff is detected (the patents of docs/device.md §2.1 detect puffs from heater cooling).
+ * `puffDetectMs`, is how a puff is detected (the patents of docs/device.md §2.1 detect puffs from heater
+ * cooling).
  *
  * `run(untilMs)` is the hot path: all state lives in one Float64Array, the loop works on locals and
  * allocates nothing; it stops early at the first event the machine must handle.

@@ -77,8 +77,8 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
       s.environment.ambientC = input.tempC;
       if (isHeating(ctx)) {
         ctx.heater.setAmbient(input.tempC);
-        // docs/device.md §11.2: out of range ends heating with reason 9; the record has no "too low" reason, so a
-        // cold end uses it too and the ambient bits (1 too low, 2 too high) tell which.
+        // docs/device.md §11.2: out of range ends heating with reason 9; the record has no "too low" reason,
+        // so a cold end uses it too and the ambient bits (1 too low, 2 too high) tell which.
         if (input.tempC > profile.ambientMaxC || input.tempC < profile.ambientMinC)
           endSession(ctx, END_REASON.ambientTooHigh);
       }
@@ -221,7 +221,9 @@ function setLevel(ctx: Ctx, unit: 'charger' | 'holder', percent: number): void {
   if (isHeating(ctx) && level < ctx.p.holder.cutoffPercent) endSession(ctx, END_REASON.lowBattery);
 }
 
-/** docs/faults.md §15.1 device faults: inject (`on`) or clear. Error bits put the unit in ERROR until a reset. */
+/**
+ * docs/faults.md §15.1 device faults: inject (`on`) or clear. Error bits put the unit in ERROR until a reset.
+ */
 function injectFault(ctx: Ctx, fault: FaultName, bits: number, on: boolean): void {
   const { s } = ctx;
   const heater = (mode: number) => {
@@ -279,7 +281,10 @@ function injectFault(ctx: Ctx, fault: FaultName, bits: number, on: boolean): voi
   }
 }
 
-/** Holder error bits (docs/device.md §5.2): a running session ends with a system fault; the holder shows red until reset. */
+/**
+ * Holder error bits (docs/device.md §5.2): a running session ends with a system fault; the holder shows red
+ * until reset.
+ */
 export function holderErrorBits(ctx: Ctx, bits: number): void {
   const { s } = ctx;
   if (isHeating(ctx)) endSession(ctx, END_REASON.systemFault);

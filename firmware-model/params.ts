@@ -105,8 +105,9 @@ export interface FirmwareParams {
   environment: { ambientC: number };
   warranty: { cycleLimit: number };
   /**
-   * docs/protocol.md §9: per-unit constant counters (tags 18, 14, 1D) and docs/protocol.md D-28 `counters.dayOffset`, the RTC
-   * day that tag 17 counts from; −1 (default) means the day of first power-on of each unit's clock.
+   * docs/protocol.md §9: per-unit constant counters (tags 18, 14, 1D) and docs/protocol.md D-28
+   * `counters.dayOffset`, the RTC day that tag 17 counts from; −1 (default) means the day of first power-on
+   * of each unit's clock.
    */
   counters: { constant18: number; constant14: number; constant1D: number; dayOffset: number };
 }

@@ -1,4 +1,7 @@
-/** Model profiles (docs/device.md §1) and parameters (docs/device.md §14): ids, capabilities, overrides and their checks. */
+/**
+ * Model profiles (docs/device.md §1) and parameters (docs/device.md §14): ids, capabilities, overrides and
+ * their checks.
+ */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from './firmware.js';
 import { allProfiles, getProfile, resolveParams } from './profiles.js';

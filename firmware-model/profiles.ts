@@ -16,16 +16,24 @@ export interface ModelProfile {
   readonly parts: 'holder+charger' | 'one-piece';
   readonly heater: 'blade' | 'induction';
   readonly lightFamily: LightFamily;
-  /** Uses per holder charge (two-piece) or per device charge (one-piece), docs/device.md §1 / docs/device.md §4.2. */
+  /**
+   * Uses per holder charge (two-piece) or per device charge (one-piece), docs/device.md §1 /
+   * docs/device.md §4.2.
+   */
   readonly usesPerCharge: number;
-  /** Seconds to recharge each successive use from empty, docs/device.md §1 († where documented, else the ILUMA default). */
+  /**
+   * Seconds to recharge each successive use from empty, docs/device.md §1 († where documented, else the ILUMA
+   * default).
+   */
   readonly holderRechargeSeconds: readonly number[];
   /** Full charge of the charger (or one-piece) from empty on USB, minutes (docs/device.md §4.2). */
   readonly fullChargeMinutes: number;
   /** Operating ambient range, °C (`ambient.range`, docs/device.md §14). */
   readonly ambientMinC: number;
   readonly ambientMaxC: number;
-  /** Automatic cleaning every `cleaning.autoEverySticks` (blade two-piece except 3 DUO, docs/device.md §6). */
+  /**
+   * Automatic cleaning every `cleaning.autoEverySticks` (blade two-piece except 3 DUO, docs/device.md §6).
+   */
   readonly autoClean: boolean;
   /** Start by stick insertion when Auto Start is on (the ILUMA family, docs/device.md §2.1). */
   readonly stickStarts: boolean;
@@ -56,7 +64,10 @@ interface ProfileRow {
 
 /** ILUMA two-piece recharge, copied from 3 DUO (`model.iluma.holderRecharge`, D). */
 const ILUMA_RECHARGE = [110, 205] as const;
-/** Firmware versions of the public record (docs/protocol.md §7.7), the default for every model (docs/protocol.md D-31). */
+/**
+ * Firmware versions of the public record (docs/protocol.md §7.7), the default for every model
+ * (docs/protocol.md D-31).
+ */
 const ILUMA_FW = ['135.5.0.33', '124.6.0.114'] as const;
 const LEGACY_FW = ILUMA_FW;
 const ILUMA_SESSION = { session: { warningPuffsBeforeEnd: 2 } };

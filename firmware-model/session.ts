@@ -150,7 +150,10 @@ export function enterWarning(ctx: Ctx): void {
   ctx.emit({ type: 'session', atMs: ctx.s.nowMs, phase: 'warning', puffs: session.puffs });
 }
 
-/** A puff the heater loop detected (docs/device.md §2.2: not counted in pre-heat, at least `minPuffSeconds` apart). */
+/**
+ * A puff the heater loop detected (docs/device.md §2.2: not counted in pre-heat, at least `minPuffSeconds`
+ * apart).
+ */
 export function onPuffDetected(ctx: Ctx): void {
   const { s, p } = ctx;
   const session = s.session;
@@ -182,7 +185,10 @@ export function onPuffDetected(ctx: Ctx): void {
   if (warnPuffs > 0 && limit - session.puffs <= warnPuffs && !session.warned) enterWarning(ctx);
 }
 
-/** Button during heating (docs/device.md §7 Pause Mode, docs/device.md §11.2): pause or resume where enabled, else a user end. */
+/**
+ * Button during heating (docs/device.md §7 Pause Mode, docs/device.md §11.2): pause or resume where enabled,
+ * else a user end.
+ */
 export function onButtonDuringSession(ctx: Ctx): void {
   const { s, p } = ctx;
   const session = s.session;

@@ -1,6 +1,7 @@
 /**
- * Setting writes (docs/device.md §7, docs/protocol.md §7.1): each needs the model's capability (docs/device.md §1 matrix) and a
- * value of the right kind; anything else is refused with a `rejected` event and changes nothing.
+ * Setting writes (docs/device.md §7, docs/protocol.md §7.1): each needs the model's capability
+ * (docs/device.md §1 matrix) and a value of the right kind; anything else is refused with a `rejected` event
+ * and changes nothing.
  */
 import type { Capability } from '../protocol/index.js';
 import type { Ctx } from './context.js';

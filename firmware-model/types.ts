@@ -23,7 +23,10 @@ export type HolderStateName =
   | 'ERROR'
   | 'RESETTING';
 
-/** Charger (or one-piece main unit) states of docs/device.md §12.1; charging the holder, cleaning, low battery and Bluetooth are flags beside it. */
+/**
+ * Charger (or one-piece main unit) states of docs/device.md §12.1; charging the holder, cleaning, low battery
+ * and Bluetooth are flags beside it.
+ */
 export type ChargerStateName =
   | 'OFF'
   | 'DEEP_DISCHARGED'
@@ -47,7 +50,10 @@ export type UsbPower = 'none' | 'normal' | 'weak';
 export type LightPattern = 'off' | 'steady' | 'blink' | 'pulse' | 'blinkN' | 'progressive';
 export type LightColour = 'none' | 'white' | 'green' | 'orange' | 'red' | 'yellow';
 
-/** Abstract indicator state of one unit (docs/device.md §3.2): pattern, colour and how many lights/segments/blinks. */
+/**
+ * Abstract indicator state of one unit (docs/device.md §3.2): pattern, colour and how many
+ * lights/segments/blinks.
+ */
 export interface Light {
   pattern: LightPattern;
   colour: LightColour;
@@ -154,7 +160,10 @@ export type FirmwareInput =
   | { type: 'tilt' }
   | { type: 'cleanButton' }
   | { type: 'setting'; name: SettingName; value: boolean | number | string }
-  /** Sets a unit's RTC (docs/protocol.md §8.1); `unit` defaults to the charger (case), whose clock the app writes. */
+  /**
+   * Sets a unit's RTC (docs/protocol.md §8.1); `unit` defaults to the charger (case), whose clock the app
+   * writes.
+   */
   | { type: 'clock'; seconds: number; unit?: UnitName }
   | { type: 'findMy'; on: boolean }
   | { type: 'statusRead' }
@@ -208,7 +217,9 @@ export interface ChargerUnit {
   state: ChargerStateName;
   levelPercent: number;
   usbPower: UsbPower;
-  /** The state the unit was in when USB arrived (docs/device.md §12.2: back to OFF on unplug if it was off). */
+  /**
+   * The state the unit was in when USB arrived (docs/device.md §12.2: back to OFF on unplug if it was off).
+   */
   offWhenPlugged: boolean;
   chargingHolder: boolean;
   cleaningHolder: boolean;
@@ -229,7 +240,10 @@ export interface HolderUnit {
   state: HolderStateName;
   /** One-piece: mirrors the main unit's level. */
   levelPercent: number;
-  /** Uses left (docs/device.md §11.2): set at each use's worth while charging, −1 per session, never above the energy left. */
+  /**
+   * Uses left (docs/device.md §11.2): set at each use's worth while charging, −1 per session, never above the
+   * energy left.
+   */
   usesLeft: number;
   /** Showing uses left after a short press or tilt (docs/device.md §3.2), until `indicateUntilMs`. */
   indicating: boolean;
@@ -313,7 +327,10 @@ export interface FirmwareState {
   settings: Settings;
   /** Case (or one-piece) RTC: seconds since 2010-01-01 UTC at `setAtMs` (docs/protocol.md §8.1). */
   rtc: RtcRegister;
-  /** The two-piece holder's own RTC (docs/protocol.md §8.1: the holder answers its own clock reads); unused on one-piece. */
+  /**
+   * The two-piece holder's own RTC (docs/protocol.md §8.1: the holder answers its own clock reads); unused on
+   * one-piece.
+   */
   holderRtc: RtcRegister;
   /** RTC seconds of the latest logged error, or -1 (C0 S 0x03, docs/device.md §5.3). */
   lastErrorRtc: number;

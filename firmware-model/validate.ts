@@ -32,9 +32,10 @@ export interface NumberRange {
 
 /**
  * Ambient temperature, °C: −40…85, the storage range of Li-ion cells and consumer electronics (the
- * spec gives operating ranges per model, docs/device.md §14 `ambient.range`, and what happens outside them, F-01;
- * it is silent on limits beyond). The battery record carries temperatures as u8 °C (docs/protocol.md §3.4), and
- * ambient + self, charge and session heat (docs/device.md §4.2, at most +8 °C by default) stays below 255.
+ * spec gives operating ranges per model, docs/device.md §14 `ambient.range`, and what happens outside them,
+ * F-01; it is silent on limits beyond). The battery record carries temperatures as u8 °C
+ * (docs/protocol.md §3.4), and ambient + self, charge and session heat (docs/device.md §4.2, at most +8 °C by
+ * default) stays below 255.
  */
 export const AMBIENT_RANGE_C: NumberRange = { min: -40, max: 85 };
 
@@ -43,8 +44,8 @@ export const AMBIENT_RANGE_C: NumberRange = { min: -40, max: 85 };
  * input lines takes its bounds from here (simulator/scenario/format.ts), so both refuse the same.
  */
 export const INPUT_RANGES: Readonly<Record<string, Readonly<Record<string, NumberRange>>>> = {
-  // A puff lasts seconds (default 2 s, docs/device.md §14 heater.defaultPuffMs); a minute-long draw is beyond any
-  // lung. Flow: 27.5 ml/s by default; 1 l/s is beyond any draw through a stick.
+  // A puff lasts seconds (default 2 s, docs/device.md §14 heater.defaultPuffMs); a minute-long draw is beyond
+  // any lung. Flow: 27.5 ml/s by default; 1 l/s is beyond any draw through a stick.
   puff: {
     durationMs: { min: 0, max: 60_000, exclusiveMin: true },
     flowMlS: { min: 0, max: 1000, exclusiveMin: true },

@@ -11,9 +11,14 @@ export type ProtocolErrorCode =
   | 'PROTOCOL_LENGTH'
   /** The node byte is none of C0, C9, D2 (requests) or C0, 08, 90 (replies) (docs/protocol.md §1.2). */
   | 'PROTOCOL_UNKNOWN_NODE'
-  /** A type byte with the never-seen bit 0x20 set, or bits that no frame layout allows (docs/protocol.md §4.3). */
+  /**
+   * A type byte with the never-seen bit 0x20 set, or bits that no frame layout allows
+   * (docs/protocol.md §4.3).
+   */
   | 'PROTOCOL_BAD_TYPE'
-  /** A BLE transport byte other than 00/01, or a USB report id other than 0x3F (docs/protocol.md §4.1, §5.2). */
+  /**
+   * A BLE transport byte other than 00/01, or a USB report id other than 0x3F (docs/protocol.md §4.1, §5.2).
+   */
   | 'PROTOCOL_FRAMING'
   /** Text that is not hexadecimal bytes. */
   | 'PROTOCOL_BAD_HEX'

@@ -253,7 +253,9 @@ export interface LongFrameFields {
   readonly data?: Uint8Array;
 }
 
-/** Builds a long frame `[node] [type] [L] [table id] [data] [crc16 lo] [crc16 hi]` (docs/protocol.md §4.2). */
+/**
+ * Builds a long frame `[node] [type] [L] [table id] [data] [crc16 lo] [crc16 hi]` (docs/protocol.md §4.2).
+ */
 export function encodeLongFrame(f: LongFrameFields): Uint8Array {
   const data = f.data ?? new Uint8Array(0);
   checkByte(f.node, 'node');

@@ -1,6 +1,6 @@
 /**
- * Models and the capability matrix clients use (docs/protocol.md §1.1, §1.3, §2.3, §3.3, D-12, D-20), as data.
- * Behaviour (timings, batteries, heating) lives in the firmware model; this is what the wire shows.
+ * Models and the capability matrix clients use (docs/protocol.md §1.1, §1.3, §2.3, §3.3, D-12, D-20), as
+ * data. Behaviour (timings, batteries, heating) lives in the firmware model; this is what the wire shows.
  */
 import { ProtocolError } from './errors.js';
 import type { Unit } from './nodes.js';

@@ -17,7 +17,10 @@ export const USB_MAX_FRAME = 62;
 export const USB_VENDOR_ID = 0x2759;
 export const USB_PRODUCT_ID = 0x0003;
 
-/** The 29-byte report descriptor the simulator presents (docs/protocol.md §5.3, a Default: the real one is unpublished). */
+/**
+ * The 29-byte report descriptor the simulator presents (docs/protocol.md §5.3, a Default: the real one is
+ * unpublished).
+ */
 export const USB_REPORT_DESCRIPTOR: Uint8Array = Uint8Array.of(
   0x06,
   0x00,

@@ -27,8 +27,9 @@ export interface DeadlineSource {
 
 /**
  * One turn of the host's event loop (a macrotask): when it resolves, every promise job queued before
- * it, and every job those queued, has run. The core has no timers (docs/architecture.md house rule 1), so whoever owns I/O
- * passes it in: `hostTurn` of `iqsim/testing` (testing/host-turn.ts), which `createRig` uses.
+ * it, and every job those queued, has run. The core has no timers (docs/architecture.md house rule 1), so
+ * whoever owns I/O passes it in: `hostTurn` of `iqsim/testing` (testing/host-turn.ts), which `createRig`
+ * uses.
  */
 export type HostTurn = () => Promise<void>;
 

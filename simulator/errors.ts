@@ -4,7 +4,10 @@
  * report programmer or user misuse of the simulator itself.
  */
 export type SimulatorErrorCode =
-  /** Time would go backwards, or a time is not a finite number of milliseconds (docs/architecture.md house rule 4). */
+  /**
+   * Time would go backwards, or a time is not a finite number of milliseconds (docs/architecture.md house
+   * rule 4).
+   */
   | 'SIM_TIME'
   /** `runUntilIdle` (or a bounded advance) fired more callbacks than its loop limit allows. */
   | 'SIM_LOOP_LIMIT'

@@ -231,7 +231,8 @@ describe('noble on virtual devices', () => {
       await battery.subscribeAsync();
       expect((await cccd?.readValueAsync())?.toString('hex')).toBe('0100');
       expect(await characteristic('2a24').discoverDescriptorsAsync()).toEqual([]);
-      // Handles, as noble's readHandle exposes them (docs/protocol.md §3.2: Model Number value handle 0x000e).
+      // Handles, as noble's readHandle exposes them (docs/protocol.md §3.2: Model Number value handle
+      // 0x000e).
       expect((await peripheral.readHandleAsync(0x0e)).toString()).toBe('M0022');
       // Just Works bonding (docs/protocol.md §3.8): the advertising byte becomes 00.
       await peripheral.pairAsync();

@@ -109,7 +109,9 @@ export function buildAdvertising(options: { readonly bonded: boolean }): Uint8Ar
   ]);
 }
 
-/** Scan response: the complete local name (docs/protocol.md §2.2). Names over 29 bytes do not fit 31 bytes. */
+/**
+ * Scan response: the complete local name (docs/protocol.md §2.2). Names over 29 bytes do not fit 31 bytes.
+ */
 export function buildScanResponse(name: string): Uint8Array {
   const data = new TextEncoder().encode(name);
   if (data.length > 29) throw new ProtocolError('PROTOCOL_RANGE', `name '${name}' is over 29 bytes`);

@@ -1,6 +1,6 @@
 /**
- * Device-status characteristic `ecdfa4c0` (docs/protocol.md §3.5, default D-19): u16 LE flags, then the fields
- * whose bit is set, in order. Bits 2 and 7 share one ambient byte. Error and warning bytes are kept
+ * Device-status characteristic `ecdfa4c0` (docs/protocol.md §3.5, default D-19): u16 LE flags, then the
+ * fields whose bit is set, in order. Bits 2 and 7 share one ambient byte. Error and warning bytes are kept
  * as numbers (they look like OR-able flags) with their flag names alongside.
  */
 import { fail, ok, ProtocolError, type Result } from '../errors.js';

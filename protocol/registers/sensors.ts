@@ -45,7 +45,10 @@ const lastSession = layout(
   { derive: (v) => ({ durationS: v.durationQuarterSeconds / 4 }) },
 );
 
-/** S 0x86 (24 bytes): sticks u16 @0; usage quarter-seconds = (u16@8 << 16) | u16@6; puffs u16 @10 (docs/protocol.md §7.1). */
+/**
+ * S 0x86 (24 bytes): sticks u16 @0; usage quarter-seconds = (u16@8 << 16) | u16@6; puffs u16 @10
+ * (docs/protocol.md §7.1).
+ */
 const usageTotals = layout(
   [
     { name: 'sticks', kind: 'u16' },

@@ -38,7 +38,10 @@ const brightnessArgs: CommandArgs = {
   },
 };
 
-/** S 0x8C payload (docs/protocol.md §7.1): record byte, 00, start flags (bit 0 heating start, bit 4 starting to use), end flags (bit 0 puff end, bit 4 manually terminated). */
+/**
+ * S 0x8C payload (docs/protocol.md §7.1): record byte, 00, start flags (bit 0 heating start, bit 4 starting
+ * to use), end flags (bit 0 puff end, bit 4 manually terminated).
+ */
 const vibration = layout(
   [
     { name: 'recordByte', kind: 'u8' },
@@ -199,7 +202,10 @@ const findMyArgs: CommandArgs = {
   }),
 };
 
-/** Charge-start vibration record write, 24 bytes (docs/protocol.md §7.3): `[chk] [key] 00 FF FF FF [value] + 17 × 00`. */
+/**
+ * Charge-start vibration record write, 24 bytes (docs/protocol.md §7.3):
+ * `[chk] [key] 00 FF FF FF [value] + 17 × 00`.
+ */
 const chargeStartRecord = withRecordCheck(
   layout(
     [
@@ -230,10 +236,15 @@ const configRecordReply = layout(
   { derive: (v) => ({ chargeStartVibration: v.value === 0x00 }) },
 );
 
-/** 4-byte "apply" write after record writes (`00 FF FF 00`, docs/protocol.md §7.3); the echo keeps the layout. */
+/**
+ * 4-byte "apply" write after record writes (`00 FF FF 00`, docs/protocol.md §7.3); the echo keeps the layout.
+ */
 const applyRecord = layout([{ name: 'applyHex', kind: 'hex', size: 4 }] as const);
 
-/** Smart Gesture record (S 0x14, 14 bytes): `[chk] 05 01 00 00 [value] 00 FF FF FF FF FF FF 00` (docs/protocol.md §7.3). */
+/**
+ * Smart Gesture record (S 0x14, 14 bytes): `[chk] 05 01 00 00 [value] 00 FF FF FF FF FF FF 00`
+ * (docs/protocol.md §7.3).
+ */
 const smartGestureRecordWrite = withRecordCheck(
   layout(
     [

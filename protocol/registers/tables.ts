@@ -54,7 +54,10 @@ export type UsageCounters = {
   readonly trailingHex: string;
 };
 
-/** Usage-counter table body: N × 8-byte blocks `[index] 00 00 00 [u16 value] [00] [tag]` (docs/protocol.md §9.1). */
+/**
+ * Usage-counter table body: N × 8-byte blocks `[index] 00 00 00 [u16 value] [00] [tag]`
+ * (docs/protocol.md §9.1).
+ */
 export const usageCounters: PayloadCodec<UsageCounters> = {
   sizes: 'any',
   names: ['blocks', 'trailingHex'],

@@ -150,9 +150,10 @@ export class IqosClient {
   }
 
   /**
-   * Sends one logical SCP frame; resolves with the next reply frame (pairing by position, docs/protocol.md §6.2).
-   * A reply that does not answer the oldest pending request — its unit, register or table differ,
-   * as with a reply arriving after its request timed out — is dropped and counted in `staleReplies`.
+   * Sends one logical SCP frame; resolves with the next reply frame (pairing by position,
+   * docs/protocol.md §6.2). A reply that does not answer the oldest pending request — its unit, register or
+   * table differ, as with a reply arriving after its request timed out — is dropped and counted in
+   * `staleReplies`.
    */
   request(frame: Uint8Array, timeoutMs = this.timeoutMs): Promise<Uint8Array> {
     let entry: PendingRequest | undefined;

@@ -12,13 +12,19 @@ import { SimulatorError } from '../errors.js';
 import type { Channel } from '../wire.js';
 import { batteryValue, statusValue } from './records.js';
 
-/** A puff the heater registered (docs/device.md §2.2), with its index in the session and the airflow's duration. */
+/**
+ * A puff the heater registered (docs/device.md §2.2), with its index in the session and the airflow's
+ * duration.
+ */
 export type PuffEvent = Extract<FirmwareEvent, { type: 'puff' }> & {
   /** How long the airflow lasted, ms (the input's `durationMs`, else `heater.defaultPuffMs`). */
   durationMs: number;
 };
 
-/** A characteristic value changed (docs/protocol.md §3.4/3.5); the value as notified (before the D-18 rate limit). */
+/**
+ * A characteristic value changed (docs/protocol.md §3.4/3.5); the value as notified (before the D-18 rate
+ * limit).
+ */
 export type NotifyEvent =
   | {
       type: 'notify';

@@ -33,7 +33,9 @@ export const HANDLES = {
   deviceName: valueHandle(sigUuid(0x2a00)),
 } as const;
 
-/** The value a read of `handle` returns (the status record is marked read by the caller, docs/device.md §2.2). */
+/**
+ * The value a read of `handle` returns (the status record is marked read by the caller, docs/device.md §2.2).
+ */
 export function gattValue(handle: number, identity: DeviceIdentity, firmware: Firmware): Uint8Array {
   switch (handle) {
     case HANDLES.modelNumber:

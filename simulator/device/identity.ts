@@ -9,7 +9,10 @@ import { DIS_MANUFACTURER, type ModelInfo } from '../../protocol/index.js';
 import { SeededRandom } from '../random.js';
 
 export interface DeviceIdentity {
-  /** Charger (C0) product number: `T` + 13 upper-case alphanumerics (docs/protocol.md §7.6). Also the DIS serial. */
+  /**
+   * Charger (C0) product number: `T` + 13 upper-case alphanumerics (docs/protocol.md §7.6). Also the DIS
+   * serial.
+   */
   chargerProductNumber: string;
   /** Holder (C9) product number (two-piece; one-piece devices answer C9 with their own). */
   holderProductNumber: string;

@@ -1,7 +1,7 @@
 /**
- * Battery and status notifications (docs/protocol.md §3.4, §3.5): sent when the firmware says a value changed, the
- * battery at most once per `BATTERY_NOTIFY_MIN_INTERVAL_MS` (D-18: a change inside the interval is
- * sent when it ends); a notification raised while a PDU is handled goes after that PDU's response.
+ * Battery and status notifications (docs/protocol.md §3.4, §3.5): sent when the firmware says a value
+ * changed, the battery at most once per `BATTERY_NOTIFY_MIN_INTERVAL_MS` (D-18: a change inside the interval
+ * is sent when it ends); a notification raised while a PDU is handled goes after that PDU's response.
  */
 import type { Firmware } from '../../firmware-model/index.js';
 import type { GattServer } from './gatt-server.js';

@@ -2,8 +2,8 @@
  * Register overrides: reply payloads a test pins for any SCP register or long table, whatever the
  * firmware model computes (battery %, selectors, counters, clocks …) or a client wrote. An override
  * wins byte for byte on BLE and on USB: the responder answers its bytes instead of the computed
- * ones (docs/protocol.md D-26 `registers.<node>.<S>` and D-25 `tables.<id>`, extended from the opaque registers
- * to every register). Keys are those of the register store (`scp-store.ts`).
+ * ones (docs/protocol.md D-26 `registers.<node>.<S>` and D-25 `tables.<id>`, extended from the opaque
+ * registers to every register). Keys are those of the register store (`scp-store.ts`).
  *
  * File form (`iqsim exchange --overrides FILE`, `sim:<model>?overrides=FILE`):
  * `{ "format": "iqsim-overrides", "version": 1, "registers": { "C0.0x90": "38 00 00 00", … } }`.

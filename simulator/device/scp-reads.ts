@@ -1,8 +1,8 @@
 /**
- * What the virtual device answers to SCP reads (docs/protocol.md §7.1, §8, §9, §10, value sources docs/protocol.md §12.1):
- * payload bytes per (unit, register S, selector) and per long table, computed from the firmware
- * model's state, the device identity and the register store. `undefined` means the device does not
- * know the register or selector, which the responder answers with silence (D-3).
+ * What the virtual device answers to SCP reads (docs/protocol.md §7.1, §8, §9, §10, value sources
+ * docs/protocol.md §12.1): payload bytes per (unit, register S, selector) and per long table, computed from
+ * the firmware model's state, the device identity and the register store. `undefined` means the device does
+ * not know the register or selector, which the responder answers with silence (D-3).
  *
  * Payloads are built by the protocol layer's reply codecs from fields, so every reply decodes to the
  * same command the catalogue names for it.
@@ -37,7 +37,10 @@ const HOLDER_FW_TRAILER = 'B2 C0 01 14 02 01 0A 06';
 const DEVICE_INFO_DEFAULT = [51, 106, 2, 21962, 6, 5, 0];
 /** Key of the Smart Gesture record in S 0x14 (docs/protocol.md §7.3). */
 export const SMART_GESTURE_KEY = [0x05, 0x01, 0x00, 0x00] as const;
-/** One-piece C0 S 0x84 "thermal" value at rest and its rise after use (docs/protocol.md §12.1; the rise is a guess). */
+/**
+ * One-piece C0 S 0x84 "thermal" value at rest and its rise after use (docs/protocol.md §12.1; the rise is a
+ * guess).
+ */
 const THERMAL_REST = 1480;
 const THERMAL_AFTER_USE = 50;
 
@@ -109,7 +112,9 @@ function selectorFlag(ctx: ScpContext, key: string, command: string, selector: n
   return preferStored(ctx, key, canonical, (p) => p[0] === selector && (p[1] ?? 0) !== 0);
 }
 
-/** The 14-byte read-back of a keyed record (docs/protocol.md §7.3): `FF` bytes of the write read back as `00`. */
+/**
+ * The 14-byte read-back of a keyed record (docs/protocol.md §7.3): `FF` bytes of the write read back as `00`.
+ */
 function configRecord(selector: number, value: number): Uint8Array {
   return replyPayload('get-config-record', { selector, value });
 }
@@ -125,7 +130,9 @@ function chargeStartRecord(ctx: ScpContext, selector: number): Uint8Array | unde
   return selector === 0x05 ? configRecord(selector, on ? 0x00 : 0x09) : undefined;
 }
 
-/** S 0x14 with argument `05 01 00 00` (docs/protocol.md §7.1, §12.1): the Smart Gesture record, [4] = enabled. */
+/**
+ * S 0x14 with argument `05 01 00 00` (docs/protocol.md §7.1, §12.1): the Smart Gesture record, [4] = enabled.
+ */
 function smartGestureRecord(ctx: ScpContext, argument: Uint8Array): Uint8Array | undefined {
   if (argument.length < 4 || SMART_GESTURE_KEY.some((b, i) => argument[i] !== b)) return undefined;
   const on = has(ctx, 'smartGesture') && ctx.fw.state.settings.smartGesture;
@@ -143,12 +150,18 @@ function errorLogDate(ctx: ScpContext): Uint8Array {
   });
 }
 
-/** A unit's RTC as the wire carries it, u32 (docs/protocol.md §8.1): C9 reads the two-piece holder's own clock. */
+/**
+ * A unit's RTC as the wire carries it, u32 (docs/protocol.md §8.1): C9 reads the two-piece holder's own
+ * clock.
+ */
 export function rtc(ctx: ScpContext, unit: Unit): number {
   return ctx.fw.rtcSeconds(unit === 'holder' ? 'holder' : 'charger') >>> 0;
 }
 
-/** Tag counters of the heating unit: the holder on two-piece, the main unit on one-piece (docs/protocol.md §9.2). */
+/**
+ * Tag counters of the heating unit: the holder on two-piece, the main unit on one-piece
+ * (docs/protocol.md §9.2).
+ */
 function heatingUnitCounters(ctx: ScpContext): Record<string, number> {
   const c = ctx.fw.counters();
   return onePiece(ctx) ? c.charger : c.holder;
@@ -176,8 +189,8 @@ function chargerSensor(ctx: ScpContext): Uint8Array {
   if (!onePiece(ctx)) return opaque(ctx, key, 14); // docs/protocol.md §12.1: two-piece C0 S 0x84 is 14 zero bytes
   const stored = ctx.store.get(key);
   if (stored && stored.length === 4) return stored;
-  // docs/protocol.md §12.1: raw thermal value, higher right after a session. The firmware keeps no session end
-  // time, so the rise lasts while heating and cooling down rather than decaying over 600 s.
+  // docs/protocol.md §12.1: raw thermal value, higher right after a session. The firmware keeps no session
+  // end time, so the rise lasts while heating and cooling down rather than decaying over 600 s.
   const hot = ['PREHEAT', 'SESSION_ACTIVE', 'SESSION_WARNING', 'PAUSED', 'SESSION_END', 'COOLDOWN'];
   const raw = THERMAL_REST + (hot.includes(ctx.fw.state.holder.state) ? THERMAL_AFTER_USE : 0);
   return replyPayload('get-sensor', { raw });

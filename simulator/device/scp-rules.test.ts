@@ -1,6 +1,7 @@
 /**
- * The SCP responder's clock (docs/protocol.md §8), usage counters (docs/protocol.md §9) and acceptance rules (docs/protocol.md §4.7, D-3…D-16),
- * split from scp.test.ts. Replies are checked by decoding them with the protocol layer.
+ * The SCP responder's clock (docs/protocol.md §8), usage counters (docs/protocol.md §9) and acceptance rules
+ * (docs/protocol.md §4.7, D-3…D-16), split from scp.test.ts. Replies are checked by decoding them with the
+ * protocol layer.
  */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from '../../firmware-model/index.js';
@@ -24,7 +25,8 @@ describe('clock (docs/protocol.md §8)', () => {
     );
     expect(ask(scp, long('charger', 4), 13_345).fields).toMatchObject({ seconds: seconds + 12 });
     expect(ask(scp, req('get-rtc'), 61_000).fields).toMatchObject({ seconds: seconds + 60 });
-    // docs/protocol.md §8.1: the holder keeps its own clock; the case's write does not set it (it started at 0).
+    // docs/protocol.md §8.1: the holder keeps its own clock; the case's write does not set it (it started at
+    // 0).
     expect(ask(scp, long('holder', 4), 61_999).fields).toMatchObject({ seconds: 61 });
     expect(ask(scp, req('get-rtc', { unit: 'holder' }), 61_999).fields).toMatchObject({ seconds: 61 });
     expect(fw.rtcSeconds()).toBe(seconds + 60);

@@ -1,6 +1,7 @@
 /**
- * Long-table reads (docs/protocol.md §8.2 clock, docs/protocol.md §9 usage counters, docs/protocol.md §10 other tables, D-25): the table data
- * after the table id, from the firmware model's RTC and counters and the register store.
+ * Long-table reads (docs/protocol.md §8.2 clock, docs/protocol.md §9 usage counters, docs/protocol.md §10
+ * other tables, D-25): the table data after the table id, from the firmware model's RTC and counters and the
+ * register store.
  */
 import { TABLE_CLOCK, TABLE_USAGE_COUNTERS, type Unit } from '../../protocol/index.js';
 import { onePiece, replyPayload, rtc, type ScpContext } from './scp-reads.js';
@@ -30,7 +31,8 @@ function counterBlocks(record: Record<string, number>, order: readonly string[])
 
 function usageCounters(ctx: ScpContext, unit: Unit): Uint8Array {
   const c = ctx.fw.counters(); // tag 17 computed from each unit's clock (D-28)
-  // One-piece devices keep one set (the main unit's); C9 answers it too (docs/protocol.md §1.2: C9 is served).
+  // One-piece devices keep one set (the main unit's); C9 answers it too (docs/protocol.md §1.2: C9 is
+  // served).
   const blocks = onePiece(ctx)
     ? counterBlocks(c.charger, BLOCK_ORDER.onePiece)
     : unit === 'charger'

@@ -26,7 +26,9 @@ export interface WriteOptions {
   readonly onInnerCheckMismatch: () => void;
 }
 
-/** The model feature each write needs (docs/protocol.md §1.3); without it the device does not know the write. */
+/**
+ * The model feature each write needs (docs/protocol.md §1.3); without it the device does not know the write.
+ */
 const NEEDS: Readonly<Record<string, Capability>> = {
   'set-brightness': 'brightness',
   'set-holder-brightness': 'brightness',
@@ -81,7 +83,8 @@ export function applyShortWrite(
       );
       return store();
     case 'set-vibration': {
-      // docs/protocol.md §7.1 S 0x8C: [2] bit 0 heating start, bit 4 starting to use; [3] bit 0 puff end, bit 4 manual end.
+      // docs/protocol.md §7.1 S 0x8C: [2] bit 0 heating start, bit 4 starting to use; [3] bit 0 puff end, bit
+      // 4 manual end.
       const flags = payload[2] ?? 0;
       const end = payload[3] ?? 0;
       setting(ctx, 'vibration.heatingStart', (flags & 0x01) !== 0);
@@ -114,7 +117,8 @@ export function applyShortWrite(
       if (ctx.fw.profile.findMy) ctx.fw.input({ type: 'findMy', on: b0 !== 0 }, ctx.fw.nowMs);
       return store();
     case 'write-charge-start-record': {
-      // docs/protocol.md §7.3: `[chk] [key] 00 FF FF FF [value] …`; value 00 on, 09 off. Key 04 carries the setting.
+      // docs/protocol.md §7.3: `[chk] [key] 00 FF FF FF [value] …`; value 00 on, 09 off. Key 04 carries the
+      // setting.
       if (!innerCheckOk(frame, options)) return { kind: 'dropped' };
       const key = b1;
       if (key === 0x04) setting(ctx, 'vibration.chargeStart', (payload[6] ?? 0) === 0x00);
@@ -122,7 +126,8 @@ export function applyShortWrite(
       return { kind: 'applied', echo: payload };
     }
     case 'write-smart-gesture-record': {
-      // docs/protocol.md §7.3: `[chk] 05 01 00 00 [value] …`; applied at once (the "apply" write changes nothing more).
+      // docs/protocol.md §7.3: `[chk] 05 01 00 00 [value] …`; applied at once (the "apply" write changes
+      // nothing more).
       if (!innerCheckOk(frame, options)) return { kind: 'dropped' };
       const keyed = SMART_GESTURE_KEY.every((b, i) => payload[1 + i] === b);
       if (keyed) setting(ctx, 'smartGesture', (payload[5] ?? 0) !== 0);
@@ -133,8 +138,8 @@ export function applyShortWrite(
     case 'apply-smart-gesture-record':
       return store();
     case 'set-stick-state':
-      // docs/protocol.md §7.1 S 0x81 (ILUMA i ONE): a write adds one to the lifetime stick counter. The vibration
-      // it also causes has no firmware input.
+      // docs/protocol.md §7.1 S 0x81 (ILUMA i ONE): a write adds one to the lifetime stick counter. The
+      // vibration it also causes has no firmware input.
       if (ctx.fw.profile.parts !== 'one-piece') return { kind: 'readOnly' };
       ctx.fw.input(
         {
@@ -158,7 +163,10 @@ function innerCheckOk(frame: DecodedFrame, options: WriteOptions): boolean {
   return !options.validateInnerCheck;
 }
 
-/** Applies one long write: only the charger clock is writable (docs/protocol.md §8.2, D-2); other tables are D-14. */
+/**
+ * Applies one long write: only the charger clock is writable (docs/protocol.md §8.2, D-2); other tables are
+ * D-14.
+ */
 export function applyTableWrite(ctx: ScpContext, frame: DecodedFrame): WriteOutcome {
   const table = frame.table ?? -1;
   if (frame.command === 'set-clock' && frame.unit === 'charger' && table === TABLE_CLOCK) {

@@ -1,7 +1,7 @@
 /**
  * The SCP responder against the public record: every request vector gets a well-formed reply (or,
- * with a bad CRC, none), the official-app session of docs/protocol.md §11 is answered on every ILUMA model, and
- * writes read back and reach the firmware (clock, counters and acceptance rules: scp-rules.test.ts).
+ * with a bad CRC, none), the official-app session of docs/protocol.md §11 is answered on every ILUMA model,
+ * and writes read back and reach the firmware (clock, counters and acceptance rules: scp-rules.test.ts).
  * Replies are checked by decoding them with the protocol layer.
  */
 import { describe, expect, it } from 'vitest';
@@ -70,7 +70,9 @@ describe('request vectors (vectors.json) against a fresh ILUMA i', () => {
   });
 });
 
-/** docs/protocol.md §11, rows 1–40, block 2 (41–66 = 12–37) and the idle poll, plus the ILUMA i holder reads. */
+/**
+ * docs/protocol.md §11, rows 1–40, block 2 (41–66 = 12–37) and the idle poll, plus the ILUMA i holder reads.
+ */
 function officialAppSession(seconds: number): Uint8Array[] {
   const block = [
     short('charger', 0x93, [1, 0, 0, 0]),
@@ -121,7 +123,10 @@ function officialAppSession(seconds: number): Uint8Array[] {
   ];
 }
 
-/** Reply type and register bytes of docs/protocol.md §7.1 for the registers of the session (two-piece / one-piece). */
+/**
+ * Reply type and register bytes of docs/protocol.md §7.1 for the registers of the session (two-piece /
+ * one-piece).
+ */
 const HEADERS: Record<string, string | readonly [string, string]> = {
   'C0 0x1': '89 00',
   'C0 0x0': '88 00',

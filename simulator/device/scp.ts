@@ -214,7 +214,8 @@ export class ScpResponder {
       if (!data)
         return this.unknown(() => encodeShortFrame({ node, address, response: true, payload: zeros(4) }));
       this.diag.accepted++;
-      // docs/protocol.md §6.1: reply node, type with 0x80, length code = the register's size (not the request's).
+      // docs/protocol.md §6.1: reply node, type with 0x80, length code = the register's size (not the
+      // request's).
       return [encodeShortFrame({ node, address, response: true, payload: data })];
     }
     const outcome = applyShortWrite(ctx, f, payload, {
@@ -243,7 +244,8 @@ export class ScpResponder {
       // D-2: the captured ACK `[node] D0 02 [table]` — sent whatever `writeReply` says.
       return [encodeLongFrame({ node, table, response: true, write: true })];
     }
-    // Long reads carry no argument the device uses (docs/protocol.md §10): any table data in the request is ignored.
+    // Long reads carry no argument the device uses (docs/protocol.md §10): any table data in the request is
+    // ignored.
     const pinned = this.overrides.size === 0 ? undefined : this.overrides.get(tableKey(f.unit, table));
     const data = pinned ?? readTable(ctx, f.unit, table);
     if (!data) return this.unknown(() => encodeLongFrame({ node, table, response: true }));

@@ -1,7 +1,8 @@
 /**
  * The fault-injection catalogue of docs/faults.md §15 as data: how `FaultInjector` (faults.ts) applies
- * each device fault (docs/faults.md §15.1, as firmware inputs) and which link and protocol faults (docs/faults.md §15.2) it covers.
- * Rows that the model cannot express say why; injecting them throws SIM_BAD_INPUT.
+ * each device fault (docs/faults.md §15.1, as firmware inputs) and which link and protocol faults
+ * (docs/faults.md §15.2) it covers. Rows that the model cannot express say why; injecting them throws
+ * SIM_BAD_INPUT.
  */
 import type { FaultName, FirmwareInput, UnitName } from '../../firmware-model/index.js';
 import type { VirtualDevice } from '../device/device.js';
@@ -252,8 +253,9 @@ export const DEVICE_FAULTS: readonly DeviceFault[] = [
   {
     id: 'F-25',
     name: 'Firmware update interrupted',
-    // docs/device.md §14 fwUpdate.durationSeconds = 120 (D): the update fails failAt of the way through. Nothing
-    // was written, so the versions stay; the device is in ERROR until a reset (docs/faults.md §15.1, D).
+    // docs/device.md §14 fwUpdate.durationSeconds = 120 (D): the update fails failAt of the way through.
+    // Nothing was written, so the versions stay; the device is in ERROR until a reset
+    // (docs/faults.md §15.1, D).
     applied:
       'after failAt (0.5) × 120 s: fault chargerError 0x08 (self-test), so ERROR until a reset; versions unchanged',
     steps: (_, o) => [

@@ -26,7 +26,10 @@ const ATT_ERROR_UNLIKELY = 0x0e;
 const ATT_ERROR_INSUFFICIENT_ENCRYPTION = 0x0f;
 /** F-47: the ATT default MTU (Core Vol 3 Part F §3.2.8; docs/protocol.md D-22). */
 const DEFAULT_MTU = 23;
-/** F-42: no model has this register (docs/protocol.md §4.4 top of the 10-bit range) or this node (docs/protocol.md §1.2). */
+/**
+ * F-42: no model has this register (docs/protocol.md §4.4 top of the 10-bit range) or this node
+ * (docs/protocol.md §1.2).
+ */
 const UNKNOWN_REGISTER = 0x3ff;
 const UNKNOWN_NODE = 0xaa;
 

@@ -303,7 +303,10 @@ export class FaultInjector {
     return { ...routed, packets: routed.packets.flatMap((p) => this.protocol.toClient(p)) };
   }
 
-  /** F-52: a second central tries the device while one is connected (docs/protocol.md D-21 `ble.maxCentrals = 1`). */
+  /**
+   * F-52: a second central tries the device while one is connected (docs/protocol.md D-21
+   * `ble.maxCentrals = 1`).
+   */
   private secondCentral(cause: string): void {
     if (!this.device.connected) {
       this.record('F-52', `${cause}: skipped, no central connected`);
