@@ -38,10 +38,7 @@ const brightnessArgs: CommandArgs = {
   },
 };
 
-/**
- * S 0x8C payload (docs/protocol.md §7.1): record byte, 00, start flags (bit 0 heating start, bit 4 starting
- * to use), end flags (bit 0 puff end, bit 4 manually terminated).
- */
+/** S 0x8C payload (§7.1): record byte, 00, start flags (bit 0 heating start, bit 4 starting to use), end flags (bit 0 puff end, bit 4 manually terminated). */
 const vibration = layout(
   [
     { name: 'recordByte', kind: 'u8' },
@@ -100,7 +97,7 @@ const selectorValue = layout(
   { derive: (v) => ({ enabled: v.value !== 0 }) },
 );
 
-/** Argument of a selector read: `[selector] 00 00 00` (docs/protocol.md §4.3). */
+/** Argument of a selector read: `[selector] 00 00 00` (§4.3). */
 export const selectorArgument = layout([
   { name: 'selector', kind: 'u8' },
   { name: 'argumentHex', kind: 'hex', size: 3 },
@@ -202,10 +199,7 @@ const findMyArgs: CommandArgs = {
   }),
 };
 
-/**
- * Charge-start vibration record write, 24 bytes (docs/protocol.md §7.3):
- * `[chk] [key] 00 FF FF FF [value] + 17 × 00`.
- */
+/** Charge-start vibration record write, 24 bytes (§7.3): `[chk] [key] 00 FF FF FF [value] + 17 × 00`. */
 const chargeStartRecord = withRecordCheck(
   layout(
     [
@@ -236,15 +230,10 @@ const configRecordReply = layout(
   { derive: (v) => ({ chargeStartVibration: v.value === 0x00 }) },
 );
 
-/**
- * 4-byte "apply" write after record writes (`00 FF FF 00`, docs/protocol.md §7.3); the echo keeps the layout.
- */
+/** 4-byte "apply" write after record writes (`00 FF FF 00`, §7.3); the echo keeps the layout. */
 const applyRecord = layout([{ name: 'applyHex', kind: 'hex', size: 4 }] as const);
 
-/**
- * Smart Gesture record (S 0x14, 14 bytes): `[chk] 05 01 00 00 [value] 00 FF FF FF FF FF FF 00`
- * (docs/protocol.md §7.3).
- */
+/** Smart Gesture record (S 0x14, 14 bytes): `[chk] 05 01 00 00 [value] 00 FF FF FF FF FF FF 00` (§7.3). */
 const smartGestureRecordWrite = withRecordCheck(
   layout(
     [
