@@ -4,8 +4,8 @@
  * `IqosClient.request` timing each `get-brightness` from the write to the reply resolving.
  *
  * The device answers with `replyDelayMs: 0`, so the figure is the transport's own cost; the shipped
- * default of 5 ms (spec D-10) is device behaviour and would only add itself. A second, shorter run
- * with that default shows the end-to-end figure a tool actually sees.
+ * default of 5 ms (docs/protocol.md D-10) is device behaviour and would only add itself. A second, shorter
+ * run with that default shows the end-to-end figure a tool actually sees.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

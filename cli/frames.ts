@@ -25,9 +25,10 @@ export function frameItem(frame: Uint8Array): InspectedItem {
 /**
  * Request frames from command-line hex. Each argument is read by its first byte, as `decode` reads
  * it with the matching `--transport`: `00`/`01` a BLE value (transport byte first), `3F` a USB report
- * (padding optional), anything else a bare logical frame. No node byte is 00, 01 or 3F (spec §1.2),
- * so the forms cannot be confused. A frame over 62 bytes is refused with exit 2: the device discards
- * it (D-9 `scp.maxFrameBytes` over BLE) or a USB report cannot carry it (spec §5.2).
+ * (padding optional), anything else a bare logical frame. No node byte is 00, 01 or 3F
+ * (docs/protocol.md §1.2), so the forms cannot be confused. A frame over 62 bytes is refused with exit 2: the
+ * device discards it (D-9 `scp.maxFrameBytes` over BLE) or a USB report cannot carry it
+ * (docs/protocol.md §5.2).
  */
 export function parseRequests(hex: readonly string[]): Uint8Array[] {
   return hex.map((text, index) => {

@@ -2,8 +2,8 @@
  * `iqsim label --model M [--seed N] --png FILE | --svg FILE`: the device's label with its device ID
  * as a QR code (issue #12 item 3). The device ID is the product number of the main unit, the
  * charger's on two-piece models (registration-rules D-R4), which the virtual device also reports as
- * its DIS serial (protocol D-20) and as the C0 product number (S 0x0C, P§7.6): an app can read it
- * over Bluetooth and compare it with the label. The QR code holds the registration layer's label
+ * its DIS serial (protocol D-20) and as the C0 product number (S 0x0C, docs/protocol.md §7.6): an app can
+ * read it over Bluetooth and compare it with the label. The QR code holds the registration layer's label
  * text, `IQOS1:<device ID>:<check character>` (`qrPayload`, docs/registration.md).
  *
  * The PNG is the QR code alone (what a scanner or the companion app's file input reads); the SVG is

@@ -23,7 +23,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 export const OPTIONS = {
   /** Identity seed: `SeededRandom` keeps a u32 state, so larger seeds would alias smaller ones. */
   seed: { flag: '--seed', code: 'CLI_BAD_SEED', min: 0, max: 0xffff_ffff, integer: true },
-  /** ATT MTU: 23 is the BLE minimum, 517 the largest a link can negotiate (spec §3). */
+  /** ATT MTU: 23 is the BLE minimum, 517 the largest a link can negotiate (docs/protocol.md §3). */
   mtu: { flag: '--mtu', code: 'CLI_BAD_MTU', min: 23, max: 517, integer: true },
   /** Virtual ms per real ms: above 10⁶ a long run outgrows what a double counts exactly in ms. */
   speed: {

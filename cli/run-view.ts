@@ -25,7 +25,10 @@ export function formatMinutes(ms: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-/** An end-of-heat reason by name, in the words `decode --char status` uses (P§6.3 last experience). */
+/**
+ * An end-of-heat reason by name, in the words `decode --char status` uses (docs/protocol.md §3.5 last
+ * experience).
+ */
 export function endReasonName(reason: number): string {
   return END_OF_HEAT_REASONS[reason] ?? `reason ${reason}`;
 }
@@ -126,7 +129,7 @@ export function statusLines(device: VirtualDevice, nowMs: number, info: ViewInfo
 }
 
 /**
- * Session progress against both limits (device-model §7: about 6 minutes or 14 puffs, whichever
+ * Session progress against both limits (docs/device.md §7: about 6 minutes or 14 puffs, whichever
  * comes first; FlexPuff adds `flexPuff.extraPuffs`), or how the last session ended.
  */
 function sessionText(device: VirtualDevice, nowMs: number): string {

@@ -1,4 +1,4 @@
-/** Buttons (§3.3): hold times, pairing gesture, reset; one-piece devices have one button. */
+/** Buttons (docs/device.md §3.3): hold times, pairing gesture, reset; one-piece devices have one button. */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from './firmware.js';
 

@@ -1,5 +1,5 @@
 /**
- * Buttons with durations (device-model.md §3.3, §12.2): the charger (or one-piece) button toggles
+ * Buttons with durations (docs/device.md §3.3, §12.2): the charger (or one-piece) button toggles
  * power after `buttons.powerHoldSeconds` (powering on while still held, off on release), resets at
  * `buttons.resetHoldSeconds` while held, shows the level on a short press, and enters pairing mode
  * on a third quick press. The holder button starts heating after `buttons.startHoldSeconds`, shows
@@ -25,7 +25,8 @@ export function press(ctx: Ctx, unit: UnitName): void {
   const now = state.nowMs;
   track.downAtMs = now;
   track.consumed = false;
-  // Only a switched-off unit powers on at 4 s; ERROR and out-of-range leave only by a reset (§12.2).
+  // Only a switched-off unit powers on at 4 s; ERROR and out-of-range leave only by a reset
+  // (docs/device.md §12.2).
   const c = state.charger;
   track.wasOff = c.state === 'OFF' || c.state === 'DEEP_DISCHARGED' || c.offWhenPlugged;
   track.quickPresses =
@@ -67,7 +68,8 @@ export function release(ctx: Ctx, unit: UnitName): void {
   }
   if (track.consumed) return;
   if (which === 'charger' && heldMs >= params.buttons.powerHoldSeconds * 1000) {
-    // In ERROR only the reset hold acts (§12.2): a 4 s hold neither hides nor clears the fault.
+    // In ERROR only the reset hold acts (docs/device.md §12.2): a 4 s hold neither hides nor clears the
+    // fault.
     if (!track.wasOff && state.charger.state !== 'ERROR') powerOff(ctx);
     return;
   }
@@ -90,7 +92,10 @@ export function onStartHold(ctx: Ctx): void {
   if (state.holder.state !== before || ctx.state.holder.state === 'PREHEAT') track.consumed = true;
 }
 
-/** Timer: the charger button has been held `buttons.powerHoldSeconds`; from off, power on now (§3.3). */
+/**
+ * Timer: the charger button has been held `buttons.powerHoldSeconds`; from off, power on now
+ * (docs/device.md §3.3).
+ */
 export function onPowerHold(ctx: Ctx): void {
   const track = ctx.state.buttons.charger;
   if (track.downAtMs < 0 || !track.wasOff) return;
@@ -99,7 +104,9 @@ export function onPowerHold(ctx: Ctx): void {
   track.consumed = true;
 }
 
-/** Timer: held `buttons.resetHoldSeconds`; ILUMA two-piece needs the holder in the case (§3.3). */
+/**
+ * Timer: held `buttons.resetHoldSeconds`; ILUMA two-piece needs the holder in the case (docs/device.md §3.3).
+ */
 export function onResetHold(ctx: Ctx): void {
   const { state, derived, profile } = ctx;
   const track = state.buttons.charger;

@@ -8,7 +8,7 @@ import type { ModelProfile } from './profiles.js';
 import type { FirmwareEvent, FirmwareState } from './types.js';
 
 export interface Derived {
-  /** % of the heating battery one use is worth (§11.2 `holder.energyPerUsePercent`). */
+  /** % of the heating battery one use is worth (docs/device.md §11.2 `holder.energyPerUsePercent`). */
   readonly energyPerUsePercent: number;
   /** Capacity of the heating battery in joules (sized from the nominal session, see heater.ts). */
   readonly heatingCapacityJ: number;

@@ -1,4 +1,7 @@
-/** Batteries between events (§4.2): exact integration, boundaries as deadlines, charge ceilings. */
+/**
+ * Batteries between events (docs/device.md §4.2): exact integration, boundaries as deadlines, charge
+ * ceilings.
+ */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from './firmware.js';
 
@@ -13,7 +16,7 @@ describe('batteries', () => {
     expect(fw.state.charger.state).toBe('USB_CHARGED');
   });
 
-  it('Eco FlexBattery stops charging at the ceiling (§7)', () => {
+  it('Eco FlexBattery stops charging at the ceiling (docs/device.md §7)', () => {
     const fw = new Firmware('iluma-i', {
       initial: { chargerPercent: 10, usb: 'normal', docked: false, settings: { flexBattery: 'eco' } },
     });

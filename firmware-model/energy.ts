@@ -1,5 +1,5 @@
 /**
- * Batteries between events (device-model.md §4.2, §11.2, §12.2): every level changes at a rate that
+ * Batteries between events (docs/device.md §4.2, §11.2, §12.2): every level changes at a rate that
  * is constant until the next event, so levels are integrated exactly and the next boundary (full,
  * knee, low, a use's worth, a whole percent for notifications) is a deadline rather than a tick.
  * While heating, the heater loop owns the heating battery in joules; `syncHeatingBattery` copies it back.
@@ -30,8 +30,8 @@ export function heatingCapacityJ(ctx: Ctx): number {
 }
 
 /**
- * Uses the charge level buys while charging: one per use's worth (§1 recharge times are per use, so
- * DUO has one use at 50 % after 110 s and two at 100 %).
+ * Uses the charge level buys while charging: one per use's worth (docs/device.md §1 recharge times are per
+ * use, so DUO has one use at 50 % after 110 s and two at 100 %).
  */
 export function usesByCharge(ctx: Ctx, levelPercent: number): number {
   return Math.min(
@@ -56,14 +56,14 @@ export function isHeating(ctx: Ctx): boolean {
   return HEATING_STATES.includes(ctx.state.holder.state) && ctx.state.heater !== null;
 }
 
-/** Level at which USB charging stops: 100 %, or the FlexBattery Eco ceiling (§7). */
+/** Level at which USB charging stops: 100 %, or the FlexBattery Eco ceiling (docs/device.md §7). */
 export function chargeCeiling(ctx: Ctx): number {
   return ctx.state.settings.flexBattery === 'eco' && ctx.profile.capabilities.includes('flexBattery')
     ? ctx.params.flexBattery.ecoCeilingPercent
     : 100;
 }
 
-/** Holder charge rate in the current use segment (§1 recharge times, one segment per use). */
+/** Holder charge rate in the current use segment (docs/device.md §1 recharge times, one segment per use). */
 export function holderChargeRate(ctx: Ctx): number {
   const { state, derived, profile } = ctx;
   const segments = profile.holderRechargeSeconds;
@@ -201,7 +201,7 @@ function pushCrossing(out: number[], level: number, rate: number, marks: number[
   if (Number.isFinite(best)) out.push(best);
 }
 
-/** Battery cell voltage for a level (§4.2 straight line, mV). */
+/** Battery cell voltage for a level (docs/device.md §4.2 straight line, mV). */
 export function levelToMv(ctx: Ctx, levelPercent: number): number {
   const { vEmptyMv, vFullMv } = ctx.params.battery;
   return Math.round(vEmptyMv + ((vFullMv - vEmptyMv) * levelPercent) / 100);

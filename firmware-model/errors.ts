@@ -1,6 +1,6 @@
 /**
- * The firmware layer's error class (house rule 7). Machines never throw for device conditions —
- * those are states — so these codes are only for programmer misuse: an unknown model, a bad
+ * The firmware layer's error class (docs/architecture.md house rule 7). Machines never throw for device
+ * conditions — those are states — so these codes are only for programmer misuse: an unknown model, a bad
  * parameter override, a malformed snapshot, or time going backwards.
  */
 export type FirmwareErrorCode =

@@ -197,14 +197,17 @@ export class Firmware {
     return statusView(this.ctx);
   }
 
-  /** A unit's RTC in seconds since 2010-01-01 (P§8.1): the case's by default; two-piece holders keep their own. */
+  /**
+   * A unit's RTC in seconds since 2010-01-01 (docs/protocol.md §8.1): the case's by default; two-piece
+   * holders keep their own.
+   */
   rtcSeconds(unit: UnitName = 'charger'): number {
     return rtcSeconds(this.ctx, unit);
   }
 
   /**
-   * The usage counters as the wire carries them (P§9): the stored tags plus tag 17 computed from
-   * each unit's clock (D-28, never below 0); one-piece devices have only the charger's set.
+   * The usage counters as the wire carries them (docs/protocol.md §9): the stored tags plus tag 17 computed
+   * from each unit's clock (D-28, never below 0); one-piece devices have only the charger's set.
    */
   counters(): CountersView {
     const c = this.ctx.state.counters;
@@ -238,7 +241,10 @@ export class Firmware {
     return rates(this.ctx);
   }
 
-  /** Whether the charge-cycle count passed `warranty.cycleLimit` (§8; test API only, no register). */
+  /**
+   * Whether the charge-cycle count passed `warranty.cycleLimit` (docs/device.md §8; test API only, no
+   * register).
+   */
   cycleLimitExceeded(): boolean {
     return this.ctx.state.charger.cycleCount > this.params.warranty.cycleLimit;
   }
@@ -297,7 +303,7 @@ export class Firmware {
 }
 
 /**
- * What a battery notification carries (P§3.4, flags 0x000F / 0x0007): the charger level and
+ * What a battery notification carries (docs/protocol.md §3.4, flags 0x000F / 0x0007): the charger level and
  * temperature (a u8, so clamped at 0) and the holder level when present — not the mV drift.
  */
 function batterySignature(v: BatteryView): string {

@@ -1,4 +1,6 @@
-/** The heater loop on its own (§2): ramp to the plateau, puff detection, protections, faults. */
+/**
+ * The heater loop on its own (docs/device.md §2): ramp to the plateau, puff detection, protections, faults.
+ */
 import { describe, expect, it } from 'vitest';
 import { HeaterFault, HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
 import { DEFAULT_PARAMS } from './params.js';

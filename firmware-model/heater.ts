@@ -1,9 +1,10 @@
 /**
- * Heater control loop and lumped thermal model (device-model.md §2; all coefficients are the D
+ * Heater control loop and lumped thermal model (docs/device.md §2; all coefficients are the D
  * parameters of `FirmwareParams.heater`). One node: C·dT/dt = P − (k + kPuff·flow)·(T − Tamb).
  * The controller is feed-forward (nominal loss and ramp) plus proportional on the error, so a puff
  * — extra cooling it does not know about — leaves a temperature deficit: that deficit, held for
- * `puffDetectMs`, is how a puff is detected (the patents of §2.1 detect puffs from heater cooling).
+ * `puffDetectMs`, is how a puff is detected (the patents of docs/device.md §2.1 detect puffs from heater
+ * cooling).
  *
  * `run(untilMs)` is the hot path: all state lives in one Float64Array, the loop works on locals and
  * allocates nothing; it stops early at the first event the machine must handle.
@@ -24,7 +25,7 @@ export type HeaterStop = (typeof HeaterStop)[keyof typeof HeaterStop];
 /** The codes of a loop stopped before its target: an event the machine must handle. */
 export type HeaterEvent = Exclude<HeaterStop, typeof HeaterStop.reached>;
 
-/** Injected heater faults (§15 F-02, F-03, F-04). */
+/** Injected heater faults (docs/faults.md §15 F-02, F-03, F-04). */
 export const HeaterFault = { none: 0, runaway: 1, open: 2, noisy: 3 } as const;
 
 const TIME = 0;

@@ -1,4 +1,7 @@
-/** Input handlers (§11.2, §12.2, §15.1): what each does, what each refuses, and malformed inputs. */
+/**
+ * Input handlers (docs/device.md §11.2, §12.2, docs/faults.md §15.1): what each does, what each refuses, and
+ * malformed inputs.
+ */
 import { describe, expect, it } from 'vitest';
 import { FirmwareError } from './errors.js';
 import { Firmware } from './firmware.js';

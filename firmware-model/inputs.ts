@@ -1,5 +1,5 @@
 /**
- * One handler per firmware input (device-model.md §11.2, §12.2, §15.1). Each does only what its
+ * One handler per firmware input (docs/device.md §11.2, §12.2, docs/faults.md §15.1). Each does only what its
  * event does; `reconcile` then settles the guards. Returns true when the charger should re-check
  * charging conditions at once rather than at its next periodic check (`holder.recheckSeconds`).
  */
@@ -77,8 +77,8 @@ export function applyInput(ctx: Ctx, input: FirmwareInput): boolean {
       state.environment.ambientC = input.tempC;
       if (isHeating(ctx)) {
         ctx.heater.setAmbient(input.tempC);
-        // §11.2: out of range ends heating with reason 9; the record has no "too low" reason, so a
-        // cold end uses it too and the ambient bits (1 too low, 2 too high) tell which.
+        // docs/device.md §11.2: out of range ends heating with reason 9; the record has no "too low" reason,
+        // so a cold end uses it too and the ambient bits (1 too low, 2 too high) tell which.
         if (input.tempC > profile.ambientMaxC || input.tempC < profile.ambientMinC)
           endSession(ctx, END_REASON.ambientTooHigh);
       }
@@ -221,7 +221,9 @@ function setLevel(ctx: Ctx, unit: 'charger' | 'holder', percent: number): void {
   if (isHeating(ctx) && level < ctx.params.holder.cutoffPercent) endSession(ctx, END_REASON.lowBattery);
 }
 
-/** §15.1 device faults: inject (`on`) or clear. Error bits put the unit in ERROR until a reset. */
+/**
+ * docs/faults.md §15.1 device faults: inject (`on`) or clear. Error bits put the unit in ERROR until a reset.
+ */
 function injectFault(ctx: Ctx, fault: FaultName, bits: number, on: boolean): void {
   const { state } = ctx;
   const heater = (mode: number) => {
@@ -280,7 +282,10 @@ function injectFault(ctx: Ctx, fault: FaultName, bits: number, on: boolean): voi
   }
 }
 
-/** Holder error bits (§5.2): a running session ends with a system fault; the holder shows red until reset. */
+/**
+ * Holder error bits (docs/device.md §5.2): a running session ends with a system fault; the holder shows red
+ * until reset.
+ */
 export function holderErrorBits(ctx: Ctx, bits: number): void {
   const { state } = ctx;
   if (isHeating(ctx)) endSession(ctx, END_REASON.systemFault);

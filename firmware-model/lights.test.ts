@@ -1,10 +1,10 @@
-/** Lights as a function of state (§3.2), read through a device's state. */
+/** Lights as a function of state (docs/device.md §3.2), read through a device's state. */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from './firmware.js';
 import { quartile } from './lights.js';
 
 describe('lights', () => {
-  it('the charger gauge has four quartiles (§4.1)', () => {
+  it('the charger gauge has four quartiles (docs/device.md §4.1)', () => {
     expect([100, 76, 75, 51, 50, 26, 25, 0].map(quartile)).toEqual([4, 4, 3, 3, 2, 2, 1, 1]);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Lights as a function of state (device-model.md §3.2): each unit shows one abstract indicator
+ * Lights as a function of state (docs/device.md §3.2): each unit shows one abstract indicator
  * `{pattern, colour, count}`; transient indications (show level, out of range, reset blink) are
  * states with timers, so the light never needs its own memory. Per-family vocabulary as documented:
  * 2.4 green/orange/red, 3-series white with red faults, ILUMA white pulses with yellow low-battery.
@@ -13,7 +13,7 @@ function light(pattern: LightPattern, colour: LightColour, count = 1): Light {
 
 const OFF = light('off', 'none');
 
-/** Charger gauge by quartile (§4.1): 4 lights > 75 %, 3 ≤ 75 %, 2 ≤ 50 %, 1 ≤ 25 %. */
+/** Charger gauge by quartile (docs/device.md §4.1): 4 lights > 75 %, 3 ≤ 75 %, 2 ≤ 50 %, 1 ≤ 25 %. */
 export function quartile(levelPercent: number): number {
   if (levelPercent > 75) return 4;
   if (levelPercent > 50) return 3;

@@ -1,4 +1,7 @@
-/** Clocks (P§8.1: case and holder apart on two-piece devices) and tag 17 (P§12 D-28). */
+/**
+ * Clocks (docs/protocol.md §8.1: case and holder apart on two-piece devices) and tag 17
+ * (docs/protocol.md D-28).
+ */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from './firmware.js';
 

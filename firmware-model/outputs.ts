@@ -23,8 +23,8 @@ export function setChargerState(ctx: Ctx, to: ChargerStateName): void {
 }
 
 /**
- * A vibration of `pulses` pulses (§3.1, `haptics.pulseMs`/`gapMs`), suppressed when the app turned
- * off the matching setting (`flag`). Haptics come from the holder on two-piece devices.
+ * A vibration of `pulses` pulses (docs/device.md §3.1, `haptics.pulseMs`/`gapMs`), suppressed when the app
+ * turned off the matching setting (`flag`). Haptics come from the holder on two-piece devices.
  */
 export function vibrate(
   ctx: Ctx,
@@ -47,8 +47,8 @@ export function vibrate(
 }
 
 /**
- * A unit's RTC, seconds since 2010-01-01 UTC now (P§8.1): counts on from the last write at 1 s
- * resolution. Two-piece devices keep two clocks (the case's and the holder's); one-piece devices one.
+ * A unit's RTC, seconds since 2010-01-01 UTC now (docs/protocol.md §8.1): counts on from the last write at 1
+ * s resolution. Two-piece devices keep two clocks (the case's and the holder's); one-piece devices one.
  */
 export function rtcSeconds(ctx: Ctx, unit: UnitName = 'charger'): number {
   const { nowMs } = ctx.state;
@@ -63,7 +63,7 @@ export function setRtc(ctx: Ctx, unit: UnitName, seconds: number): void {
   else ctx.state.rtc = rtc;
 }
 
-/** P§12 D-28: tag 17 = floor(RTC / 86400) − `counters.dayOffset`, on the unit's own clock. */
+/** docs/protocol.md D-28: tag 17 = floor(RTC / 86400) − `counters.dayOffset`, on the unit's own clock. */
 export function daysCounter(ctx: Ctx, unit: UnitName): number {
   const key = unit === 'holder' && !ctx.derived.onePiece ? 'holder' : 'charger';
   return Math.floor(rtcSeconds(ctx, unit) / 86_400) - ctx.state.counters.dayOffset[key];

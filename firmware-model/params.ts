@@ -1,5 +1,5 @@
 /**
- * Every guessed or tunable number of the firmware model, with the default of device-model.md §14
+ * Every guessed or tunable number of the firmware model, with the default of docs/device.md §14
  * (section given per group). Profiles set the documented per-model values; callers override any of
  * them with a deep-partial object, and an unknown key is a FIRMWARE_PARAM error rather than a typo
  * that silently does nothing.
@@ -7,7 +7,7 @@
 import { FirmwareError } from './errors.js';
 
 export interface FirmwareParams {
-  /** device-model.md §2.2. */
+  /** docs/device.md §2.2. */
   session: {
     maxSeconds: number;
     maxPuffs: number;
@@ -15,7 +15,7 @@ export interface FirmwareParams {
     timerStartsAt: 'heatingStart' | 'ready';
     countPuffsDuringPreheat: boolean;
     warningSecondsBeforeEnd: number;
-    /** 0 disables the puff-based warning (blade models, §2.2). */
+    /** 0 disables the puff-based warning (blade models, docs/device.md §2.2). */
     warningPuffsBeforeEnd: number;
     cooldownSeconds: number;
     dockAborts: boolean;
@@ -23,16 +23,16 @@ export interface FirmwareParams {
     /** Share of one use's battery energy a nominal 6-minute session draws (D; keeps a reserve above the cut-off). */
     energyFractionPerUse: number;
   };
-  /** §7 FlexPuff: extra puffs allowed when enabled. */
+  /** docs/device.md §7 FlexPuff: extra puffs allowed when enabled. */
   flexPuff: { extraPuffs: number };
-  /** §7 Pause Mode. */
+  /** docs/device.md §7 Pause Mode. */
   pause: { windowSeconds: number; freezesTimer: boolean };
   flexBattery: { ecoCeilingPercent: number };
   lock: { rejectHaptic: boolean; persistAcrossReset: boolean };
   findMy: { maxSeconds: number };
-  /** §3.1 haptic pulse shape. */
+  /** docs/device.md §3.1 haptic pulse shape. */
   haptics: { pulseMs: number; gapMs: number; findMyPatternMs: [number, number] };
-  /** §3.3. */
+  /** docs/device.md §3.3. */
   buttons: {
     powerHoldSeconds: number;
     resetHoldSeconds: number;
@@ -40,7 +40,7 @@ export interface FirmwareParams {
     multiPressWindowMs: number;
   };
   reset: { durationSeconds: number };
-  /** §11.2 holder parameters. */
+  /** docs/device.md §11.2 holder parameters. */
   holder: {
     idleSleepSeconds: number;
     recheckSeconds: number;
@@ -49,7 +49,7 @@ export interface FirmwareParams {
     /** F-09: an injected charging timeout turns into error 0x02 after this long (D). */
     chargeTimeoutSeconds: number;
   };
-  /** §12 charger parameters. */
+  /** docs/device.md §12 charger parameters. */
   charger: {
     /** One "holder charge" is the energy of one use (so DUO's 20 sessions† and 2.4 PLUS's 20 charges† agree). */
     holderChargesPerFull: number;
@@ -61,7 +61,7 @@ export interface FirmwareParams {
     maxChargeTempC: number;
   };
   lights: { outOfRangeSeconds: number };
-  /** §4.2 battery model. */
+  /** docs/device.md §4.2 battery model. */
   battery: {
     vEmptyMv: number;
     vFullMv: number;
@@ -72,7 +72,7 @@ export interface FirmwareParams {
     sessionHeatC: number;
   };
   usb: { weakSourceFactor: number };
-  /** §6 cleaning (blade two-piece models). */
+  /** docs/device.md §6 cleaning (blade two-piece models). */
   cleaning: { autoEverySticks: number; durationSeconds: number; minChargerPercent: number };
   /** Heater control loop and lumped thermal model (all D: no public figures beyond "≈ 350 °C"). */
   heater: {
@@ -105,8 +105,9 @@ export interface FirmwareParams {
   environment: { ambientC: number };
   warranty: { cycleLimit: number };
   /**
-   * P§9: per-unit constant counters (tags 18, 14, 1D) and P§12 D-28 `counters.dayOffset`, the RTC
-   * day that tag 17 counts from; −1 (default) means the day of first power-on of each unit's clock.
+   * docs/protocol.md §9: per-unit constant counters (tags 18, 14, 1D) and docs/protocol.md D-28
+   * `counters.dayOffset`, the RTC day that tag 17 counts from; −1 (default) means the day of first power-on
+   * of each unit's clock.
    */
   counters: { constant18: number; constant14: number; constant1D: number; dayOffset: number };
 }

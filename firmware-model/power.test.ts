@@ -1,4 +1,4 @@
-/** Power off and reset (§11.2, §12.2): what a reset clears and what it keeps. */
+/** Power off and reset (docs/device.md §11.2, §12.2): what a reset clears and what it keeps. */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from './firmware.js';
 

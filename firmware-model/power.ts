@@ -1,5 +1,5 @@
 /**
- * Power off and reset (device-model.md §11.2, §12.2): switching the charger off switches a docked
+ * Power off and reset (docs/device.md §11.2, §12.2): switching the charger off switches a docked
  * holder off; a reset ends any session, blinks, and clears errors but not counters, settings, the
  * lock (unless `lock.persistAcrossReset` is false) or the RTC.
  */
@@ -54,7 +54,7 @@ export function finishHolderReset(ctx: Ctx): void {
   state.faults.heater = HeaterFault.none;
   state.faults.holderChargeStuck = false;
   if (!params.lock.persistAcrossReset) state.settings.lock = false;
-  // §3.1: ILUMA confirms a reset with a vibration when the lights come back.
+  // docs/device.md §3.1: ILUMA confirms a reset with a vibration when the lights come back.
   if (profile.heater === 'induction') vibrate(ctx, 'holder', 'reset', 1);
   restHolder(ctx);
 }

@@ -1,4 +1,7 @@
-/** Model profiles (§1) and parameters (§14): ids, capabilities, overrides and their checks. */
+/**
+ * Model profiles (docs/device.md §1) and parameters (docs/device.md §14): ids, capabilities, overrides and
+ * their checks.
+ */
 import { describe, expect, it } from 'vitest';
 import { MODELS } from '../protocol/index.js';
 import { Firmware } from './firmware.js';

@@ -1,5 +1,5 @@
 /**
- * Model profiles as data (device-model.md §1, §2, §3, §4.2, §6, §13, §14). Documented values carry
+ * Model profiles as data (docs/device.md §1, §2, §3, §4.2, §6, §13, §14). Documented values carry
  * a † in the spec and are fixed here; every default is a parameter the caller can override through
  * `FirmwareParams` (the profile only changes a parameter where the spec gives a per-model value).
  */
@@ -7,7 +7,7 @@ import { type Capability, findModel, MODELS, type ModelId, type ModelInfo } from
 import { FirmwareError } from './errors.js';
 import { DEFAULT_PARAMS, type DeepPartial, type FirmwareParams, mergeParams } from './params.js';
 
-/** Which light and haptic vocabulary a model speaks (§3.2). */
+/** Which light and haptic vocabulary a model speaks (docs/device.md §3.2). */
 export type LightFamily = 'iqos-2.4' | 'iqos-3' | 'iluma' | 'iluma-one';
 
 export interface ModelProfile {
@@ -16,21 +16,29 @@ export interface ModelProfile {
   readonly parts: 'holder+charger' | 'one-piece';
   readonly heater: 'blade' | 'induction';
   readonly lightFamily: LightFamily;
-  /** Uses per holder charge (two-piece) or per device charge (one-piece), §1 / §4.2. */
+  /**
+   * Uses per holder charge (two-piece) or per device charge (one-piece), docs/device.md §1 /
+   * docs/device.md §4.2.
+   */
   readonly usesPerCharge: number;
-  /** Seconds to recharge each successive use from empty, §1 († where documented, else the ILUMA default). */
+  /**
+   * Seconds to recharge each successive use from empty, docs/device.md §1 († where documented, else the ILUMA
+   * default).
+   */
   readonly holderRechargeSeconds: readonly number[];
-  /** Full charge of the charger (or one-piece) from empty on USB, minutes (§4.2). */
+  /** Full charge of the charger (or one-piece) from empty on USB, minutes (docs/device.md §4.2). */
   readonly fullChargeMinutes: number;
-  /** Operating ambient range, °C (`ambient.range`, §14). */
+  /** Operating ambient range, °C (`ambient.range`, docs/device.md §14). */
   readonly ambientMinC: number;
   readonly ambientMaxC: number;
-  /** Automatic cleaning every `cleaning.autoEverySticks` (blade two-piece except 3 DUO, §6). */
+  /**
+   * Automatic cleaning every `cleaning.autoEverySticks` (blade two-piece except 3 DUO, docs/device.md §6).
+   */
   readonly autoClean: boolean;
-  /** Start by stick insertion when Auto Start is on (the ILUMA family, §2.1). */
+  /** Start by stick insertion when Auto Start is on (the ILUMA family, docs/device.md §2.1). */
   readonly stickStarts: boolean;
   readonly capabilities: readonly Capability[];
-  /** Find My is ignored on ILUMA i ONE (P§12 D-29). */
+  /** Find My is ignored on ILUMA i ONE (docs/protocol.md D-29). */
   readonly findMy: boolean;
   readonly identity: ProfileIdentity;
 }
@@ -58,7 +66,10 @@ interface ProfileRow {
 
 /** ILUMA two-piece recharge, copied from 3 DUO (`model.iluma.holderRecharge`, D). */
 const ILUMA_RECHARGE = [110, 205] as const;
-/** Firmware versions of the public record (P§7.7), the default for every model (P§12 D-31). */
+/**
+ * Firmware versions of the public record (docs/protocol.md §7.7), the default for every model
+ * (docs/protocol.md D-31).
+ */
 const ILUMA_FW = ['135.5.0.33', '124.6.0.114'] as const;
 const LEGACY_FW = ILUMA_FW;
 const ILUMA_SESSION = { session: { warningPuffsBeforeEnd: 2 } };

@@ -6,7 +6,8 @@
  * longer be, and then a `puffIgnored` event gives the reason:
  *
  * - `notHeating`: no session is heating (idle, docked, cooling down, in error …);
- * - `paused`: Pause Mode holds the heater off (§7), so there is no heat for the airflow to take;
+ * - `paused`: Pause Mode holds the heater off (docs/device.md §7), so there is no heat for the airflow to
+ *   take;
  * - `heaterSettling`: the puff ended before detection armed (the pre-heat ramp, or the re-heat after
  *   a pause, and `heater` settle time): the controller's own lag would look like puffs then;
  * - `belowThreshold`: the airflow was too weak or too short to make the detectable deficit;

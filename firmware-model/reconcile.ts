@@ -1,5 +1,5 @@
 /**
- * Guards that hold whatever the last input was (device-model.md §11.2, §12.2): deep discharge,
+ * Guards that hold whatever the last input was (docs/device.md §11.2, §12.2): deep discharge,
  * USB full / not full, low battery, Bluetooth, whether the charger charges the docked holder, the
  * docked holder's state, automatic cleaning, uses left. Run after every input and timer, so each
  * handler only does what its event itself does.
@@ -22,7 +22,7 @@ const HOLDER_BUSY: readonly HolderStateName[] = [
   'CLEANING',
 ];
 
-/** The charger is switched on (off-but-charging-on-USB counts as off, §12.2). */
+/** The charger is switched on (off-but-charging-on-USB counts as off, docs/device.md §12.2). */
 export function chargerIsOn(ctx: Ctx): boolean {
   const c = ctx.state.charger;
   return CHARGER_ON_STATES.includes(c.state) && !c.offWhenPlugged;
@@ -78,7 +78,7 @@ function deepDischarge(ctx: Ctx): void {
   state.charger.chargingHolder = false;
   state.charger.cleaningHolder = false;
   setChargerState(ctx, 'DEEP_DISCHARGED');
-  // P§12 D-27: a deeply discharged charger loses its RTC.
+  // docs/protocol.md D-27: a deeply discharged charger loses its RTC.
   state.rtc = { seconds: 0, setAtMs: state.nowMs };
 }
 
@@ -113,7 +113,7 @@ function reconcileDocked(ctx: Ctx, recheck: boolean): void {
     : c.levelPercent >= 100 / params.charger.holderChargesPerFull;
   let want = chargerCan && holderCan && enough;
   if (want && !c.chargingHolder && h.state === 'DOCKED_UNCHARGED' && !recheck) want = false;
-  // §3.1: the holder vibrates when it starts charging, on models with that setting.
+  // docs/device.md §3.1: the holder vibrates when it starts charging, on models with that setting.
   if (want && !c.chargingHolder && profile.capabilities.includes('chargeStartVibration'))
     vibrate(ctx, 'holder', 'chargeStart', 1, 'chargeStart');
   c.chargingHolder = want;
@@ -139,7 +139,7 @@ function reconcileDocked(ctx: Ctx, recheck: boolean): void {
   }
 }
 
-/** Automatic or button-started cleaning (§6): holder docked, charger above the minimum. */
+/** Automatic or button-started cleaning (docs/device.md §6): holder docked, charger above the minimum. */
 export function startCleaning(ctx: Ctx): void {
   const { state, params } = ctx;
   state.charger.cleaningHolder = true;

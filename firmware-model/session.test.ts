@@ -1,4 +1,4 @@
-/** Heating sessions (§2.2, §11.2): limits, warnings, refusals, records and counters. */
+/** Heating sessions (docs/device.md §2.2, §11.2): limits, warnings, refusals, records and counters. */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from './firmware.js';
 import { END_REASON, type FirmwareEvent } from './types.js';

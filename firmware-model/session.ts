@@ -1,5 +1,5 @@
 /**
- * The heating session (device-model.md §2.2, §11.2 PREHEAT … COOLDOWN): start guards, the timers
+ * The heating session (docs/device.md §2.2, §11.2 PREHEAT … COOLDOWN): start guards, the timers
  * of the profile (ready, warning, end), puffs, pause, and the end of heat with its reason, record
  * and counters. The control loop itself is in heater.ts.
  */
@@ -17,7 +17,7 @@ export function puffLimit(ctx: Ctx): number {
   return ctx.params.session.maxPuffs + (flex ? ctx.params.flexPuff.extraPuffs : 0);
 }
 
-/** A start trigger (button hold or stick insertion, §11.2 IDLE_READY row). */
+/** A start trigger (button hold or stick insertion, docs/device.md §11.2 IDLE_READY row). */
 export function attemptStart(ctx: Ctx, trigger: string): void {
   const { state, params } = ctx;
   const h = state.holder;
@@ -58,7 +58,7 @@ function reject(ctx: Ctx, input: string, reason: string): void {
   ctx.emit({ type: 'rejected', atMs: ctx.state.nowMs, input, reason });
 }
 
-/** Short press or tilt while idle: show uses left for `charger.showLevelSeconds` (§3.2). */
+/** Short press or tilt while idle: show uses left for `charger.showLevelSeconds` (docs/device.md §3.2). */
 export function showUses(ctx: Ctx): void {
   const h = ctx.state.holder;
   if (h.state === 'SLEEP') setHolderState(ctx, h.usesLeft >= 1 ? 'IDLE_READY' : 'IDLE_EMPTY');
@@ -151,7 +151,10 @@ export function enterWarning(ctx: Ctx): void {
   ctx.emit({ type: 'session', atMs: ctx.state.nowMs, phase: 'warning', puffs: session.puffs });
 }
 
-/** A puff the heater loop detected (§2.2: not counted in pre-heat, at least `minPuffSeconds` apart). */
+/**
+ * A puff the heater loop detected (docs/device.md §2.2: not counted in pre-heat, at least `minPuffSeconds`
+ * apart).
+ */
 export function onPuffDetected(ctx: Ctx): void {
   const { state, params } = ctx;
   const session = state.session;
@@ -183,7 +186,10 @@ export function onPuffDetected(ctx: Ctx): void {
   if (warnPuffs > 0 && limit - session.puffs <= warnPuffs && !session.warned) enterWarning(ctx);
 }
 
-/** Button during heating (§7 Pause Mode, §11.2): pause or resume where enabled, else a user end. */
+/**
+ * Button during heating (docs/device.md §7 Pause Mode, docs/device.md §11.2): pause or resume where enabled,
+ * else a user end.
+ */
 export function onButtonDuringSession(ctx: Ctx): void {
   const { state, params } = ctx;
   const session = state.session;
@@ -226,7 +232,7 @@ const FAULT_REASONS: readonly number[] = [
   END_REASON.heaterVariation,
 ];
 
-/** End of heat (§11.2 SESSION_END row): record, counters, uses, then cool-down and rest. */
+/** End of heat (docs/device.md §11.2 SESSION_END row): record, counters, uses, then cool-down and rest. */
 export function endSession(ctx: Ctx, reason: number): void {
   const { state, params, derived } = ctx;
   const session = state.session;
@@ -298,7 +304,7 @@ function countUse(ctx: Ctx, durationMs: number): void {
   state.holder.sticksSinceClean += 1;
 }
 
-/** Logs an error (§5.3): S 0x03 takes the RTC date, S 0x82 the code `(group << 8) | bits`. */
+/** Logs an error (docs/device.md §5.3): S 0x03 takes the RTC date, S 0x82 the code `(group << 8) | bits`. */
 export function logError(ctx: Ctx, group: number, bits: number): void {
   ctx.state.lastErrorRtc = rtcSeconds(ctx);
   ctx.state.errorCode = ((group & 0xff) << 8) | (bits & 0xff);

@@ -1,4 +1,4 @@
-/** Settings (§7): applied where the model has the feature, refused with a reason otherwise. */
+/** Settings (docs/device.md §7): applied where the model has the feature, refused with a reason otherwise. */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from './firmware.js';
 

@@ -1,6 +1,7 @@
 /**
- * Setting writes (device-model.md §7, P§7.1): each needs the model's capability (§1 matrix) and a
- * value of the right kind; anything else is refused with a `rejected` event and changes nothing.
+ * Setting writes (docs/device.md §7, docs/protocol.md §7.1): each needs the model's capability
+ * (docs/device.md §1 matrix) and a value of the right kind; anything else is refused with a `rejected` event
+ * and changes nothing.
  */
 import type { Capability } from '../protocol/index.js';
 import type { Ctx } from './context.js';
@@ -53,7 +54,7 @@ export function applySetting(ctx: Ctx, name: SettingName, value: boolean | numbe
     return true;
   }
   state.settings[name as 'autoStart' | 'smartGesture' | 'flexPuff' | 'pauseMode' | 'lock'] = value;
-  // A locked device never heats (§7): locking during a session ends it as a user action.
+  // A locked device never heats (docs/device.md §7): locking during a session ends it as a user action.
   if (name === 'lock' && value) endSession(ctx, END_REASON.userAction);
   return true;
 }

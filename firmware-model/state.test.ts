@@ -1,4 +1,7 @@
-/** Initial state (§10, §14) and snapshots: a restored device continues exactly; bad snapshots are refused. */
+/**
+ * Initial state (docs/device.md §10, §14) and snapshots: a restored device continues exactly; bad snapshots
+ * are refused.
+ */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from './firmware.js';
 

@@ -1,5 +1,5 @@
 /**
- * The initial state of a device (device-model.md §10 variables, §14 defaults) and the checks a
+ * The initial state of a device (docs/device.md §10 variables, docs/device.md §14 defaults) and the checks a
  * snapshot must pass before it is restored.
  */
 import { FirmwareError } from './errors.js';

@@ -1,9 +1,9 @@
 /**
- * The firmware model's data: states (device-model.md §11.1, §12.1), inputs, output events and the
+ * The firmware model's data: states (docs/device.md §11.1, §12.1), inputs, output events and the
  * plain-JSON state that snapshots carry. Everything here is serialisable with JSON.stringify.
  */
 
-/** Holder states of §11.1 (LOCKED is the `settings.lock` overlay, not a state). */
+/** Holder states of docs/device.md §11.1 (LOCKED is the `settings.lock` overlay, not a state). */
 export type HolderStateName =
   | 'OFF'
   | 'DOCKED_CHARGING'
@@ -23,7 +23,10 @@ export type HolderStateName =
   | 'ERROR'
   | 'RESETTING';
 
-/** Charger (or one-piece main unit) states of §12.1; charging the holder, cleaning, low battery and Bluetooth are flags beside it. */
+/**
+ * Charger (or one-piece main unit) states of docs/device.md §12.1; charging the holder, cleaning, low battery
+ * and Bluetooth are flags beside it.
+ */
 export type ChargerStateName =
   | 'OFF'
   | 'DEEP_DISCHARGED'
@@ -47,14 +50,17 @@ export type UsbPower = 'none' | 'normal' | 'weak';
 export type LightPattern = 'off' | 'steady' | 'blink' | 'pulse' | 'blinkN' | 'progressive';
 export type LightColour = 'none' | 'white' | 'green' | 'orange' | 'red' | 'yellow';
 
-/** Abstract indicator state of one unit (§3.2): pattern, colour and how many lights/segments/blinks. */
+/**
+ * Abstract indicator state of one unit (docs/device.md §3.2): pattern, colour and how many
+ * lights/segments/blinks.
+ */
 export interface Light {
   pattern: LightPattern;
   colour: LightColour;
   count: number;
 }
 
-/** End-of-heat reasons (§5.2, P§3.5). */
+/** End-of-heat reasons (docs/device.md §5.2, docs/protocol.md §3.5). */
 export const END_REASON = {
   noData: 0,
   heating: 1,
@@ -85,7 +91,7 @@ export interface VibrationFlags {
   chargeStart: boolean;
 }
 
-/** Settings registers (§7, §14 `settings.*`). */
+/** Settings registers (docs/device.md §7, §14 `settings.*`). */
 export interface Settings {
   chargerBrightness: number;
   holderBrightness: number;
@@ -100,7 +106,7 @@ export interface Settings {
 
 export type SettingName = keyof Omit<Settings, 'vibration'> | `vibration.${keyof VibrationFlags}`;
 
-/** Device faults of §15.1 that are injected rather than set through the environment. */
+/** Device faults of docs/faults.md §15.1 that are injected rather than set through the environment. */
 export type FaultName =
   | 'heaterOverTemp'
   | 'heaterPower'
@@ -154,7 +160,10 @@ export type FirmwareInput =
   | { type: 'tilt' }
   | { type: 'cleanButton' }
   | { type: 'setting'; name: SettingName; value: boolean | number | string }
-  /** Sets a unit's RTC (P§8.1); `unit` defaults to the charger (case), whose clock the app writes. */
+  /**
+   * Sets a unit's RTC (docs/protocol.md §8.1); `unit` defaults to the charger (case), whose clock the app
+   * writes.
+   */
   | { type: 'clock'; seconds: number; unit?: UnitName }
   | { type: 'findMy'; on: boolean }
   | { type: 'statusRead' }
@@ -162,7 +171,7 @@ export type FirmwareInput =
   | { type: 'level'; unit: UnitName; percent: number }
   | { type: 'connection'; value: number }
   | { type: 'counter'; unit: UnitName; tag: string; value: number }
-  /** F-27: sets the charger's charge-cycle count (§8 `warranty.cycleLimit`; test control). */
+  /** F-27: sets the charger's charge-cycle count (docs/device.md §8 `warranty.cycleLimit`; test control). */
   | { type: 'cycleCount'; value: number }
   | { type: 'fault'; fault: FaultName; bits?: number }
   | { type: 'clearFault'; fault: FaultName; bits?: number };
@@ -215,7 +224,9 @@ export interface ChargerUnit {
   state: ChargerStateName;
   levelPercent: number;
   usbPower: UsbPower;
-  /** The state the unit was in when USB arrived (§12.2: back to OFF on unplug if it was off). */
+  /**
+   * The state the unit was in when USB arrived (docs/device.md §12.2: back to OFF on unplug if it was off).
+   */
   offWhenPlugged: boolean;
   chargingHolder: boolean;
   cleaningHolder: boolean;
@@ -223,9 +234,9 @@ export interface ChargerUnit {
   errorBits: number;
   light: Light;
   bluetoothOn: boolean;
-  /** Pairing mode (§3.3 gesture): advertising the unbonded byte until a bond or power-off. */
+  /** Pairing mode (docs/device.md §3.3 gesture): advertising the unbonded byte until a bond or power-off. */
   pairing: boolean;
-  /** Dark after a deep discharge until the first light (§4.1, up to 15 min). */
+  /** Dark after a deep discharge until the first light (docs/device.md §4.1, up to 15 min). */
   dark: boolean;
   cycleCount: number;
   /** Cumulative % delivered into the cell since the last whole cycle (cycleCount += 1 per 100 %). */
@@ -236,14 +247,17 @@ export interface HolderUnit {
   state: HolderStateName;
   /** One-piece: mirrors the main unit's level. */
   levelPercent: number;
-  /** Uses left (§11.2): set at each use's worth while charging, −1 per session, never above the energy left. */
+  /**
+   * Uses left (docs/device.md §11.2): set at each use's worth while charging, −1 per session, never above the
+   * energy left.
+   */
   usesLeft: number;
-  /** Showing uses left after a short press or tilt (§3.2), until `indicateUntilMs`. */
+  /** Showing uses left after a short press or tilt (docs/device.md §3.2), until `indicateUntilMs`. */
   indicating: boolean;
   docked: boolean;
   stickInserted: boolean;
   stickUsed: boolean;
-  /** Holder–charger contact, 0 fully connected … 3 not connected (P§3.5). */
+  /** Holder–charger contact, 0 fully connected … 3 not connected (docs/protocol.md §3.5). */
   connection: number;
   errorBits: number;
   warningBits: number;
@@ -275,27 +289,27 @@ export interface ButtonTrack {
   downAtMs: number;
   lastReleaseMs: number;
   quickPresses: number;
-  /** The unit was off when this press began (power-on at 4 s, §3.3). */
+  /** The unit was off when this press began (power-on at 4 s, docs/device.md §3.3). */
   wasOff: boolean;
   /** The hold already did something (started heating, powered on, reset). */
   consumed: boolean;
 }
 
-/** An RTC: `seconds` at virtual time `setAtMs`, counting on at 1 Hz (P§8.1). */
+/** An RTC: `seconds` at virtual time `setAtMs`, counting on at 1 Hz (docs/protocol.md §8.1). */
 export interface RtcRegister {
   seconds: number;
   setAtMs: number;
 }
 
 export interface Counters {
-  /** Usage-counter blocks per unit keyed by tag as upper-case hex (P§9.2). */
+  /** Usage-counter blocks per unit keyed by tag as upper-case hex (docs/protocol.md §9.2). */
   holder: Record<string, number>;
   charger: Record<string, number>;
   lifetimePuffs: number;
   lifetimeUsageQuarterSeconds: number;
   lastSessionQuarterSeconds: number;
   /**
-   * P§12 D-28 `counters.dayOffset` per unit: tag 17 reads floor(that unit's RTC / 86400) − this,
+   * docs/protocol.md D-28 `counters.dayOffset` per unit: tag 17 reads floor(that unit's RTC / 86400) − this,
    * so it is computed when read (`Firmware.counters()`), never stored in the tag records.
    */
   dayOffset: { charger: number; holder: number };
@@ -318,13 +332,16 @@ export interface FirmwareState {
   holder: HolderUnit;
   environment: { ambientC: number; magnetNearby: boolean };
   settings: Settings;
-  /** Case (or one-piece) RTC: seconds since 2010-01-01 UTC at `setAtMs` (P§8.1). */
+  /** Case (or one-piece) RTC: seconds since 2010-01-01 UTC at `setAtMs` (docs/protocol.md §8.1). */
   rtc: RtcRegister;
-  /** The two-piece holder's own RTC (P§8.1: the holder answers its own clock reads); unused on one-piece. */
+  /**
+   * The two-piece holder's own RTC (docs/protocol.md §8.1: the holder answers its own clock reads); unused on
+   * one-piece.
+   */
   holderRtc: RtcRegister;
-  /** RTC seconds of the latest logged error, or -1 (C0 S 0x03, §5.3). */
+  /** RTC seconds of the latest logged error, or -1 (C0 S 0x03, docs/device.md §5.3). */
   lastErrorRtc: number;
-  /** Active error code `(group << 8) | bits` (C0 S 0x82, §5.3 "groupBits"). */
+  /** Active error code `(group << 8) | bits` (C0 S 0x82, docs/device.md §5.3 "groupBits"). */
   errorCode: number;
   counters: Counters;
   session: SessionRecord | null;

@@ -62,9 +62,10 @@ export interface NumberRange {
 
 /**
  * Ambient temperature, °C: −40…85, the storage range of Li-ion cells and consumer electronics (the
- * spec gives operating ranges per model, §14 `ambient.range`, and what happens outside them, F-01;
- * it is silent on limits beyond). The battery record carries temperatures as u8 °C (P§3.4), and
- * ambient + self, charge and session heat (§4.2, at most +8 °C by default) stays below 255.
+ * spec gives operating ranges per model, docs/device.md §14 `ambient.range`, and what happens outside them,
+ * F-01; it is silent on limits beyond). The battery record carries temperatures as u8 °C
+ * (docs/protocol.md §3.4), and ambient + self, charge and session heat (docs/device.md §4.2, at most +8 °C by
+ * default) stays below 255.
  */
 export const AMBIENT_RANGE_C: NumberRange = { min: -40, max: 85 };
 
@@ -75,23 +76,23 @@ export const AMBIENT_RANGE_C: NumberRange = { min: -40, max: 85 };
 export const INPUT_RANGES: {
   readonly [K in FirmwareInputType]?: { readonly [F in FirmwareInputField<K>]?: NumberRange };
 } = {
-  // A puff lasts seconds (default 2 s, §14 heater.defaultPuffMs); a minute-long draw is beyond any
-  // lung. Flow: 27.5 ml/s by default; 1 l/s is beyond any draw through a stick.
+  // A puff lasts seconds (default 2 s, docs/device.md §14 heater.defaultPuffMs); a minute-long draw is beyond
+  // any lung. Flow: 27.5 ml/s by default; 1 l/s is beyond any draw through a stick.
   puff: {
     durationMs: { min: 0, max: 60_000, exclusiveMin: true },
     flowMlS: { min: 0, max: 1000, exclusiveMin: true },
   },
   ambient: { tempC: AMBIENT_RANGE_C },
   level: { percent: { min: 0, max: 100 } },
-  // Counter blocks carry u24 values (P§9.2).
+  // Counter blocks carry u24 values (docs/protocol.md §9.2).
   counter: { value: { min: 0, max: 0xff_ffff, integer: true } },
-  // F-27: charge cycles; 7300 is the warranty limit (§8), a million is beyond any cell.
+  // F-27: charge cycles; 7300 is the warranty limit (docs/device.md §8), a million is beyond any cell.
   cycleCount: { value: { min: 0, max: 1_000_000, integer: true } },
-  // Holder–charger contact 0…3 (P§3.5, two bits).
+  // Holder–charger contact 0…3 (docs/protocol.md §3.5, two bits).
   connection: { value: { min: 0, max: 3, integer: true } },
-  // RTC seconds since 2010-01-01 UTC, u32 (P§8.1).
+  // RTC seconds since 2010-01-01 UTC, u32 (docs/protocol.md §8.1).
   clock: { seconds: { min: 0, max: 0xffff_ffff, integer: true } },
-  // Error and warning bits are one byte each in the status record (P§3.5).
+  // Error and warning bits are one byte each in the status record (docs/protocol.md §3.5).
   fault: { bits: { min: 0, max: 0xff, integer: true } },
   clearFault: { bits: { min: 0, max: 0xff, integer: true } },
 };
@@ -133,7 +134,7 @@ export function checkInput(input: FirmwareInput): void {
 
 /**
  * Parameter ranges (FIRMWARE_PARAM). Rates and periods bound the work a virtual second costs: the
- * control loop runs at 1 kHz (device-model.md §14 `heater.tickHz`), so 10 Hz…10 kHz keeps it a loop
+ * control loop runs at 1 kHz (docs/device.md §14 `heater.tickHz`), so 10 Hz…10 kHz keeps it a loop
  * while `tickHz: 1e9` would make each virtual millisecond a million ticks; the others only need to be
  * above 0 (or the loop never advances) and physically plausible.
  */
@@ -176,7 +177,7 @@ export function checkParams(params: FirmwareParams): void {
   }
 }
 
-/** Initial-condition ranges (device-model.md §14 defaults): levels in %, ambient, the RTC as a u32. */
+/** Initial-condition ranges (docs/device.md §14 defaults): levels in %, ambient, the RTC as a u32. */
 const INITIAL_RANGES: Readonly<Record<string, NumberRange>> = {
   chargerPercent: { min: 0, max: 100 },
   holderPercent: { min: 0, max: 100 },

@@ -1,4 +1,4 @@
-/** The battery (P§3.4) and status (P§3.5) views as the wire carries them. */
+/** The battery (docs/protocol.md §3.4) and status (docs/protocol.md §3.5) views as the wire carries them. */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from './firmware.js';
 
@@ -10,7 +10,7 @@ describe('views', () => {
     expect(out.battery().holderPresent).toBe(false);
   });
 
-  it('status: ambient bits 1 too cold, 2 too hot (§5.2)', () => {
+  it('status: ambient bits 1 too cold, 2 too hot (docs/device.md §5.2)', () => {
     const fw = new Firmware('iluma-i');
     fw.input({ type: 'ambient', tempC: -10 }, 0);
     expect(fw.status().ambient).toBe(1);

@@ -1,7 +1,8 @@
 /**
- * The firmware state as the wire shows it: the numbers of the battery record (P§3.4) and of the
- * device-status record (P§3.5), rounded as the record carries them. Notifications are due when
- * these views change (§4.2, P§3.4–3.5), so they double as change signatures.
+ * The firmware state as the wire shows it: the numbers of the battery record (docs/protocol.md §3.4) and of
+ * the device-status record (docs/protocol.md §3.5), rounded as the record carries them. Notifications are due
+ * when these views change (docs/device.md §4.2, docs/protocol.md §3.4–3.5), so they double as change
+ * signatures.
  */
 import type { Ctx } from './context.js';
 import { isHeating, levelToMv } from './energy.js';
@@ -10,7 +11,10 @@ export interface BatteryView {
   chargerPercent: number;
   chargerTempC: number;
   chargerMv: number;
-  /** Holder present in the record: two-piece with the holder docked (flags 0x000F vs 0x0007, §4.2). */
+  /**
+   * Holder present in the record: two-piece with the holder docked (flags 0x000F vs 0x0007,
+   * docs/device.md §4.2).
+   */
   holderPresent: boolean;
   holderPercent: number;
   holderTempC: number;
@@ -70,7 +74,7 @@ export function batteryView(ctx: Ctx): BatteryView {
   };
 }
 
-/** Ambient bits of the status record: 1 too low, 2 too high (§5.2, F-01). */
+/** Ambient bits of the status record: 1 too low, 2 too high (docs/device.md §5.2, docs/faults.md F-01). */
 export function ambientBits(ctx: Ctx): number {
   const t = ctx.state.environment.ambientC;
   if (t < ctx.profile.ambientMinC) return 1;

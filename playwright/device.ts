@@ -1,7 +1,7 @@
 /**
  * The `device` of the Playwright fixture: one virtual holder (holder + charger, or a one-piece unit)
  * in a `WebBluetoothHub`, driven from the test while the page talks to it: firmware inputs, the
- * device faults of device-model.md §15.1 (seeded `FaultInjector`), virtual time and the radio
+ * device faults of docs/faults.md §15.1 (seeded `FaultInjector`), virtual time and the radio
  * (drop the link, drop it on the next SCP write, go out of range and back).
  */
 import type { FirmwareInput, FirmwareState } from '../firmware-model/index.js';
@@ -22,7 +22,7 @@ export interface VirtualHolderOptions {
 
 /** ATT Write Request (Core Vol 3 Part F §3.4.5.1) opcode. */
 const ATT_WRITE_REQUEST = 0x12;
-/** SCP type bit 0x40: a write (P§4.3). */
+/** SCP type bit 0x40: a write (docs/protocol.md §4.3). */
 const SCP_WRITE_BIT = 0x40;
 
 export class VirtualHolder {
@@ -51,7 +51,7 @@ export class VirtualHolder {
     return this.virtual.model;
   }
 
-  /** Advertised name, e.g. `IQOS ILUMA i` (P§2.3). */
+  /** Advertised name, e.g. `IQOS ILUMA i` (docs/protocol.md §2.3). */
   get name(): string {
     return this.virtual.identity.name;
   }
@@ -75,7 +75,7 @@ export class VirtualHolder {
     this.hub.input(this.virtual, input);
   }
 
-  /** A device fault of device-model.md §15.1 (`F-01`…`F-28`) now. */
+  /** A device fault of docs/faults.md §15.1 (`F-01`…`F-28`) now. */
   fault(id: string, options?: FaultOptions): void {
     this.hub.nowMs();
     this.faults.inject(id, options);

@@ -6,7 +6,7 @@ const RECORD = hexBytes(
   'C9 4F 04 5B 04 00 FF FF FF 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 06',
 );
 
-describe('BLE transport byte (spec §4.1, D-8, D-9)', () => {
+describe('BLE transport byte (docs/protocol.md §4.1, D-8, D-9)', () => {
   it('fragments at MTU 23 into 20-byte packets exactly like the published record write', () => {
     expect(fragmentFrame(RECORD).map((p) => toHex(p))).toEqual([
       '01 C9 4F 04 5B 04 00 FF FF FF 00 00 00 00 00 00 00 00 00 00',

@@ -1,5 +1,5 @@
 /**
- * BLE transport byte and fragmentation on the SCP characteristic (spec §4.1, defaults D-8, D-9).
+ * BLE transport byte and fragmentation on the SCP characteristic (docs/protocol.md §4.1, defaults D-8, D-9).
  * Every ATT value starts with `T`: `01` = more packets follow, `00` = last packet. A packet carries at
  * most `mtu - 4` frame bytes (ATT payload `mtu - 3` minus `T`): 19 at the default MTU of 23.
  */
@@ -155,7 +155,7 @@ export class BlePacketAssembler {
  * Push decoder for a byte stream of concatenated BLE packets (as in a capture or a recording, where
  * ATT boundaries are lost), fragmented greedily at a known MTU. Accepts chunks split at any offset;
  * skips bytes until a transport byte, a known node, a plausible type, the expected transport byte of
- * every packet and a valid CRC line up (house rule 5).
+ * every packet and a valid CRC line up (docs/architecture.md house rule 5).
  */
 export class BleStreamDecoder extends ResyncingDecoder {
   private readonly chunk: number;

@@ -1,6 +1,6 @@
 /**
- * The register catalogue: every command of spec §7–§10 registered by (unit, register or table), plus
- * generic commands that every unknown register or table decodes to (never a throw).
+ * The register catalogue: every command of docs/protocol.md §7–§10 registered by (unit, register or table),
+ * plus generic commands that every unknown register or table decodes to (never a throw).
  */
 import type { CommandSpec } from './command.js';
 import type { Unit } from './nodes.js';

@@ -1,6 +1,6 @@
 /**
  * Frame-level decode and encode by command: logical frame ⇄ {kind, unit, register/table, command,
- * fields}. Length and CRC are checked once, here, at the frame layer (house rule 6).
+ * fields}. Length and CRC are checked once, here, at the frame layer (docs/architecture.md house rule 6).
  */
 import { commandByName, findCommand, isGeneric } from './catalogue.js';
 import { checkArgumentCount, checkFieldNames } from './command.js';

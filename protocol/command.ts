@@ -2,8 +2,8 @@
  * A command is one frame shape of the register catalogue: a read, a selector read or a write of one
  * register (short frame) or table (long frame), with the codec of its request payload and the codec of
  * the device's reply payload. Decoding finds the command by (unit, address or table, write bit,
- * selector, payload size); encoding builds its request or its reply (house rule 6: one codec per
- * register or message, registered by address).
+ * selector, payload size); encoding builds its request or its reply (docs/architecture.md house rule 6: one
+ * codec per register or message, registered by address).
  */
 import { ProtocolError } from './errors.js';
 import type { Unit } from './nodes.js';
@@ -27,7 +27,7 @@ export interface CommandSpec {
   /** Stable name used by the CLI and in decoded output, e.g. `set-brightness`. */
   readonly name: string;
   readonly summary: string;
-  /** Section of shared/spec/protocol.md implemented. */
+  /** Section of docs/protocol.md implemented. */
   readonly spec: string;
   /** Units that serve it; the first is the default of `encode`. */
   readonly units: readonly Unit[];

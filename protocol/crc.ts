@@ -1,17 +1,17 @@
 /**
- * CRCs of the SCP protocol, table-driven for the hot path (spec §4.5, §4.6, §7.3).
+ * CRCs of the SCP protocol, table-driven for the hot path (docs/protocol.md §4.5, §4.6, §7.3).
  *
  * - CRC-8/SMBUS: poly 0x07, init 0x00, no reflection, no final XOR; check("123456789") = 0xF4.
  *   Covers every byte between the node byte and the CRC of a short frame.
  * - CRC-16/OPENSAFETY-B: poly 0x755B, init 0x0000, no reflection, no final XOR; check = 0x20FE.
  *   Covers type, length, table id and data of a long frame; sent low byte first.
- * - The inner check byte of config-record writes is the same CRC-8 with init 0x44 (spec §7.3).
+ * - The inner check byte of config-record writes is the same CRC-8 with init 0x44 (docs/protocol.md §7.3).
  */
 
 const CRC8_TABLE = buildCrc8Table(0x07);
 const CRC16_TABLE = buildCrc16Table(0x755b);
 
-/** Initial value of the inner check byte of config records (spec §7.3). */
+/** Initial value of the inner check byte of config records (docs/protocol.md §7.3). */
 export const RECORD_CHECK_INIT = 0x44;
 
 function buildCrc8Table(poly: number): Uint8Array {

@@ -1,19 +1,24 @@
 /**
- * The one error class of the protocol layer (architecture house rule 7). The `code` is the API; the
+ * The one error class of the protocol layer (docs/architecture.md house rule 7). The `code` is the API; the
  * message text is for humans and may change.
  */
 export type ProtocolErrorCode =
-  /** A frame's CRC-8 or CRC-16 does not match its bytes (spec §4.5, §4.6, §4.8). */
+  /** A frame's CRC-8 or CRC-16 does not match its bytes (docs/protocol.md §4.5, §4.6, §4.8). */
   | 'PROTOCOL_CRC'
   /** Fewer bytes than the smallest valid unit (frame header, report, record). */
   | 'PROTOCOL_TRUNCATED'
-  /** A length field or length code disagrees with the bytes present (spec §4.7, D-6). */
+  /** A length field or length code disagrees with the bytes present (docs/protocol.md §4.7, D-6). */
   | 'PROTOCOL_LENGTH'
-  /** The node byte is none of C0, C9, D2 (requests) or C0, 08, 90 (replies) (spec §1.2). */
+  /** The node byte is none of C0, C9, D2 (requests) or C0, 08, 90 (replies) (docs/protocol.md §1.2). */
   | 'PROTOCOL_UNKNOWN_NODE'
-  /** A type byte with the never-seen bit 0x20 set, or bits that no frame layout allows (spec §4.3). */
+  /**
+   * A type byte with the never-seen bit 0x20 set, or bits that no frame layout allows
+   * (docs/protocol.md §4.3).
+   */
   | 'PROTOCOL_BAD_TYPE'
-  /** A BLE transport byte other than 00/01, or a USB report id other than 0x3F (spec §4.1, §5.2). */
+  /**
+   * A BLE transport byte other than 00/01, or a USB report id other than 0x3F (docs/protocol.md §4.1, §5.2).
+   */
   | 'PROTOCOL_FRAMING'
   /** Text that is not hexadecimal bytes. */
   | 'PROTOCOL_BAD_HEX'
@@ -54,7 +59,7 @@ export class ProtocolError extends Error {
   }
 }
 
-/** Decoders return results; they throw only on programmer misuse (house rule 7). */
+/** Decoders return results; they throw only on programmer misuse (docs/architecture.md house rule 7). */
 export type Result<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: ProtocolError };

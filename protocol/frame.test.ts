@@ -15,7 +15,7 @@ function parse(hex: string, pos: 'last' | 'implied' | 'either' = 'last') {
   return { status: parseFrameInto(bytes, 0, bytes.length, h, pos), h };
 }
 
-describe('SCP frames (spec §4.2–§4.7)', () => {
+describe('SCP frames (docs/protocol.md §4.2–§4.7)', () => {
   it('parses a short read: register address formula S = (reg << 2) | (type & 3)', () => {
     const { status, h } = parse('C0 01 60 32');
     expect(status).toBe(FrameStatus.OK);

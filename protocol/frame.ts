@@ -1,5 +1,5 @@
 /**
- * SCP logical frames (spec §4.2–§4.7): short register frames with a CRC-8 trailer and long table
+ * SCP logical frames (docs/protocol.md §4.2–§4.7): short register frames with a CRC-8 trailer and long table
  * frames with a length byte and a CRC-16 trailer (low byte first). Frames here carry no BLE transport
  * byte and no USB report header; see `ble.ts` and `usb.ts`.
  *
@@ -10,22 +10,22 @@ import { crc8, crc16 } from './crc.js';
 import { ProtocolError, type ProtocolErrorCode } from './errors.js';
 import { isKnownNode } from './nodes.js';
 
-/** Type-byte bits (spec §4.3). */
+/** Type-byte bits (docs/protocol.md §4.3). */
 export const TYPE_RESPONSE = 0x80;
 export const TYPE_WRITE = 0x40;
 /** Never seen set on a real device; frames carrying it are rejected. */
 export const TYPE_RESERVED = 0x20;
 export const TYPE_LONG = 0x10;
 
-/** Payload sizes of short-frame length codes 0..3 (spec §4.3). */
+/** Payload sizes of short-frame length codes 0..3 (docs/protocol.md §4.3). */
 export const PAYLOAD_SIZES: readonly number[] = [0, 4, 14, 24];
 export type LengthCode = 0 | 1 | 2 | 3;
 
-/** Highest 10-bit register address S (spec §4.4). */
+/** Highest 10-bit register address S (docs/protocol.md §4.4). */
 export const MAX_REGISTER = 0x3ff;
 
 /**
- * Where a short frame's CRC-8 sits (spec §4.7, default D-7 `scp.shortCrcPosition`):
+ * Where a short frame's CRC-8 sits (docs/protocol.md §4.7, default D-7 `scp.shortCrcPosition`):
  * `last` = the last byte (accepts the 6- and 7-byte firmware-read quirks), `implied` = right after
  * the payload of the length code, `either` = whichever matches.
  */
@@ -77,7 +77,7 @@ export class FrameHeader {
   neededSize = 0;
 }
 
-/** S from the type and register bytes: `(register << 2) | (type & 3)` (spec §4.4). */
+/** S from the type and register bytes: `(register << 2) | (type & 3)` (docs/protocol.md §4.4). */
 export function registerAddress(type: number, registerByte: number): number {
   return (registerByte << 2) | (type & 0x03);
 }
@@ -253,7 +253,9 @@ export interface LongFrameFields {
   readonly data?: Uint8Array;
 }
 
-/** Builds a long frame `[node] [type] [L] [table id] [data] [crc16 lo] [crc16 hi]` (spec §4.2). */
+/**
+ * Builds a long frame `[node] [type] [L] [table id] [data] [crc16 lo] [crc16 hi]` (docs/protocol.md §4.2).
+ */
 export function encodeLongFrame(f: LongFrameFields): Uint8Array {
   const data = f.data ?? new Uint8Array(0);
   checkByte(f.node, 'node');

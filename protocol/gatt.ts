@@ -1,5 +1,5 @@
 /**
- * GATT table as data (spec §3.1, §3.2 handle map, §3.6 static values). Value handles of the IQOS
+ * GATT table as data (docs/protocol.md §3.1, §3.2 handle map, §3.6 static values). Value handles of the IQOS
  * service were observed on an ILUMA i ONE; the rest follow the inferred layout (declaration, value,
  * CCCD = value + 1 where the characteristic notifies).
  */
@@ -21,7 +21,7 @@ export interface CharacteristicDef {
   readonly valueHandle: number;
   /** Present when the characteristic notifies. */
   readonly cccdHandle?: number;
-  /** Static value where one is known (spec §3.6). */
+  /** Static value where one is known (docs/protocol.md §3.6). */
   readonly staticValueHex?: string;
 }
 
@@ -56,7 +56,7 @@ function char(
   };
 }
 
-/** The services of an IQOS device in handle order (spec §3.2). */
+/** The services of an IQOS device in handle order (docs/protocol.md §3.2). */
 export const GATT_SERVICES: readonly ServiceDef[] = [
   {
     uuid: sigUuid(0x1800),

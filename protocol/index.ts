@@ -1,4 +1,4 @@
-/** iqsim/protocol: sans-IO codecs of the IQOS wire protocol (shared/spec/protocol.md). */
+/** iqsim/protocol: sans-IO codecs of the IQOS wire protocol (docs/protocol.md). */
 
 export {
   ATT_COMMAND_FLAG,

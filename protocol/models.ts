@@ -1,6 +1,6 @@
 /**
- * Models and the capability matrix clients use (spec §1.1, §1.3, §2.3, §3.3, D-12, D-20), as data.
- * Behaviour (timings, batteries, heating) lives in the firmware model; this is what the wire shows.
+ * Models and the capability matrix clients use (docs/protocol.md §1.1, §1.3, §2.3, §3.3, D-12, D-20), as
+ * data. Behaviour (timings, batteries, heating) lives in the firmware model; this is what the wire shows.
  */
 import { ProtocolError } from './errors.js';
 import type { Unit } from './nodes.js';
@@ -21,12 +21,12 @@ export type Capability =
 export interface ModelFields {
   readonly displayName: string;
   readonly form: 'two-piece' | 'one-piece';
-  /** Whether the device answers SCP at all (only the ILUMA family is known to, spec §1.1). */
+  /** Whether the device answers SCP at all (only the ILUMA family is known to, docs/protocol.md §1.1). */
   readonly scp: boolean;
   /** Units that answer SCP (one-piece devices answer C0 and C9; D2 only on ILUMA i / i PRIME, D-12). */
   readonly units: readonly Unit[];
   readonly capabilities: readonly Capability[];
-  /** Advertised name; `{hex6}` is replaced by six hex digits of the identity (spec §2.3). */
+  /** Advertised name; `{hex6}` is replaced by six hex digits of the identity (docs/protocol.md §2.3). */
   readonly advertisedName: string;
   /** DIS model number (D-20: M0000 where unknown). */
   readonly disModelNumber: string;
@@ -123,7 +123,7 @@ export function getModel(id: string): ModelInfo {
 }
 
 /**
- * The model a client infers from an advertised name (spec §2.3, the crate's rule): first match of
+ * The model a client infers from an advertised name (docs/protocol.md §2.3, the crate's rule): first match of
  * ILUMA I PRIME, ILUMA I ONE, ILUMA I, ILUMA PRIME, ILUMA ONE, ILUMA in the upper-cased name.
  */
 export function modelFromAdvertisedName(name: string): ModelInfo | undefined {

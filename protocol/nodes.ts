@@ -1,6 +1,6 @@
 /**
- * Node bytes (spec §1.2). A request is addressed to a unit by its request node; the unit answers from
- * its reply node. No arithmetic links the two bytes, so this is a table.
+ * Node bytes (docs/protocol.md §1.2). A request is addressed to a unit by its request node; the unit answers
+ * from its reply node. No arithmetic links the two bytes, so this is a table.
  */
 export type Unit = 'charger' | 'holder' | 'flexpuff';
 

@@ -166,7 +166,7 @@ export function raw(sizes: readonly number[] | 'any' = [0, 4, 14, 24]): PayloadC
 }
 
 /**
- * Config-record writes (spec §7.3) start with an inner check byte: CRC-8 with init 0x44 over the
+ * Config-record writes (docs/protocol.md §7.3) start with an inner check byte: CRC-8 with init 0x44 over the
  * `recordLength` bytes after it. This wraps a layout whose first field is `check` so that encoding
  * without a `check` computes it, and decoding adds `checkValid`.
  */

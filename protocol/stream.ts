@@ -1,6 +1,7 @@
 /**
- * Shared machinery of the push decoders (house rule 5): a growable byte queue and a resync loop that
- * asks the concrete decoder, at the current offset, for a frame, for more bytes, or to skip a byte.
+ * Shared machinery of the push decoders (docs/architecture.md house rule 5): a growable byte queue and a
+ * resync loop that asks the concrete decoder, at the current offset, for a frame, for more bytes, or to skip
+ * a byte.
  */
 
 /** Output of the stream decoders: a whole frame, or a count of bytes skipped while resyncing. */

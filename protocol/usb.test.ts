@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hexBytes, toHex } from './hex.js';
 import { decodeUsbReport, encodeUsbReport, USB_REPORT_SIZE, UsbStreamDecoder } from './usb.js';
 
-describe('USB HID reports (spec §5.2, D-23)', () => {
+describe('USB HID reports (docs/protocol.md §5.2, D-23)', () => {
   it('wraps a frame in a zero-padded 64-byte 3F report, and without the id for WebHID', () => {
     const report = encodeUsbReport(hexBytes('C0 00 24 FC'));
     expect(report).toHaveLength(USB_REPORT_SIZE);

@@ -1,5 +1,5 @@
 /**
- * USB HID report framing (spec §5.2, default D-23): 64-byte reports with report id 0x3F in both
+ * USB HID report framing (docs/protocol.md §5.2, default D-23): 64-byte reports with report id 0x3F in both
  * directions, then a length byte counted from the node byte, the logical frame, and padding. Bytes
  * after the frame are a background stream on real devices and are ignored. WebHID delivers reports
  * without the id byte; hidapi and serial streams carry it.
@@ -13,11 +13,14 @@ export const USB_REPORT_ID = 0x3f;
 export const USB_REPORT_SIZE = 64;
 /** Largest logical frame in one report: 63 data bytes minus the length byte. */
 export const USB_MAX_FRAME = 62;
-/** VID/PID of every known IQOS HID device (spec §5.1). */
+/** VID/PID of every known IQOS HID device (docs/protocol.md §5.1). */
 export const USB_VENDOR_ID = 0x2759;
 export const USB_PRODUCT_ID = 0x0003;
 
-/** The 29-byte report descriptor the simulator presents (spec §5.3, a Default: the real one is unpublished). */
+/**
+ * The 29-byte report descriptor the simulator presents (docs/protocol.md §5.3, a Default: the real one is
+ * unpublished).
+ */
 export const USB_REPORT_DESCRIPTOR: Uint8Array = Uint8Array.of(
   0x06,
   0x00,

@@ -3,7 +3,7 @@
  *
  * D-R4: the device ID is the product number of the main unit (the charger's on two-piece models) as
  * the virtual device reports it: `get-product-number` on C0 and the Device Information serial
- * (shared/spec/protocol.md P§7.6): `T` followed by 13 upper-case letters or digits, 14 characters.
+ * (docs/protocol.md §7.6): `T` followed by 13 upper-case letters or digits, 14 characters.
  * Typed input is forgiving: case, spaces and dashes are ignored (`t1ab-c2d3 …`).
  *
  * QR label (our format, docs/registration.md): `IQOS1:<DEVICE ID>:<CHECK>` where CHECK is one

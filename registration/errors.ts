@@ -1,6 +1,6 @@
 /**
- * The registration layer's one error class (house rule 7): a stable `code` (`REGISTRY_*`) and the HTTP
- * status the server maps it to. Message text is not API. Rule functions return these as values
+ * The registration layer's one error class (docs/architecture.md house rule 7): a stable `code`
+ * (`REGISTRY_*`) and the HTTP status the server maps it to. Message text is not API. Rule functions return these as values
  * (`Decision`); the service throws them; the server turns them into problem+json.
  */
 export const REGISTRY_ERRORS = {

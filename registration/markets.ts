@@ -1,5 +1,5 @@
 /**
- * Market data (shared/spec/registration-rules.md): every market-specific value lives here as data,
+ * Market data (docs/registration.md): every market-specific value lives here as data,
  * not in rule code. A deployment for another market edits these tables, not the rules.
  */
 

@@ -1,4 +1,4 @@
-/** Rule-named unit tests of the pure rules (shared/spec/registration-rules.md). */
+/** Rule-named unit tests of the pure rules (docs/registration.md). */
 import { describe, expect, it } from 'vitest';
 import { checkAdult, checkSecret, checkVerified, mayMarket, newSecret } from './accounts.js';
 import { checkAssistance } from './assistance.js';

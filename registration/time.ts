@@ -1,7 +1,7 @@
 /**
  * Calendar arithmetic on ISO dates (`YYYY-MM-DD`) and instants (epoch ms), pure: time is an argument
- * (house rule 2). `Date.UTC` and `new Date(ms)` are used only as calendar converters, never to read
- * the host clock.
+ * (docs/architecture.md house rule 2). `Date.UTC` and `new Date(ms)` are used only as calendar
+ * converters, never to read the host clock.
  *
  * One convention everywhere (our choice where the rules are silent, docs/registration.md):
  * a date "N months on" keeps its day number; when that day does not exist in the target month

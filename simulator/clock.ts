@@ -1,5 +1,5 @@
 /**
- * The virtual clock of the simulator core (architecture house rules 2 and 4). All times are virtual
+ * The virtual clock of the simulator core (docs/architecture.md house rules 2 and 4). All times are virtual
  * milliseconds; nothing here reads the wall clock or touches global timers, so the clock also works while
  * a test has vitest's fake timers installed.
  *
@@ -27,8 +27,9 @@ export interface DeadlineSource {
 
 /**
  * One turn of the host's event loop (a macrotask): when it resolves, every promise job queued before
- * it, and every job those queued, has run. The core has no timers (house rule 1), so whoever owns I/O
- * passes it in: `hostTurn` of `iqsim/testing` (testing/host-turn.ts), which `createRig` uses.
+ * it, and every job those queued, has run. The core has no timers (docs/architecture.md house rule 1), so
+ * whoever owns I/O passes it in: `hostTurn` of `iqsim/testing` (testing/host-turn.ts), which `createRig`
+ * uses.
  */
 export type HostTurn = () => Promise<void>;
 

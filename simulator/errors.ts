@@ -1,10 +1,13 @@
 /**
- * The one error class of the simulator core (architecture house rule 7). The `code` is the API; the
+ * The one error class of the simulator core (docs/architecture.md house rule 7). The `code` is the API; the
  * message text is for humans and may change. Device conditions are states, not throws: these codes
  * report programmer or user misuse of the simulator itself.
  */
 export type SimulatorErrorCode =
-  /** Time would go backwards, or a time is not a finite number of milliseconds (house rule 4). */
+  /**
+   * Time would go backwards, or a time is not a finite number of milliseconds (docs/architecture.md house
+   * rule 4).
+   */
   | 'SIM_TIME'
   /** `runUntilIdle` (or a bounded advance) fired more callbacks than its loop limit allows. */
   | 'SIM_LOOP_LIMIT'

@@ -1,7 +1,7 @@
 /**
- * The in-memory link (house rule 8: a product feature, not a test mock): a client `Transport` wired
- * to a `VirtualDevice` through a `VirtualClock`, with an optional one-way latency. Every delivery is
- * a clock timer, so a whole exchange is deterministic and runs in virtual time.
+ * The in-memory link (docs/architecture.md house rule 8: a product feature, not a test mock): a client
+ * `Transport` wired to a `VirtualDevice` through a `VirtualClock`, with an optional one-way latency. Every
+ * delivery is a clock timer, so a whole exchange is deterministic and runs in virtual time.
  */
 import type { VirtualClock } from './clock.js';
 import { DEFAULT_CENTRAL, type VirtualDevice } from './device/device.js';
@@ -24,7 +24,10 @@ export interface LinkOptions {
   latencyMs?: number;
   /** Connect the BLE channel at once (default true). */
   connect?: boolean;
-  /** Which central this link is (its identity address; bonds are per central, P§3.8). Default `DEFAULT_CENTRAL`. */
+  /**
+   * Which central this link is (its identity address; bonds are per central, docs/protocol.md §3.8). Default
+   * `DEFAULT_CENTRAL`.
+   */
   central?: string;
 }
 

@@ -1,6 +1,6 @@
 /**
- * The simulator's only source of randomness (house rule 9): mulberry32, seeded. Identity, fault
- * probabilities and link noise all draw from instances of it, so one seed gives one run.
+ * The simulator's only source of randomness (docs/architecture.md house rule 9): mulberry32, seeded.
+ * Identity, fault probabilities and link noise all draw from instances of it, so one seed gives one run.
  */
 export class SeededRandom {
   private state: number;

@@ -1,6 +1,6 @@
 /**
- * The clock's timer queue (house rule 4): a binary min-heap of timers keyed by (time, insertion
- * order), with lazy cancellation. `VirtualClock` (clock.ts) is its only user.
+ * The clock's timer queue (docs/architecture.md house rule 4): a binary min-heap of timers keyed by (time,
+ * insertion order), with lazy cancellation. `VirtualClock` (clock.ts) is its only user.
  */
 
 /** A scheduled callback; returned by `schedule` and `after`. */

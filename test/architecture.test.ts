@@ -1,5 +1,5 @@
 /**
- * House rules 1, 2, 10 and 11 (shared/design/architecture.md): no I/O, real time or ambient
+ * docs/architecture.md house rules 1, 2, 10 and 11: no I/O, real time or ambient
  * randomness below simulator/transports/ (and in the registration core); imports only along the
  * layer map and only through a layer's index.ts (or a package sub-entry); the package name only in
  * cross-layer tests; no import cycle; no source file over 500 lines. Each check is proved on a

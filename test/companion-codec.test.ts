@@ -1,7 +1,7 @@
 /**
  * The companion app speaks the wire protocol with its own small codec (examples/companion/scp.js, a
  * real client with no iqsim imports). Its frames must be byte for byte what iqsim's protocol layer
- * encodes, and its record parsers must read the spec's captured samples (P§3.4, P§3.5, P§9).
+ * encodes, and its record parsers must read the spec's captured samples (docs/protocol.md §3.4, §3.5, §9).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ const bytes = (hex: string) => Array.from(hexBytes(hex));
 const view = (hex: string) => new DataView(hexBytes(hex).buffer);
 
 describe('the companion app codec', () => {
-  it('has the spec CRCs (P§4.5, P§4.6)', () => {
+  it('has the spec CRCs (docs/protocol.md §4.5, §4.6)', () => {
     expect(app.crc16(Array.from(new TextEncoder().encode('123456789')))).toBe(0x20fe);
     expect(app.crc8(bytes('02 23'))).toBe(0xc3);
   });
@@ -59,7 +59,7 @@ describe('the companion app codec', () => {
     expect(frame).toEqual(Array.from(encodeCommand(command, { args })));
   });
 
-  it('long reads, fragments and reassembly (P§4.1, P§4.2)', () => {
+  it('long reads, fragments and reassembly (docs/protocol.md §4.1, §4.2)', () => {
     expect(app.longRead(0xc9, 0x0101)).toEqual(
       Array.from(encodeCommand('get-usage-counters', { unit: 'holder' })),
     );
@@ -74,7 +74,7 @@ describe('the companion app codec', () => {
     expect(parts.map((p) => r.push(p))).toEqual([undefined, undefined, long]);
   });
 
-  it('reads the captured battery and status records (P§3.4, P§3.5)', () => {
+  it('reads the captured battery and status records (docs/protocol.md §3.4, §3.5)', () => {
     expect(app.parseBattery(view('0F 00 38 19 B4 0E 64'))).toEqual({
       chargerPct: 56,
       chargerTempC: 25,

@@ -1,5 +1,5 @@
 /**
- * D-1 on the wire (shared/spec/protocol.md §12 D-1, via test/fixtures/vectors.json's frames): the
+ * D-1 on the wire (docs/protocol.md D-1, via test/fixtures/vectors.json's frames): the
  * echo of an SCP short write is notified before the ATT Write Response of that write is released,
  * so a positional client consumes the echo with its write. Read replies come `replyDelayMs` after
  * their Write Response (D-10), and a write's echo waits behind a reply already queued, its Write

@@ -1,5 +1,5 @@
 /**
- * Issue #3 acceptance: the documented timings of device-model.md (§1, §2, §3.3, §6, §11–12) hold
+ * Issue #3 acceptance: the documented timings of docs/device.md §1, §2, §3.3, §6, §11, §12 hold
  * within 1 % for every model, in virtual time.
  */
 import { describe, expect, it } from 'vitest';
@@ -52,7 +52,7 @@ describe.each(MODELS)('%s session timings', (model) => {
   });
 });
 
-describe('puff-based warning (ILUMA: 2 puffs left, §2.1)', () => {
+describe('puff-based warning (ILUMA: 2 puffs left, docs/device.md §2.1)', () => {
   it.each(MODELS)('%s', (model) => {
     const d = heatingDriver(model);
     if (d.fw.profile.capabilities.includes('flexPuff'))
@@ -75,7 +75,7 @@ describe('puff-based warning (ILUMA: 2 puffs left, §2.1)', () => {
   });
 });
 
-describe('holder recharge (§1)', () => {
+describe('holder recharge (docs/device.md §1)', () => {
   const cases: [string, number[]][] = [
     ['iqos-3-duo', [110_000, 205_000]],
     ['iqos-3', [210_000]],
@@ -97,7 +97,7 @@ describe('holder recharge (§1)', () => {
   });
 });
 
-describe('charger capacity (§1, §4.2)', () => {
+describe('charger capacity (docs/device.md §1, §4.2)', () => {
   it.each(TWO_PIECE)('%s gives about 20 sessions per full charge', (model) => {
     const d = new Driver(model, { initial: { chargerPercent: 100 } });
     // The holder starts full: its first uses are not paid by this charger charge.
@@ -152,7 +152,7 @@ describe('charger capacity (§1, §4.2)', () => {
   });
 });
 
-describe('buttons (§3.3)', () => {
+describe('buttons (docs/device.md §3.3)', () => {
   it.each(MODELS)('%s: holding the charger button 4 s toggles power', (model) => {
     const d = new Driver(model);
     d.hold('charger', 4_000);
@@ -189,7 +189,7 @@ describe('buttons (§3.3)', () => {
   });
 });
 
-describe('cleaning (§6)', () => {
+describe('cleaning (docs/device.md §6)', () => {
   it.each(['iqos-2.4-plus', 'iqos-3'])('%s cleans automatically after 20 sticks, for 25 s', (model) => {
     const d = new Driver(model, { initial: { chargerPercent: 100, usb: 'normal' } });
     for (let i = 0; i < 20; i++) {
@@ -223,7 +223,7 @@ describe('cleaning (§6)', () => {
   });
 });
 
-describe('ambient out of range refuses heating (§3.2, F-01)', () => {
+describe('ambient out of range refuses heating (docs/device.md §3.2, docs/faults.md F-01)', () => {
   const expected: Record<string, object> = {
     'iqos-2.4-plus': { pattern: 'steady', colour: 'red' },
     'iqos-3': { pattern: 'blinkN', colour: 'white', count: 2 },

@@ -148,7 +148,7 @@ describe('noble on virtual devices', () => {
       expect(characteristic(SCP).properties).toEqual(['write', 'notify']);
       expect(characteristic(BATTERY).properties).toEqual(['read', 'notify']);
 
-      // Device Information (P§3.6).
+      // Device Information (docs/protocol.md §3.6).
       expect((await characteristic('2a24').readAsync()).toString()).toBe('M0022');
       const manufacturer = (await characteristic('2a29').readAsync()).toString();
       expect(manufacturer).toBe(device.identity.manufacturer);
@@ -231,9 +231,10 @@ describe('noble on virtual devices', () => {
       await battery.subscribeAsync();
       expect((await cccd?.readValueAsync())?.toString('hex')).toBe('0100');
       expect(await characteristic('2a24').discoverDescriptorsAsync()).toEqual([]);
-      // Handles, as noble's readHandle exposes them (P§3.2: Model Number value handle 0x000e).
+      // Handles, as noble's readHandle exposes them (docs/protocol.md §3.2: Model Number value handle
+      // 0x000e).
       expect((await peripheral.readHandleAsync(0x0e)).toString()).toBe('M0022');
-      // Just Works bonding (P§3.8): the advertising byte becomes 00.
+      // Just Works bonding (docs/protocol.md §3.8): the advertising byte becomes 00.
       await peripheral.pairAsync();
       expect(device.bonded).toBe(true);
       await peripheral.disconnectAsync();

@@ -57,6 +57,14 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
+  it('ships every docs/ file the README links to, so the links work in an installed package', () => {
+    const files = new Set(packed.files.map((f) => f.path));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1] ?? '');
+    expect(linked.length).toBeGreaterThan(5);
+    expect(linked.filter((path) => !files.has(path))).toEqual([]);
+  });
+
   it('holds every exports entry and the bin, and nothing that points outside it', () => {
     const files = new Set(packed.files.map((f) => f.path));
     const promised = [

@@ -1,4 +1,4 @@
-/** Account rules through the HTTP API, each test named after its rule (shared/spec/registration-rules.md). */
+/** Account rules through the HTTP API, each test named after its rule (docs/registration.md). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, type Registry } from '../testing/index.js';
 import { deviceIdOf, refused } from './registration-helpers.js';

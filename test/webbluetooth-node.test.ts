@@ -170,7 +170,7 @@ describe('Web Bluetooth spec behaviour (Node)', () => {
     expect(await pick({ filters: [{ services: [IQOS_SERVICE_UUID], namePrefix: 'IQOS ILUMA' }] })).toBe(
       ids[1],
     );
-    // Company 0x0223, byte 01 while unbonded (P§2.1).
+    // Company 0x0223, byte 01 while unbonded (docs/protocol.md §2.1).
     const unbonded = {
       filters: [{ manufacturerData: [{ companyIdentifier: 0x0223, dataPrefix: Uint8Array.of(0x01) }] }],
     };

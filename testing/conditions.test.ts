@@ -11,7 +11,7 @@ describe('rig.until: waits in virtual time', () => {
     const activeAt = await rig.until(state('SESSION_ACTIVE'));
     expect(rig.device.firmware.state.holder.state).toBe('SESSION_ACTIVE');
     expect(activeAt).toBe(rig.clock.now());
-    expect(activeAt - start).toBeGreaterThan(10_000); // pre-heat (device-model §2.2)
+    expect(activeAt - start).toBeGreaterThan(10_000); // pre-heat (docs/device.md §2.2)
     const puffing = rig.until(puffs(3));
     for (let i = 0; i < 3; i++) {
       rig.input({ type: 'puff', durationMs: 2_000 });

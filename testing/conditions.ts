@@ -29,7 +29,7 @@ function whenever(device: VirtualDevice, holds: () => boolean, relevant: (e: Dev
   );
 }
 
-/** The unit (holder by default) is in state `name` (device-model §11.1, §12.1); yields the time, ms. */
+/** The unit (holder by default) is in state `name` (docs/device.md §11.1, §12.1); yields the time, ms. */
 export function state(name: string, unit: UnitName = 'holder'): Condition<number> {
   return condition(`${unit} in ${name}`, (device) =>
     whenever(
@@ -62,7 +62,7 @@ export function batteryAtLeast(percent: number, unit: UnitName = 'charger'): Con
   );
 }
 
-/** The session in progress has counted `count` puffs (§2.2). */
+/** The session in progress has counted `count` puffs (docs/device.md §2.2). */
 export function puffs(count: number): Condition<number> {
   return condition(`${count} puffs in the session`, (device) =>
     whenever(

@@ -1,7 +1,7 @@
 /**
- * `iqsim/testing`: helpers for tests of apps and flows against a virtual device (house rule 10: test
- * helpers have their own entry). A rig is one clock, one device, one in-memory link and one client,
- * all in virtual time; assertions throw `SimulatorError` with code `SIM_ASSERTION`, so they work in
+ * `iqsim/testing`: helpers for tests of apps and flows against a virtual device (docs/architecture.md house
+ * rule 10: test helpers have their own entry). A rig is one clock, one device, one in-memory link and one
+ * client, all in virtual time; assertions throw `SimulatorError` with code `SIM_ASSERTION`, so they work in
  * any test runner.
  */
 import type { Observable } from 'rxjs';

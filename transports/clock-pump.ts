@@ -130,8 +130,9 @@ export function realTimeScheduler(realNowMs: () => number = () => performance.no
 }
 
 /**
- * The host clock in device seconds (since 2010-01-01 UTC, P§8.1): where a device started in real time
- * sets its RTC (P§12 D-27 `rtc.start = "host"`). Virtual-time devices start at 0 for determinism.
+ * The host clock in device seconds (since 2010-01-01 UTC, docs/protocol.md §8.1): where a device started in
+ * real time sets its RTC (docs/protocol.md D-27 `rtc.start = "host"`). Virtual-time devices start at 0 for
+ * determinism.
  */
 export function hostRtcSeconds(unixMs: number = Date.now()): number {
   return Math.max(0, Math.floor(unixMs / 1000) - DEVICE_EPOCH_UNIX_S);

@@ -1,5 +1,5 @@
 /**
- * The error class of the transports layer (architecture house rule 7): a stable `code`, message text
+ * The error class of the transports layer (docs/architecture.md house rule 7): a stable `code`, message text
  * for humans only. Every transport (sim, serial, ble, webbluetooth) and the CLI use this one class.
  */
 export type TransportErrorCode =

@@ -10,7 +10,8 @@ const MESSAGES = {
     'Choose another password: at least 12 characters, not your email address and not a commonly used one.',
   REGISTRY_LOGIN_FAILED: 'Login failed: check your details and try again.',
   REGISTRY_NOT_VERIFIED: 'Verify your email address first: enter the code we sent you.',
-  REGISTRY_CODE_INVALID: 'That code is not right, has expired or was tried too often. Check it or ask for a new one.',
+  REGISTRY_CODE_INVALID:
+    'That code is not right, has expired or was tried too often. Check it or ask for a new one.',
   REGISTRY_RATE_LIMITED: 'Too many attempts. Wait a few minutes and try again.',
   REGISTRY_DEVICE_LIMIT: 'Your account holds as many devices as it can. Remove one first.',
   REGISTRY_WRONG_PASSWORD: 'Your current password is not right.',

@@ -1,8 +1,9 @@
 /**
  * ATT PDU decoder (Bluetooth Core spec v5.4 Vol 3 Part F §3.3, §3.4), the inverse of the encoders in
  * att-encode.ts; import it through att.ts. It never throws: bytes from the air are untrusted, so every
- * malformed PDU is an error result (house rule 7). It checks only what the PDU itself says (sizes, length fields, formats); whether a
- * handle exists or a PDU fits the negotiated ATT_MTU is for the receiver to judge.
+ * malformed PDU is an error result (docs/architecture.md house rule 7). It checks only what the PDU itself
+ * says (sizes, length fields, formats); whether a handle exists or a PDU fits the negotiated ATT_MTU is for
+ * the receiver to judge.
  */
 import { ProtocolError, type ProtocolErrorCode, type Result } from '../errors.js';
 import {

@@ -1,5 +1,5 @@
 /**
- * Advertising data and scan response (spec §2, default D-21): a list of AD structures
+ * Advertising data and scan response (docs/protocol.md §2, default D-21): a list of AD structures
  * `[length] [type] [data]`. The IQOS layout: flags 0x05, manufacturer data `23 02 XX 00` (XX = 01
  * while unbonded, 00 once bonded), the complete 128-bit service UUID, TX power +6 dBm; the name goes in
  * the scan response.
@@ -17,7 +17,7 @@ export const AD_TX_POWER = 0x0a;
 export const AD_MANUFACTURER = 0xff;
 /** Company id in the manufacturer data (little-endian `23 02`). */
 export const IQOS_COMPANY_ID = 0x0223;
-/** Limited discoverable + BR/EDR not supported, as captured (spec §2.1). */
+/** Limited discoverable + BR/EDR not supported, as captured (docs/protocol.md §2.1). */
 export const IQOS_AD_FLAGS = 0x05;
 export const IQOS_TX_POWER_DBM = 6;
 
@@ -99,7 +99,7 @@ export function encodeAdStructures(
   return out;
 }
 
-/** The 30-byte IQOS advertising payload (spec §2.1). */
+/** The 30-byte IQOS advertising payload (docs/protocol.md §2.1). */
 export function buildAdvertising(options: { readonly bonded: boolean }): Uint8Array {
   return encodeAdStructures([
     { type: AD_FLAGS, data: Uint8Array.of(IQOS_AD_FLAGS) },
@@ -109,7 +109,9 @@ export function buildAdvertising(options: { readonly bonded: boolean }): Uint8Ar
   ]);
 }
 
-/** Scan response: the complete local name (spec §2.2). Names over 29 bytes do not fit 31 bytes. */
+/**
+ * Scan response: the complete local name (docs/protocol.md §2.2). Names over 29 bytes do not fit 31 bytes.
+ */
 export function buildScanResponse(name: string): Uint8Array {
   const data = new TextEncoder().encode(name);
   if (data.length > 29) throw new ProtocolError('PROTOCOL_RANGE', `name '${name}' is over 29 bytes`);

@@ -1,6 +1,6 @@
 /**
- * Battery characteristic `f8a54120` (spec §3.4): u16 LE flags, then only the fields whose bit is set,
- * in bit order; no padding, no CRC. Simple clients depend on the exact length (7 bytes = holder in
+ * Battery characteristic `f8a54120` (docs/protocol.md §3.4): u16 LE flags, then only the fields whose bit is
+ * set, in bit order; no padding, no CRC. Simple clients depend on the exact length (7 bytes = holder in
  * the case on two-piece devices, 6 bytes otherwise).
  */
 import { fail, ok, ProtocolError, type Result } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Device Information service strings (spec §3.3, default D-20): UTF-8, no NUL padding by default.
+ * Device Information service strings (docs/protocol.md §3.3, default D-20): UTF-8, no NUL padding by default.
  * Some clients strip trailing NULs and some keep them, so decoding strips them and reports how many.
  */
 export const DIS_MANUFACTURER = 'Philip Morris International';

@@ -1,6 +1,6 @@
 /**
- * Device-status characteristic `ecdfa4c0` (spec §3.5, default D-19): u16 LE flags, then the fields
- * whose bit is set, in order. Bits 2 and 7 share one ambient byte. Error and warning bytes are kept
+ * Device-status characteristic `ecdfa4c0` (docs/protocol.md §3.5, default D-19): u16 LE flags, then the
+ * fields whose bit is set, in order. Bits 2 and 7 share one ambient byte. Error and warning bytes are kept
  * as numbers (they look like OR-able flags) with their flag names alongside.
  */
 import { fail, ok, ProtocolError, type Result } from '../errors.js';
@@ -73,7 +73,7 @@ export type ChargerHolderStatus = {
 };
 
 export type LastExperience = {
-  /** Bits 0–3: end-of-heat reason 0..10 (spec §3.5). */
+  /** Bits 0–3: end-of-heat reason 0..10 (docs/protocol.md §3.5). */
   readonly endOfHeatReason: number;
   /** Bit 4 (unassigned, kept). */
   readonly reserved: boolean;

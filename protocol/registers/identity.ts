@@ -1,9 +1,9 @@
-/** Identity and clock registers (spec §7.1, §7.6, §7.7, §8). */
+/** Identity and clock registers (docs/protocol.md §7.1, §7.6, §7.7, §8). */
 import { type CommandArgs, type CommandSpec, parseInteger, readOnly } from '../command.js';
 import { ProtocolError } from '../errors.js';
 import { layout } from '../payload.js';
 
-/** Unix seconds of the device epoch 2010-01-01T00:00:00Z (spec §8.1). */
+/** Unix seconds of the device epoch 2010-01-01T00:00:00Z (docs/protocol.md §8.1). */
 export const DEVICE_EPOCH_UNIX_S = 1_262_304_000;
 
 /** ISO-8601 text of device seconds. */
@@ -54,7 +54,7 @@ const firmwareArgs: CommandArgs = {
   },
 };
 
-/** S 0x01 reply: seven u16 LE of unknown meaning (spec §7.1, §7.5). */
+/** S 0x01 reply: seven u16 LE of unknown meaning (docs/protocol.md §7.1, §7.5). */
 const deviceInfo = layout([
   { name: 'word0', kind: 'u16' },
   { name: 'word1', kind: 'u16' },
@@ -74,7 +74,7 @@ const seconds = layout([{ name: 'seconds', kind: 'u32' }] as const, {
   derive: (v) => ({ iso: deviceSecondsToIso(v.seconds) }),
 });
 
-/** S 0x03 reply: date of the latest logged error, 2010-01-01 when none (spec §8.2). */
+/** S 0x03 reply: date of the latest logged error, 2010-01-01 when none (docs/protocol.md §8.2). */
 const errorLogDate = layout([
   { name: 'year', kind: 'u16' },
   { name: 'month', kind: 'u8' },

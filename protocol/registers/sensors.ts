@@ -1,5 +1,5 @@
 /**
- * Sensor, counter and opaque registers (spec §7.1, §9.4, defaults D-26 and §12.1). Registers of
+ * Sensor, counter and opaque registers (docs/protocol.md §7.1, §9.4, defaults D-26 and §12.1). Registers of
  * unknown meaning keep their bytes as hex; where a register's size depends on the model (§7.8), the
  * layout accepts each size seen.
  */
@@ -24,7 +24,7 @@ const stickState = layout(
   },
 );
 
-/** S 0x84: model-dependent sensor (u16 at 0, then 0 or 10 more bytes; spec §13 item 5). */
+/** S 0x84: model-dependent sensor (u16 at 0, then 0 or 10 more bytes; docs/protocol.md §13 item 5). */
 const sensor = layout(
   [
     { name: 'raw', kind: 'u16' },
@@ -45,7 +45,10 @@ const lastSession = layout(
   { derive: (v) => ({ durationS: v.durationQuarterSeconds / 4 }) },
 );
 
-/** S 0x86 (24 bytes): sticks u16 @0; usage quarter-seconds = (u16@8 << 16) | u16@6; puffs u16 @10 (spec §7.1). */
+/**
+ * S 0x86 (24 bytes): sticks u16 @0; usage quarter-seconds = (u16@8 << 16) | u16@6; puffs u16 @10
+ * (docs/protocol.md §7.1).
+ */
 const usageTotals = layout(
   [
     { name: 'sticks', kind: 'u16' },

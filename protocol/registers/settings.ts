@@ -1,5 +1,5 @@
 /**
- * Setting registers (spec §7.1, recipes §7.2, config records §7.3, wrong-CRC constants §7.9).
+ * Setting registers (docs/protocol.md §7.1, recipes §7.2, config records §7.3, wrong-CRC constants §7.9).
  * Writes use the same layout as the reply: D-1 echoes the stored value.
  */
 import {
@@ -38,7 +38,7 @@ const brightnessArgs: CommandArgs = {
   },
 };
 
-/** S 0x8C payload (spec §7.1): record byte, 00, start flags (bit 0 heating start, bit 4 starting to use), end flags (bit 0 puff end, bit 4 manually terminated). */
+/** S 0x8C payload (§7.1): record byte, 00, start flags (bit 0 heating start, bit 4 starting to use), end flags (bit 0 puff end, bit 4 manually terminated). */
 const vibration = layout(
   [
     { name: 'recordByte', kind: 'u8' },
@@ -97,7 +97,7 @@ const selectorValue = layout(
   { derive: (v) => ({ enabled: v.value !== 0 }) },
 );
 
-/** Argument of a selector read: `[selector] 00 00 00` (spec §4.3). */
+/** Argument of a selector read: `[selector] 00 00 00` (§4.3). */
 export const selectorArgument = layout([
   { name: 'selector', kind: 'u8' },
   { name: 'argumentHex', kind: 'hex', size: 3 },
@@ -199,7 +199,7 @@ const findMyArgs: CommandArgs = {
   }),
 };
 
-/** Charge-start vibration record write, 24 bytes (spec §7.3): `[chk] [key] 00 FF FF FF [value] + 17 × 00`. */
+/** Charge-start vibration record write, 24 bytes (§7.3): `[chk] [key] 00 FF FF FF [value] + 17 × 00`. */
 const chargeStartRecord = withRecordCheck(
   layout(
     [
@@ -230,10 +230,10 @@ const configRecordReply = layout(
   { derive: (v) => ({ chargeStartVibration: v.value === 0x00 }) },
 );
 
-/** 4-byte "apply" write after record writes (`00 FF FF 00`, spec §7.3); the echo keeps the layout. */
+/** 4-byte "apply" write after record writes (`00 FF FF 00`, §7.3); the echo keeps the layout. */
 const applyRecord = layout([{ name: 'applyHex', kind: 'hex', size: 4 }] as const);
 
-/** Smart Gesture record (S 0x14, 14 bytes): `[chk] 05 01 00 00 [value] 00 FF FF FF FF FF FF 00` (spec §7.3). */
+/** Smart Gesture record (S 0x14, 14 bytes): `[chk] 05 01 00 00 [value] 00 FF FF FF FF FF FF 00` (§7.3). */
 const smartGestureRecordWrite = withRecordCheck(
   layout(
     [

@@ -1,5 +1,5 @@
 /**
- * Long-frame tables (spec §8.2 clock, §9 usage counters, §10 other tables, D-2, D-25). The table
+ * Long-frame tables (docs/protocol.md §8.2 clock, §9 usage counters, §10 other tables, D-2, D-25). The table
  * body is the data after the 2-byte table id.
  */
 import { type CommandSpec, command, NO_PAYLOAD } from '../command.js';
@@ -27,7 +27,7 @@ const clockWrite = layout([{ name: 'seconds', kind: 'u32' }] as const, {
   derive: (v) => ({ iso: deviceSecondsToIso(v.seconds) }),
 });
 
-/** Counter tags (spec §9.2) and the names clients give them. */
+/** Counter tags (docs/protocol.md §9.2) and the names clients give them. */
 export const COUNTER_TAGS: Readonly<Record<number, string>> = {
   142: 'sticks',
   30: 'case-sticks',
@@ -54,7 +54,10 @@ export type UsageCounters = {
   readonly trailingHex: string;
 };
 
-/** Usage-counter table body: N × 8-byte blocks `[index] 00 00 00 [u16 value] [00] [tag]` (spec §9.1). */
+/**
+ * Usage-counter table body: N × 8-byte blocks `[index] 00 00 00 [u16 value] [00] [tag]`
+ * (docs/protocol.md §9.1).
+ */
 export const usageCounters: PayloadCodec<UsageCounters> = {
   sizes: 'any',
   names: ['blocks', 'trailingHex'],

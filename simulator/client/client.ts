@@ -1,7 +1,7 @@
 /**
  * The client (central) API: connect, discover, subscribe, and typed calls for the registers, over
  * any `Transport` — BLE (ATT packets) or USB (64-byte reports). SCP replies are paired with
- * requests by position (FIFO), as real clients do (P§6.2), each request with its own timeout.
+ * requests by position (FIFO), as real clients do (docs/protocol.md §6.2), each request with its own timeout.
  */
 import {
   BATTERY_CHAR_UUID,
@@ -43,7 +43,7 @@ export interface ClientOptions {
   channel?: 'ble' | 'usb';
   /** Per-request timeout, ms (default 1000; the tightest real client uses 120). */
   requestTimeoutMs?: number;
-  /** MTU to ask for (default 247, P§12 D-22). */
+  /** MTU to ask for (default 247, docs/protocol.md D-22). */
   mtu?: number;
   /** ATT transaction timeout, ms (default 30 000, Core spec Vol 3 Part F §3.3.3). */
   attTimeoutMs?: number;
@@ -64,7 +64,7 @@ interface PendingRequest {
   expects?: ReplyKey;
 }
 
-/** Who answers and on what: the reply node byte and the register or table (P§4.2). */
+/** Who answers and on what: the reply node byte and the register or table (docs/protocol.md §4.2). */
 interface ReplyKey {
   node: number;
   long: boolean;
@@ -96,7 +96,7 @@ export class IqosClient {
   private readonly channel: 'ble' | 'usb';
   private readonly timeoutMs: number;
   private readonly offData: () => void;
-  /** Frames go out one after another: all fragments of one before the next (P§4.1). */
+  /** Frames go out one after another: all fragments of one before the next (docs/protocol.md §4.1). */
   private sending: Promise<void> = Promise.resolve();
   /** Replies dropped because they did not answer the oldest pending request (late or duplicated). */
   staleReplies = 0;
@@ -149,9 +149,10 @@ export class IqosClient {
   }
 
   /**
-   * Sends one logical SCP frame; resolves with the next reply frame (pairing by position, P§6.2).
-   * A reply that does not answer the oldest pending request — its unit, register or table differ,
-   * as with a reply arriving after its request timed out — is dropped and counted in `staleReplies`.
+   * Sends one logical SCP frame; resolves with the next reply frame (pairing by position,
+   * docs/protocol.md §6.2). A reply that does not answer the oldest pending request — its unit, register or
+   * table differ, as with a reply arriving after its request timed out — is dropped and counted in
+   * `staleReplies`.
    */
   request(frame: Uint8Array, timeoutMs = this.timeoutMs): Promise<Uint8Array> {
     let entry: PendingRequest | undefined;
@@ -164,7 +165,7 @@ export class IqosClient {
         timer: this.options.scheduler.schedule(this.options.scheduler.now() + timeoutMs, () => {
           this.forget(self);
           // A reply still half-assembled now lost a fragment (replies come whole and in order,
-          // P§6.1): drop it, or the next reply's packets would be glued onto it and lost too.
+          // docs/protocol.md §6.1): drop it, or the next reply's packets would be glued onto it and lost too.
           this.assembler.reset();
           reject(new SimulatorError('SIM_TIMEOUT', `no reply within ${timeoutMs} ms`));
         }),
@@ -286,7 +287,7 @@ export class IqosClient {
   async readClock(unit: Unit = 'charger'): Promise<number> {
     return Number((await this.call('get-clock', { unit })).fields.seconds);
   }
-  /** Writes the clock as the official app does once per session (P§8.2). */
+  /** Writes the clock as the official app does once per session (docs/protocol.md §8.2). */
   async syncClock(unixMs: number): Promise<DecodedFrame> {
     return this.call('set-clock', { fields: { seconds: Math.floor(unixMs / 1000) - DEVICE_EPOCH_UNIX_S } });
   }

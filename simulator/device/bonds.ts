@@ -1,10 +1,10 @@
 /**
- * Bonds, one per central (P§3.8: Just Works bonding exchanges the central's identity address, so a
- * device bonds with a central, not with the world). The link says which central is connected; the
+ * Bonds, one per central (docs/protocol.md §3.8: Just Works bonding exchanges the central's identity address,
+ * so a device bonds with a central, not with the world). The link says which central is connected; the
  * in-memory link's default central is `DEFAULT_CENTRAL`. In bonded-only mode (a simulator option:
  * D-17 has real devices answer without encryption) only a bonded central's SCP writes are answered,
- * and USB is refused outright: USB HID (P§5) has no pairing, so a cable would otherwise bypass the
- * mode.
+ * and USB is refused outright: USB HID (docs/protocol.md §5) has no pairing, so a cable would otherwise
+ * bypass the mode.
  */
 
 import { buildAdvertising, buildScanResponse } from '../../protocol/index.js';
@@ -29,12 +29,15 @@ export class Bonds {
     this.centrals = new Set(restored);
   }
 
-  /** Whether any central is bonded (the advertising byte reads 00, P§2.1). */
+  /** Whether any central is bonded (the advertising byte reads 00, docs/protocol.md §2.1). */
   get any(): boolean {
     return this.centrals.size > 0;
   }
 
-  /** Advertising data (P§2.1) and scan response (P§2.2): the manufacturer byte reads 01 until bonded, then 00. */
+  /**
+   * Advertising data (docs/protocol.md §2.1) and scan response (docs/protocol.md §2.2): the manufacturer byte
+   * reads 01 until bonded, then 00.
+   */
   advertising(name: string): Advertising {
     return {
       advertisement: buildAdvertising({ bonded: this.any }),

@@ -12,19 +12,25 @@ import { SimulatorError } from '../errors.js';
 import type { Channel } from '../wire.js';
 import { batteryValue, statusValue } from './records.js';
 
-/** A puff the heater registered (§2.2), with its index in the session and the airflow's duration. */
+/**
+ * A puff the heater registered (docs/device.md §2.2), with its index in the session and the airflow's
+ * duration.
+ */
 export type PuffEvent = Extract<FirmwareEvent, { type: 'puff' }> & {
   /** How long the airflow lasted, ms (the input's `durationMs`, else `heater.defaultPuffMs`). */
   durationMs: number;
 };
 
-/** A characteristic value changed (P§3.4/3.5); the value as notified (before the D-18 rate limit). */
+/**
+ * A characteristic value changed (docs/protocol.md §3.4/3.5); the value as notified (before the D-18 rate
+ * limit).
+ */
 export type NotifyEvent =
   | {
       type: 'notify';
       atMs: number;
       characteristic: 'battery';
-      /** The battery record (P§3.4), hex. */
+      /** The battery record (docs/protocol.md §3.4), hex. */
       hex: string;
       chargerPct: number;
       /** Absent when the record carries no holder (two-piece, holder out of the case). */
@@ -33,7 +39,7 @@ export type NotifyEvent =
   | {
       type: 'notify';
       atMs: number;
-      characteristic: 'status' /** The status record (P§3.5), hex. */;
+      characteristic: 'status' /** The status record (docs/protocol.md §3.5), hex. */;
       hex: string;
     };
 

@@ -58,7 +58,7 @@ export interface PartsOptions {
   firmware?: Omit<FirmwareOptions, 'snapshot'>;
   /** Answer SCP only to bonded centrals (others get ATT "insufficient authentication"), none over USB. */
   bondedOnly?: boolean;
-  /** SCP reply latency, ms (P§12 D-10: 5). */
+  /** SCP reply latency, ms (docs/protocol.md D-10: 5). */
   replyDelayMs?: number;
   /** Virtual time the device starts at, ms (default 0). */
   startMs?: number;

@@ -1,7 +1,8 @@
 /**
- * A virtual IQOS device (issue #4): the firmware model behind the GATT table of P§3 (served as ATT
- * PDUs), the SCP responder on the control point, the battery and status characteristics, and the
- * USB HID endpoint of P§5, all against one shared state (D-24). Sans-IO: `receive`, `pollTransmit`,
+ * A virtual IQOS device (issue #4): the firmware model behind the GATT table of docs/protocol.md §3 (served
+ * as ATT PDUs), the SCP responder on the control point, the battery and status characteristics, and the
+ * USB HID endpoint of docs/protocol.md §5, all against one shared state (D-24). Sans-IO: `receive`,
+ * `pollTransmit`,
  * `pollEvent` (opt-in), `nextDeadline`, `handleTimeout`; a `VirtualClock` or the real-time pump
  * drives it. Events: `device-events.ts`; bonds: `bonds.ts`; outgoing packets: `outbox.ts`; GATT
  * values: `gatt-values.ts`; snapshots: `device-snapshot.ts`.
@@ -79,7 +80,7 @@ export class VirtualDevice implements Endpoint {
     this.gatt = new GattServer(GATT_SERVICES, {
       read: (handle) => {
         const value = gattValue(handle, this.identityValue, this.firmware);
-        // The record stays "new" until the app reads it (device-model §2.2 session accounting).
+        // The record stays "new" until the app reads it (docs/device.md §2.2 session accounting).
         if (handle === HANDLES.status) this.input({ type: 'statusRead' }, this.nowMs);
         return value;
       },
@@ -118,7 +119,7 @@ export class VirtualDevice implements Endpoint {
   get central(): string | undefined {
     return this.centralValue;
   }
-  /** Whether any central is bonded (the advertising byte, P§2.1); `bonds` lists them. */
+  /** Whether any central is bonded (the advertising byte, docs/protocol.md §2.1); `bonds` lists them. */
   get bonded(): boolean {
     return this.bondTable.any;
   }
@@ -133,7 +134,9 @@ export class VirtualDevice implements Endpoint {
     return this.nowMs;
   }
 
-  /** Advertising and scan response (P§2.1, P§2.2), none while connected or with Bluetooth off. */
+  /**
+   * Advertising and scan response (docs/protocol.md §2.1, §2.2), none while connected or with Bluetooth off.
+   */
   advertising(): Advertising | undefined {
     if (this.connected || !this.firmware.state.charger.bluetoothOn) return undefined;
     return this.bondTable.advertising(this.identityValue.name);
@@ -161,7 +164,10 @@ export class VirtualDevice implements Endpoint {
     this.emit({ type: 'connection', atMs: nowMs, connected: false, central });
   }
 
-  /** Just Works bonding (P§3.8, D-17) with `central`: by default the connected one, else the default central. */
+  /**
+   * Just Works bonding (docs/protocol.md §3.8, D-17) with `central`: by default the connected one, else the
+   * default central.
+   */
   bond(nowMs: number, central = this.centralValue ?? DEFAULT_CENTRAL): void {
     this.advance(nowMs);
     if (this.bondTable.add(central)) this.emit({ type: 'bond', atMs: nowMs, bonded: true, central });

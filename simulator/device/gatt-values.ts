@@ -1,5 +1,5 @@
 /**
- * The values behind the GATT table of P§3: Device Information strings from the identity, the
+ * The values behind the GATT table of docs/protocol.md §3: Device Information strings from the identity, the
  * battery and status records from the firmware, static values from the table itself.
  */
 import type { Firmware } from '../../firmware-model/index.js';
@@ -33,7 +33,9 @@ export const HANDLES = {
   deviceName: valueHandle(sigUuid(0x2a00)),
 } as const;
 
-/** The value a read of `handle` returns (the status record is marked read by the caller, §2.2). */
+/**
+ * The value a read of `handle` returns (the status record is marked read by the caller, docs/device.md §2.2).
+ */
 export function gattValue(handle: number, identity: DeviceIdentity, firmware: Firmware): Uint8Array {
   switch (handle) {
     case HANDLES.modelNumber:

@@ -1,5 +1,5 @@
 /**
- * Device identity (P§3.3, P§7.6, P§7.7, P§12 D-20, D-31): product numbers, model number, firmware
+ * Device identity (docs/protocol.md §3.3, §7.6, §7.7, D-20, D-31): product numbers, model number, firmware
  * versions, advertised name and BLE address, generated deterministically from a seed in the
  * observed formats and overridable field by field. A factory reset restores exactly these.
  */
@@ -9,18 +9,21 @@ import { DIS_MANUFACTURER, type ModelInfo } from '../../protocol/index.js';
 import { SeededRandom } from '../random.js';
 
 export interface DeviceIdentity {
-  /** Charger (C0) product number: `T` + 13 upper-case alphanumerics (P§7.6). Also the DIS serial. */
+  /**
+   * Charger (C0) product number: `T` + 13 upper-case alphanumerics (docs/protocol.md §7.6). Also the DIS
+   * serial.
+   */
   chargerProductNumber: string;
   /** Holder (C9) product number (two-piece; one-piece devices answer C9 with their own). */
   holderProductNumber: string;
   /** DIS 2A24 (D-20). */
   modelNumber: string;
-  /** `major.minor.patch.build` (P§7.7). */
+  /** `major.minor.patch.build` (docs/protocol.md §7.7). */
   chargerFirmware: string;
   holderFirmware: string;
   /** DIS 2A29 (D-20). */
   manufacturer: string;
-  /** Advertised name (P§2.3), e.g. `IQOS ILUMA i` or `IQOS3_1A2B3C`. */
+  /** Advertised name (docs/protocol.md §2.3), e.g. `IQOS ILUMA i` or `IQOS3_1A2B3C`. */
   name: string;
   /** Random static BLE address, `AA:BB:CC:DD:EE:FF`. */
   address: string;

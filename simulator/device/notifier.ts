@@ -1,7 +1,7 @@
 /**
- * Battery and status notifications (P§3.4, P§3.5): sent when the firmware says a value changed, the
- * battery at most once per `BATTERY_NOTIFY_MIN_INTERVAL_MS` (D-18: a change inside the interval is
- * sent when it ends); a notification raised while a PDU is handled goes after that PDU's response.
+ * Battery and status notifications (docs/protocol.md §3.4, §3.5): sent when the firmware says a value
+ * changed, the battery at most once per `BATTERY_NOTIFY_MIN_INTERVAL_MS` (D-18: a change inside the interval
+ * is sent when it ends); a notification raised while a PDU is handled goes after that PDU's response.
  */
 import type { Firmware } from '../../firmware-model/index.js';
 import type { GattServer } from './gatt-server.js';
@@ -9,7 +9,7 @@ import { HANDLES } from './gatt-values.js';
 import type { Outbox } from './outbox.js';
 import { batteryValue, statusValue } from './records.js';
 
-/** Battery notifications at most this often (P§12 D-18 `ble.batteryNotifyMinIntervalMs`). */
+/** Battery notifications at most this often (docs/protocol.md D-18 `ble.batteryNotifyMinIntervalMs`). */
 export const BATTERY_NOTIFY_MIN_INTERVAL_MS = 1000;
 
 export class Notifier {

@@ -1,7 +1,7 @@
 /**
  * What the device has to send, in time order: SCP replies, ATT responses and notifications, each
- * with the virtual time it may leave at. Replies keep request order per channel (P§6.1): a reply is
- * never queued before one already queued on its channel.
+ * with the virtual time it may leave at. Replies keep request order per channel (docs/protocol.md §6.1): a
+ * reply is never queued before one already queued on its channel.
  */
 import type { Channel, WirePacket } from '../wire.js';
 

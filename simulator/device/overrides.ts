@@ -2,8 +2,8 @@
  * Register overrides: reply payloads a test pins for any SCP register or long table, whatever the
  * firmware model computes (battery %, selectors, counters, clocks …) or a client wrote. An override
  * wins byte for byte on BLE and on USB: the responder answers its bytes instead of the computed
- * ones (P§12 D-26 `registers.<node>.<S>` and D-25 `tables.<id>`, extended from the opaque registers
- * to every register). Keys are those of the register store (`scp-store.ts`).
+ * ones (docs/protocol.md D-26 `registers.<node>.<S>` and D-25 `tables.<id>`, extended from the opaque
+ * registers to every register). Keys are those of the register store (`scp-store.ts`).
  *
  * File form (`iqsim exchange --overrides FILE`, `sim:<model>?overrides=FILE`):
  * `{ "format": "iqsim-overrides", "version": 1, "registers": { "C0.0x90": "38 00 00 00", … } }`.
@@ -24,7 +24,7 @@ export interface RegisterOverridesFile {
 
 /**
  * Longest table data an override may carry: the reply frame (node, type, length, table id, data,
- * CRC-16: 7 + n bytes) must fit one 62-byte USB report (P§5.2) so BLE and USB answer alike.
+ * CRC-16: 7 + n bytes) must fit one 62-byte USB report (docs/protocol.md §5.2) so BLE and USB answer alike.
  */
 export const MAX_TABLE_OVERRIDE_BYTES = USB_MAX_FRAME - 7;
 
@@ -38,7 +38,7 @@ function bad(message: string): SimulatorError {
 
 /**
  * The canonical form of an override key (upper-case hex, `0x` prefix, two-digit selector, four-digit
- * table), or throws SIM_OVERRIDES. Register addresses are 10-bit (P§4.4: S ≤ 0x3FF).
+ * table), or throws SIM_OVERRIDES. Register addresses are 10-bit (docs/protocol.md §4.4: S ≤ 0x3FF).
  */
 export function canonicalOverrideKey(key: string): string {
   const upper = key.trim().toUpperCase();
@@ -75,7 +75,7 @@ function checkValue(key: string, value: unknown): string {
         `override '${key}' has ${bytes.length} bytes; a table reply carries at most ${MAX_TABLE_OVERRIDE_BYTES}`,
       );
   } else if (!PAYLOAD_SIZES.includes(bytes.length) || bytes.length === 0) {
-    // P§4.3: a short reply's payload is 4, 14 or 24 bytes (length codes 1…3).
+    // docs/protocol.md §4.3: a short reply's payload is 4, 14 or 24 bytes (length codes 1…3).
     throw bad(`override '${key}' has ${bytes.length} bytes; a register reply carries 4, 14 or 24`);
   }
   return Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');

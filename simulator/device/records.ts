@@ -1,11 +1,14 @@
 /**
- * The battery (P§3.4) and device-status (P§3.5) characteristic values of a virtual device, built
- * from the firmware's wire views with the flag choices of P§12 D-18 / D-19 and device-model §4.2.
+ * The battery (docs/protocol.md §3.4) and device-status (docs/protocol.md §3.5) characteristic values of a
+ * virtual device, built from the firmware's wire views with the flag choices of docs/protocol.md D-18 / D-19
+ * and docs/device.md §4.2.
  */
 import type { BatteryView, StatusView } from '../../firmware-model/index.js';
 import { encodeBatteryRecord, encodeStatusRecord } from '../../protocol/index.js';
 
-/** Flags 0x000F with the holder in its case (holder level carried), 0x0007 otherwise (§4.2). */
+/**
+ * Flags 0x000F with the holder in its case (holder level carried), 0x0007 otherwise (docs/device.md §4.2).
+ */
 export function batteryValue(view: BatteryView): Uint8Array {
   return encodeBatteryRecord({
     chargerLevelPct: view.chargerPercent,

@@ -1,8 +1,8 @@
 /**
  * SCP requests as they reach the device: BLE writes to the control point (reassembled, D-9) and USB
- * reports (P§5.2), admitted by the bond table, answered by the responder, and their replies queued
- * with the timing of D-1 and D-10 in request order (P§6.1): fragments to the MTU over BLE, one report
- * per frame over USB.
+ * reports (docs/protocol.md §5.2), admitted by the bond table, answered by the responder, and their replies
+ * queued with the timing of D-1 and D-10 in request order (docs/protocol.md §6.1): fragments to the MTU over
+ * BLE, one report per frame over USB.
  */
 import {
   ATT_ERROR_INSUFFICIENT_AUTHENTICATION,
@@ -75,7 +75,7 @@ export class ScpRequests {
 
   usbReport(report: Uint8Array, nowMs: number): void {
     if (!this.ctx.bonds.admits(undefined)) {
-      this.drop('bonded-only: USB has no pairing (P§5)', report, nowMs);
+      this.drop('bonded-only: USB has no pairing (docs/protocol.md §5)', report, nowMs);
       return;
     }
     const frame = decodeUsbReport(report);

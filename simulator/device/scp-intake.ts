@@ -1,6 +1,6 @@
 /**
- * How SCP requests reach the responder (P§12 D-9, D-11), as state with deadlines so the device can
- * report them through `nextDeadline()` / `handleTimeout()`:
+ * How SCP requests reach the responder (docs/protocol.md D-9, D-11), as state with deadlines so the device
+ * can report them through `nextDeadline()` / `handleTimeout()`:
  * - D-9: BLE packets are reassembled (`T = 01` … `T = 00`); a partial frame whose last packet has
  *   not come `scp.reassemblyTimeoutMs` (1000) after its first is discarded at that deadline, not at
  *   the next packet, and counted (`staleFrames`, and `malformed` as D-9 says).

@@ -1,8 +1,8 @@
 /**
- * What the virtual device answers to SCP reads (P§7.1, P§8, P§9, P§10, value sources P§12.1):
- * payload bytes per (unit, register S, selector) and per long table, computed from the firmware
- * model's state, the device identity and the register store. `undefined` means the device does not
- * know the register or selector, which the responder answers with silence (D-3).
+ * What the virtual device answers to SCP reads (docs/protocol.md §7.1, §8, §9, §10, value sources
+ * docs/protocol.md §12.1): payload bytes per (unit, register S, selector) and per long table, computed from
+ * the firmware model's state, the device identity and the register store. `undefined` means the device does
+ * not know the register or selector, which the responder answers with silence (D-3).
  *
  * Payloads are built by the protocol layer's reply codecs from fields, so every reply decodes to the
  * same command the catalogue names for it.
@@ -30,14 +30,17 @@ export interface ScpContext {
   readonly vibrationRecordByte: number;
 }
 
-/** The 8 trailing bytes of the captured ILUMA i firmware replies (P§7.7; meaning unknown). */
+/** The 8 trailing bytes of the captured ILUMA i firmware replies (docs/protocol.md §7.7; meaning unknown). */
 const CHARGER_FW_TRAILER = 'A0 C0 01 14 01 01 06 06';
 const HOLDER_FW_TRAILER = 'B2 C0 01 14 02 01 0A 06';
 /** S 0x01 default: the ILUMA i charger record of vectors.json (D-26), used for both nodes. */
 const DEVICE_INFO_DEFAULT = [51, 106, 2, 21962, 6, 5, 0];
-/** Key of the Smart Gesture record in S 0x14 (P§7.3). */
+/** Key of the Smart Gesture record in S 0x14 (docs/protocol.md §7.3). */
 export const SMART_GESTURE_KEY = [0x05, 0x01, 0x00, 0x00] as const;
-/** One-piece C0 S 0x84 "thermal" value at rest and its rise after use (P§12.1; the rise is a guess). */
+/**
+ * One-piece C0 S 0x84 "thermal" value at rest and its rise after use (docs/protocol.md §12.1; the rise is a
+ * guess).
+ */
 const THERMAL_REST = 1480;
 const THERMAL_AFTER_USE = 50;
 
@@ -87,7 +90,7 @@ function firmwareRecord(version: string, prefix: number, trailingHex: string): U
   return replyPayload('get-firmware', { prefix, major, minor, patch, build, trailingHex });
 }
 
-/** Exactly `size` characters: cut, or padded with NULs (P§3.3 notes NUL-padded strings). */
+/** Exactly `size` characters: cut, or padded with NULs (docs/protocol.md §3.3 notes NUL-padded strings). */
 function fixedText(text: string, size: number): string {
   return text.slice(0, size).padEnd(size, '\0');
 }
@@ -97,24 +100,26 @@ function u16(n: number): number {
 }
 
 function brightnessPayload(ctx: ScpContext, key: string, value: number): Uint8Array {
-  // D-15 / P§7.1: the firmware keeps 100 or 30; the wire shows 0x64 or 0x1E.
+  // D-15 / docs/protocol.md §7.1: the firmware keeps 100 or 30; the wire shows 0x64 or 0x1E.
   const level = value >= 100 ? BRIGHTNESS_HIGH : BRIGHTNESS_LOW;
   const canonical = replyPayload('get-brightness', { level });
   return preferStored(ctx, key, canonical, (p) => (p[0] ?? 0) >= BRIGHTNESS_HIGH);
 }
 
-/** `[selector] [value] 00 00` of S 0x93 and S 0x89 sel 03 (P§7.1). */
+/** `[selector] [value] 00 00` of S 0x93 and S 0x89 sel 03 (docs/protocol.md §7.1). */
 function selectorFlag(ctx: ScpContext, key: string, command: string, selector: number, on: boolean) {
   const canonical = replyPayload(command, { selector, value: on ? 1 : 0 });
   return preferStored(ctx, key, canonical, (p) => p[0] === selector && (p[1] ?? 0) !== 0);
 }
 
-/** The 14-byte read-back of a keyed record (P§7.3): `FF` bytes of the write read back as `00`. */
+/**
+ * The 14-byte read-back of a keyed record (docs/protocol.md §7.3): `FF` bytes of the write read back as `00`.
+ */
 function configRecord(selector: number, value: number): Uint8Array {
   return replyPayload('get-config-record', { selector, value });
 }
 
-/** C9 S 0x13 sel 04/05 (P§7.3, P§12.1): the charge-start records, value `00` on / `09` off. */
+/** C9 S 0x13 sel 04/05 (docs/protocol.md §7.3, §12.1): the charge-start records, value `00` on / `09` off. */
 function chargeStartRecord(ctx: ScpContext, selector: number): Uint8Array | undefined {
   const on = has(ctx, 'chargeStartVibration') && ctx.fw.state.settings.vibration.chargeStart;
   const written = ctx.store.get(registerKey('holder', 0x13, selector));
@@ -125,7 +130,9 @@ function chargeStartRecord(ctx: ScpContext, selector: number): Uint8Array | unde
   return selector === 0x05 ? configRecord(selector, on ? 0x00 : 0x09) : undefined;
 }
 
-/** S 0x14 with argument `05 01 00 00` (P§7.1, P§12.1): the Smart Gesture record, [4] = enabled. */
+/**
+ * S 0x14 with argument `05 01 00 00` (docs/protocol.md §7.1, §12.1): the Smart Gesture record, [4] = enabled.
+ */
 function smartGestureRecord(ctx: ScpContext, argument: Uint8Array): Uint8Array | undefined {
   if (argument.length < 4 || SMART_GESTURE_KEY.some((b, i) => argument[i] !== b)) return undefined;
   const on = has(ctx, 'smartGesture') && ctx.fw.state.settings.smartGesture;
@@ -133,7 +140,7 @@ function smartGestureRecord(ctx: ScpContext, argument: Uint8Array): Uint8Array |
 }
 
 function errorLogDate(ctx: ScpContext): Uint8Array {
-  // P§8.2, P§12.1: the epoch date 2010-01-01 until an error is logged.
+  // docs/protocol.md §8.2, §12.1: the epoch date 2010-01-01 until an error is logged.
   const rtc = Math.max(0, ctx.fw.state.lastErrorRtc);
   const date = new Date((rtc + DEVICE_EPOCH_UNIX_S) * 1000);
   return replyPayload('get-error-log-date', {
@@ -143,12 +150,18 @@ function errorLogDate(ctx: ScpContext): Uint8Array {
   });
 }
 
-/** A unit's RTC as the wire carries it, u32 (P§8.1): C9 reads the two-piece holder's own clock. */
+/**
+ * A unit's RTC as the wire carries it, u32 (docs/protocol.md §8.1): C9 reads the two-piece holder's own
+ * clock.
+ */
 export function rtc(ctx: ScpContext, unit: Unit): number {
   return ctx.fw.rtcSeconds(unit === 'holder' ? 'holder' : 'charger') >>> 0;
 }
 
-/** Tag counters of the heating unit: the holder on two-piece, the main unit on one-piece (P§9.2). */
+/**
+ * Tag counters of the heating unit: the holder on two-piece, the main unit on one-piece
+ * (docs/protocol.md §9.2).
+ */
 function heatingUnitCounters(ctx: ScpContext): Record<string, number> {
   const c = ctx.fw.counters();
   return onePiece(ctx) ? c.charger : c.holder;
@@ -173,18 +186,18 @@ function usageTotals(ctx: ScpContext): Uint8Array {
 
 function chargerSensor(ctx: ScpContext): Uint8Array {
   const key = registerKey('charger', 0x84);
-  if (!onePiece(ctx)) return opaque(ctx, key, 14); // P§12.1: two-piece C0 S 0x84 is 14 zero bytes
+  if (!onePiece(ctx)) return opaque(ctx, key, 14); // docs/protocol.md §12.1: two-piece C0 S 0x84 is 14 zero bytes
   const stored = ctx.store.get(key);
   if (stored && stored.length === 4) return stored;
-  // P§12.1: raw thermal value, higher right after a session. The firmware keeps no session end
-  // time, so the rise lasts while heating and cooling down rather than decaying over 600 s.
+  // docs/protocol.md §12.1: raw thermal value, higher right after a session. The firmware keeps no session
+  // end time, so the rise lasts while heating and cooling down rather than decaying over 600 s.
   const hot = ['PREHEAT', 'SESSION_ACTIVE', 'SESSION_WARNING', 'PAUSED', 'SESSION_END', 'COOLDOWN'];
   const raw = THERMAL_REST + (hot.includes(ctx.fw.state.holder.state) ? THERMAL_AFTER_USE : 0);
   return replyPayload('get-sensor', { raw });
 }
 
 function batteryIndicator(ctx: ScpContext): Uint8Array {
-  // P§12.1: [0] battery level % (guess), [1] 0, [2..3] u16 configurable through the store.
+  // docs/protocol.md §12.1: [0] battery level % (guess), [1] 0, [2..3] u16 configurable through the store.
   const stored = ctx.store.get(registerKey('charger', 0x181));
   const usageValue = stored && stored.length >= 4 ? (stored[2] ?? 0) | ((stored[3] ?? 0) << 8) : 0;
   return replyPayload('get-battery-indicator', { levelPct: ctx.fw.battery().chargerPercent, usageValue });
@@ -202,7 +215,7 @@ function readCharger(ctx: ScpContext, address: number, argument: Uint8Array): Ui
       return errorLogDate(ctx);
     case 0x04:
       return replyPayload('get-rtc', { seconds: rtc(ctx, 'charger') });
-    case 0x05: // D-26: selectors 00, 01, 02 seen; length code 1 where §7.1 says "unknown"
+    case 0x05: // D-26: selectors 00, 01, 02 seen; length code 1 where docs/protocol.md §7.1 says "unknown"
       return sel !== undefined && sel <= 0x02 ? opaque(ctx, key, 4, sel) : undefined;
     case 0x07:
     case 0x10:
@@ -218,9 +231,9 @@ function readCharger(ctx: ScpContext, address: number, argument: Uint8Array): Ui
       return smartGestureRecord(ctx, argument);
     case 0x17:
       return opaque(ctx, registerKey('charger', address), 24);
-    case 0x18: // argument 01 is the only one seen (P§11 #6)
+    case 0x18: // argument 01 is the only one seen (docs/protocol.md §11 #6)
       return sel === 0x01 ? opaque(ctx, key, 24, sel) : undefined;
-    case 0x80: // P§7.8: 24 bytes on the one-piece unit, a u16 (4 bytes) on ILUMA i
+    case 0x80: // docs/protocol.md §7.8: 24 bytes on the one-piece unit, a u16 (4 bytes) on ILUMA i
       return opaque(ctx, registerKey('charger', address), onePiece(ctx) ? 24 : 4);
     case 0x81:
       return replyPayload('get-stick-state', { state: ctx.fw.state.holder.stickInserted ? 0x16 : 0x01 });
@@ -229,17 +242,17 @@ function readCharger(ctx: ScpContext, address: number, argument: Uint8Array): Ui
     case 0x84:
       return chargerSensor(ctx);
     case 0x85:
-      // Not in P§7.1 for C0, but the official app reads it on an ILUMA i (vectors.json
-      // req-appflow-read-s85) and P§11 says every register it reads must be answered: the
+      // Not in docs/protocol.md §7.1 for C0, but the official app reads it on an ILUMA i (vectors.json
+      // req-appflow-read-s85) and docs/protocol.md §11 says every register it reads must be answered: the
       // last-session record of the heating unit, as on C9.
       return lastSession(ctx);
     case 0x8e:
       return brightnessPayload(ctx, registerKey('charger', address), ctx.fw.state.settings.chargerBrightness);
-    case 0x90: // §13 item 6: charger battery %, u16
+    case 0x90: // docs/protocol.md §13 item 6: charger battery %, u16
       return replyPayload('get-battery-percent', { percent: ctx.fw.battery().chargerPercent });
     case 0x93: // "lock check" / "feature flag 2" on ILUMA i ONE (D-26, length code 1)
       return sel === 0x01 || sel === 0x02 ? opaque(ctx, key, 4, sel) : undefined;
-    case 0x181: // P§7.1: one-piece only, absent on ILUMA i
+    case 0x181: // docs/protocol.md §7.1: one-piece only, absent on ILUMA i
       return onePiece(ctx) ? batteryIndicator(ctx) : undefined;
     default:
       return undefined;
@@ -265,7 +278,7 @@ function readHolder(ctx: ScpContext, address: number, argument: Uint8Array): Uin
       return firmwareRecord(ctx.identity.holderFirmware, 0x0e, HOLDER_FW_TRAILER);
     case 0x01:
       return deviceInfo(ctx, 'holder');
-    case 0x04: // P§8.1: the holder answers its own clock reads (the main unit's on one-piece)
+    case 0x04: // docs/protocol.md §8.1: the holder answers its own clock reads (the main unit's on one-piece)
       return replyPayload('get-rtc', { seconds: rtc(ctx, 'holder') });
     case 0x0c:
       return replyPayload('get-product-number', {
@@ -284,18 +297,18 @@ function readHolder(ctx: ScpContext, address: number, argument: Uint8Array): Uin
       return smartGestureRecord(ctx, argument);
     case 0x83:
       return replyPayload('get-voltage', { voltageMv: u16(ctx.fw.battery().holderMv) });
-    case 0x84: // P§12.1: holder battery voltage, mV
+    case 0x84: // docs/protocol.md §12.1: holder battery voltage, mV
       return replyPayload('get-sensor', { raw: u16(ctx.fw.battery().holderMv) });
     case 0x85:
       return lastSession(ctx);
     case 0x86:
       return usageTotals(ctx);
-    case 0x88: // P§12.1: model code = DIS model number
+    case 0x88: // docs/protocol.md §12.1: model code = DIS model number
       return replyPayload('get-model-code', { modelCode: fixedText(ctx.identity.modelNumber, 14) });
     case 0x89:
       if (sel === 0x03)
         return selectorFlag(ctx, key, 'get-flexpuff', 0x03, has(ctx, 'flexPuff') && s.flexPuff);
-      return sel === 0x04 ? opaque(ctx, key, 4, sel) : undefined; // P§12.1: stored byte, default 0
+      return sel === 0x04 ? opaque(ctx, key, 4, sel) : undefined; // docs/protocol.md §12.1: stored byte, default 0
     case 0x8c: {
       const v = s.vibration;
       const canonical = replyPayload('get-vibration', {
@@ -308,7 +321,7 @@ function readHolder(ctx: ScpContext, address: number, argument: Uint8Array): Uin
     }
     case 0x90:
       return brightnessPayload(ctx, registerKey('holder', address), s.holderBrightness);
-    case 0x93: // P§1.3: each selector only on models with the feature
+    case 0x93: // docs/protocol.md §1.3: each selector only on models with the feature
       if (sel === 0x01 && has(ctx, 'autoStart'))
         return selectorFlag(ctx, key, 'get-auto-start', sel, s.autoStart);
       if (sel === 0x02 && has(ctx, 'pauseMode'))
@@ -336,7 +349,7 @@ export function readRegister(
 ): Uint8Array | undefined {
   if (unit === 'charger') return readCharger(ctx, address, argument);
   if (unit === 'holder') return readHolder(ctx, address, argument);
-  // P§7.4: the D2 node serves FlexPuff only.
+  // docs/protocol.md §7.4: the D2 node serves FlexPuff only.
   if (address !== 0x89 || argument[0] !== 0x03) return undefined;
   const on = has(ctx, 'flexPuff') && ctx.fw.state.settings.flexPuff;
   return selectorFlag(ctx, registerKey('flexpuff', address, 0x03), 'get-flexpuff', 0x03, on);

@@ -1,6 +1,7 @@
 /**
- * The SCP responder's clock (P§8), usage counters (P§9) and acceptance rules (P§4.7, D-3…D-16),
- * split from scp.test.ts. Replies are checked by decoding them with the protocol layer.
+ * The SCP responder's clock (docs/protocol.md §8), usage counters (docs/protocol.md §9) and acceptance rules
+ * (docs/protocol.md §4.7, D-3…D-16), split from scp.test.ts. Replies are checked by decoding them with the
+ * protocol layer.
  */
 import { describe, expect, it } from 'vitest';
 import { Firmware } from '../../firmware-model/index.js';
@@ -9,7 +10,7 @@ import { ask, decoded, device, long, req, short } from '../../test/helpers/scp.j
 import { generateIdentity } from './identity.js';
 import { ScpResponder } from './scp.js';
 
-describe('clock (P§8)', () => {
+describe('clock (docs/protocol.md §8)', () => {
   it('counts on from the written seconds', () => {
     const { fw, scp } = device();
     const seconds = 473_385_600; // 2025-01-01T00:00:00Z
@@ -18,13 +19,14 @@ describe('clock (P§8)', () => {
       toHex(encodeLongFrame({ node: 0xc0, table: 4, response: true, write: true })),
     ]);
     expect(toHex(ack[0]?.subarray(1, 5) ?? new Uint8Array(0))).toBe('D0 02 00 04');
-    // P§4.6 synthetic reply example: read at the time of the write.
+    // docs/protocol.md §4.6 synthetic reply example: read at the time of the write.
     expect(toHex(scp.handleFrame(long('charger', 4), 1000)[0] ?? new Uint8Array(0))).toBe(
       'C0 90 0A 00 04 DA 07 01 01 80 4A 37 1C 65 B9',
     );
     expect(ask(scp, long('charger', 4), 13_345).fields).toMatchObject({ seconds: seconds + 12 });
     expect(ask(scp, req('get-rtc'), 61_000).fields).toMatchObject({ seconds: seconds + 60 });
-    // P§8.1: the holder keeps its own clock; the case's write does not set it (it started at 0).
+    // docs/protocol.md §8.1: the holder keeps its own clock; the case's write does not set it (it started at
+    // 0).
     expect(ask(scp, long('holder', 4), 61_999).fields).toMatchObject({ seconds: 61 });
     expect(ask(scp, req('get-rtc', { unit: 'holder' }), 61_999).fields).toMatchObject({ seconds: 61 });
     expect(fw.rtcSeconds()).toBe(seconds + 60);
@@ -38,7 +40,7 @@ describe('clock (P§8)', () => {
   });
 });
 
-describe('usage counters (P§9)', () => {
+describe('usage counters (docs/protocol.md §9)', () => {
   it('a completed stick adds one to 8E and 20 (holder) and 1E (case)', () => {
     const fw = new Firmware('iluma-i', { initial: { docked: false } });
     const scp = new ScpResponder({ firmware: () => fw, identity: () => generateIdentity(fw.profile, 3) });
@@ -62,7 +64,7 @@ describe('usage counters (P§9)', () => {
     expect(holder.map(([tag]) => tag)).toEqual(['8E', '20', '17', '18']);
     expect(new Map(holder).get('8E')).toBe(1);
     expect(new Map(holder).get('20')).toBe(1);
-    // The short registers of the USB clients agree (P§9.4).
+    // The short registers of the USB clients agree (docs/protocol.md §9.4).
     expect(ask(scp, req('get-usage-totals'), 403_000).fields).toMatchObject({
       sticks: 1,
       usageQuarterSeconds: fw.state.counters.lifetimeUsageQuarterSeconds,
@@ -82,7 +84,7 @@ describe('usage counters (P§9)', () => {
   });
 });
 
-describe('acceptance rules (P§4.7, D-3…D-16)', () => {
+describe('acceptance rules (docs/protocol.md §4.7, D-3…D-16)', () => {
   it('drops unknown registers, unserved nodes and read-only writes silently, and counts them', () => {
     const { fw, scp } = device('iluma');
     const before = fw.snapshot();

@@ -1,6 +1,6 @@
 /**
  * The SCP register store: raw payload bytes the device keeps for registers the firmware model does
- * not drive (P§12 D-26 `registers.<node>.<S>`, D-25 `tables.<id>`) and the bytes clients wrote
+ * not drive (docs/protocol.md D-26 `registers.<node>.<S>`, D-25 `tables.<id>`) and the bytes clients wrote
  * (D-15: written bytes are stored as-is). Keys name the request node, so a snapshot reads like the
  * configuration parameters: `C0.0x01`, `C9.0x13.04`, `C0.table.0002`.
  */

@@ -1,12 +1,13 @@
 /**
- * Long-table reads (P§8.2 clock, P§9 usage counters, P§10 other tables, D-25): the table data
- * after the table id, from the firmware model's RTC and counters and the register store.
+ * Long-table reads (docs/protocol.md §8.2 clock, docs/protocol.md §9 usage counters, docs/protocol.md §10
+ * other tables, D-25): the table data after the table id, from the firmware model's RTC and counters and the
+ * register store.
  */
 import { TABLE_CLOCK, TABLE_USAGE_COUNTERS, type Unit } from '../../protocol/index.js';
 import { onePiece, replyPayload, rtc, type ScpContext } from './scp-reads.js';
 import { tableKey } from './scp-store.js';
 
-/** P§9.3 block sets; tags the firmware adds beyond these follow in tag order. */
+/** docs/protocol.md §9.3 block sets; tags the firmware adds beyond these follow in tag order. */
 const BLOCK_ORDER = {
   onePiece: ['8E', '1D', '17', '18'],
   case: ['1E', '1D', '17', '18', '14'],
@@ -30,7 +31,8 @@ function counterBlocks(record: Record<string, number>, order: readonly string[])
 
 function usageCounters(ctx: ScpContext, unit: Unit): Uint8Array {
   const c = ctx.fw.counters(); // tag 17 computed from each unit's clock (D-28)
-  // One-piece devices keep one set (the main unit's); C9 answers it too (P§1.2: C9 is served).
+  // One-piece devices keep one set (the main unit's); C9 answers it too (docs/protocol.md §1.2: C9 is
+  // served).
   const blocks = onePiece(ctx)
     ? counterBlocks(c.charger, BLOCK_ORDER.onePiece)
     : unit === 'charger'
@@ -43,7 +45,7 @@ function usageCounters(ctx: ScpContext, unit: Unit): Uint8Array {
 export function readTable(ctx: ScpContext, unit: Unit, table: number): Uint8Array | undefined {
   if (unit === 'flexpuff') return undefined;
   switch (table) {
-    case TABLE_CLOCK: // P§8.2: base date 2010-01-01, then the seconds
+    case TABLE_CLOCK: // docs/protocol.md §8.2: base date 2010-01-01, then the seconds
       return replyPayload('get-clock', {
         baseYear: 2010,
         baseMonth: 1,
@@ -54,7 +56,7 @@ export function readTable(ctx: ScpContext, unit: Unit, table: number): Uint8Arra
       return usageCounters(ctx, unit);
     case 0x0000:
     case 0x0001:
-    case 0x0100: // P§10: charger only; D-25: empty unless a blob is configured
+    case 0x0100: // docs/protocol.md §10: charger only; D-25: empty unless a blob is configured
       return unit === 'charger' ? (ctx.store.get(tableKey(unit, table)) ?? new Uint8Array(0)) : undefined;
     case 0x0002:
       return ctx.store.get(tableKey(unit, table)) ?? new Uint8Array(0);

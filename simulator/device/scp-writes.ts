@@ -1,5 +1,5 @@
 /**
- * SCP writes applied to the firmware model (P§6.3, P§7.1–§7.3, P§8.2, D-14…D-16, D-29): each
+ * SCP writes applied to the firmware model (docs/protocol.md §6.3, §7.1–§7.3, §8.2, D-14…D-16, D-29): each
  * catalogue write command turns into firmware inputs, and its payload is kept in the register store
  * as written (D-15). Writes the model has no feature for are unknown to it (D-3); writes to
  * registers that exist but only read are refused (D-14).
@@ -26,7 +26,9 @@ export interface WriteOptions {
   readonly onInnerCheckMismatch: () => void;
 }
 
-/** The model feature each write needs (P§1.3); without it the device does not know the write. */
+/**
+ * The model feature each write needs (docs/protocol.md §1.3); without it the device does not know the write.
+ */
 const NEEDS: Readonly<Record<string, Capability>> = {
   'set-brightness': 'brightness',
   'set-holder-brightness': 'brightness',
@@ -81,7 +83,8 @@ export function applyShortWrite(
       );
       return store();
     case 'set-vibration': {
-      // P§7.1 S 0x8C: [2] bit 0 heating start, bit 4 starting to use; [3] bit 0 puff end, bit 4 manual end.
+      // docs/protocol.md §7.1 S 0x8C: [2] bit 0 heating start, bit 4 starting to use; [3] bit 0 puff end, bit
+      // 4 manual end.
       const flags = payload[2] ?? 0;
       const end = payload[3] ?? 0;
       setting(ctx, 'vibration.heatingStart', (flags & 0x01) !== 0);
@@ -90,7 +93,7 @@ export function applyShortWrite(
       setting(ctx, 'vibration.manuallyTerminated', (end & 0x10) !== 0);
       return store();
     }
-    case 'set-lock': // P§7.1 S 0x10: `02 FF` locks, `00 00` unlocks
+    case 'set-lock': // docs/protocol.md §7.1 S 0x10: `02 FF` locks, `00 00` unlocks
       setting(ctx, 'lock', b0 === 0x02);
       return store();
     case 'set-auto-start':
@@ -99,7 +102,7 @@ export function applyShortWrite(
     case 'set-pause-mode':
       setting(ctx, 'pauseMode', b1 !== 0);
       return store(b0);
-    case 'set-smart-gesture': // §13 item 12: the correct-CRC selector-04 write works too
+    case 'set-smart-gesture': // docs/protocol.md §13 item 12: the correct-CRC selector-04 write works too
       setting(ctx, 'smartGesture', b1 !== 0);
       return store(b0);
     case 'set-flexpuff':
@@ -114,7 +117,8 @@ export function applyShortWrite(
       if (ctx.fw.profile.findMy) ctx.fw.input({ type: 'findMy', on: b0 !== 0 }, ctx.fw.nowMs);
       return store();
     case 'write-charge-start-record': {
-      // P§7.3: `[chk] [key] 00 FF FF FF [value] …`; value 00 on, 09 off. Key 04 carries the setting.
+      // docs/protocol.md §7.3: `[chk] [key] 00 FF FF FF [value] …`; value 00 on, 09 off. Key 04 carries the
+      // setting.
       if (!innerCheckOk(frame, options)) return { kind: 'dropped' };
       const key = b1;
       if (key === 0x04) setting(ctx, 'vibration.chargeStart', (payload[6] ?? 0) === 0x00);
@@ -122,7 +126,8 @@ export function applyShortWrite(
       return { kind: 'applied', echo: payload };
     }
     case 'write-smart-gesture-record': {
-      // P§7.3: `[chk] 05 01 00 00 [value] …`; applied at once (the "apply" write changes nothing more).
+      // docs/protocol.md §7.3: `[chk] 05 01 00 00 [value] …`; applied at once (the "apply" write changes
+      // nothing more).
       if (!innerCheckOk(frame, options)) return { kind: 'dropped' };
       const keyed = SMART_GESTURE_KEY.every((b, i) => payload[1 + i] === b);
       if (keyed) setting(ctx, 'smartGesture', (payload[5] ?? 0) !== 0);
@@ -133,8 +138,8 @@ export function applyShortWrite(
     case 'apply-smart-gesture-record':
       return store();
     case 'set-stick-state':
-      // P§7.1 S 0x81 (ILUMA i ONE): a write adds one to the lifetime stick counter. The vibration
-      // it also causes has no firmware input.
+      // docs/protocol.md §7.1 S 0x81 (ILUMA i ONE): a write adds one to the lifetime stick counter. The
+      // vibration it also causes has no firmware input.
       if (ctx.fw.profile.parts !== 'one-piece') return { kind: 'readOnly' };
       ctx.fw.input(
         {
@@ -158,7 +163,10 @@ function innerCheckOk(frame: DecodedFrame, options: WriteOptions): boolean {
   return !options.validateInnerCheck;
 }
 
-/** Applies one long write: only the charger clock is writable (P§8.2, D-2); other tables are D-14. */
+/**
+ * Applies one long write: only the charger clock is writable (docs/protocol.md §8.2, D-2); other tables are
+ * D-14.
+ */
 export function applyTableWrite(ctx: ScpContext, frame: DecodedFrame): WriteOutcome {
   const table = frame.table ?? -1;
   if (frame.command === 'set-clock' && frame.unit === 'charger' && table === TABLE_CLOCK) {

@@ -1,7 +1,7 @@
 /**
  * The SCP responder against the public record: every request vector gets a well-formed reply (or,
- * with a bad CRC, none), the official-app session of P§11 is answered on every ILUMA model, and
- * writes read back and reach the firmware (clock, counters and acceptance rules: scp-rules.test.ts).
+ * with a bad CRC, none), the official-app session of docs/protocol.md §11 is answered on every ILUMA model,
+ * and writes read back and reach the firmware (clock, counters and acceptance rules: scp-rules.test.ts).
  * Replies are checked by decoding them with the protocol layer.
  */
 import { describe, expect, it } from 'vitest';
@@ -70,7 +70,9 @@ describe('request vectors (vectors.json) against a fresh ILUMA i', () => {
   });
 });
 
-/** P§11, rows 1–40, block 2 (41–66 = 12–37) and the idle poll, plus the ILUMA i holder reads. */
+/**
+ * docs/protocol.md §11, rows 1–40, block 2 (41–66 = 12–37) and the idle poll, plus the ILUMA i holder reads.
+ */
 function officialAppSession(seconds: number): Uint8Array[] {
   const block = [
     short('charger', 0x93, [1, 0, 0, 0]),
@@ -121,7 +123,10 @@ function officialAppSession(seconds: number): Uint8Array[] {
   ];
 }
 
-/** Reply type and register bytes of P§7.1 for the registers of the session (two-piece / one-piece). */
+/**
+ * Reply type and register bytes of docs/protocol.md §7.1 for the registers of the session (two-piece /
+ * one-piece).
+ */
 const HEADERS: Record<string, string | readonly [string, string]> = {
   'C0 0x1': '89 00',
   'C0 0x0': '88 00',
@@ -148,7 +153,7 @@ const HEADERS: Record<string, string | readonly [string, string]> = {
   'C9 0x84': '84 21',
 };
 
-describe('official-app session (P§11)', () => {
+describe('official-app session (docs/protocol.md §11)', () => {
   const seconds = 500_000_000;
   it.each(['iluma', 'iluma-prime', 'iluma-one', 'iluma-i', 'iluma-i-prime', 'iluma-i-one'])('%s', (model) => {
     const { fw, scp } = device(model);
@@ -159,7 +164,7 @@ describe('official-app session (P§11)', () => {
       const request = decoded(frame);
       const key = `${request.nodeByte.toString(16).toUpperCase()} 0x${(request.register ?? -1).toString(16)}`;
       if (request.register === 0x181 && !onePiece) {
-        // P§11: S 0x181 is absent on the two-piece ILUMA i (silent, D-3).
+        // docs/protocol.md §11: S 0x181 is absent on the two-piece ILUMA i (silent, D-3).
         expect(scp.handleFrame(frame, t)).toEqual([]);
         continue;
       }
@@ -174,7 +179,7 @@ describe('official-app session (P§11)', () => {
         request.table,
       ]);
       if (request.frame === 'long') {
-        // P§8.2: read reply type 90; the time-sync write gets the bodiless D0 ACK (D-2).
+        // docs/protocol.md §8.2: read reply type 90; the time-sync write gets the bodiless D0 ACK (D-2).
         expect(bytes[1]).toBe(request.write ? 0xd0 : 0x90);
         if (request.write) expect(reply.payloadHex).toBe('');
         continue;
@@ -254,7 +259,7 @@ describe('writes read back and reach the firmware', () => {
     expect(readField(scp, 'get-vibration')).toMatchObject({ startFlags: 0, endFlags: 0 });
   });
 
-  it('lock and unlock (S 0x10, P§7.2 recipe)', () => {
+  it('lock and unlock (S 0x10, docs/protocol.md §7.2 recipe)', () => {
     const { fw, scp } = device();
     write(scp, 'set-lock', { args: ['lock'] });
     expect(fw.state.settings.lock).toBe(true);
@@ -280,7 +285,7 @@ describe('writes read back and reach the firmware', () => {
     expect(readField(scp, 'get-smart-gesture-record')).toMatchObject({ value: 0, smartGesture: false });
   });
 
-  it('Smart Gesture through the S 0x14 record (P§7.3 captured ILUMA i sequence)', () => {
+  it('Smart Gesture through the S 0x14 record (docs/protocol.md §7.3 captured ILUMA i sequence)', () => {
     const { fw, scp } = device('iluma-i', { initial: { settings: { smartGesture: false } } });
     const frames = [
       '00 C9 48 05 3C 05 01 00 00 01 00 FF FF FF FF FF FF 00 C0',
@@ -312,7 +317,7 @@ describe('writes read back and reach the firmware', () => {
     expect(readField(scp, 'get-flexbattery')).toMatchObject({ mode: 1, modeName: 'eco' });
   });
 
-  it('charge-start vibration records (S 0x13, P§7.3)', () => {
+  it('charge-start vibration records (S 0x13, docs/protocol.md §7.3)', () => {
     const { fw, scp } = device();
     const ids = ['req-chargevib-off-record1', 'req-chargevib-off-record2', 'req-chargevib-commit'];
     for (const id of ids)
@@ -359,7 +364,7 @@ describe('writes read back and reach the firmware', () => {
     );
   });
 
-  it('a model without the feature does not know the write (P§1.3, D-3)', () => {
+  it('a model without the feature does not know the write (docs/protocol.md §1.3, D-3)', () => {
     const { fw, scp } = device('iluma');
     expect(scp.handleFrame(req('set-flexbattery', { args: ['eco'] }), 0)).toEqual([]);
     expect(scp.handleFrame(req('get-flexbattery'), 0)).toEqual([]);

@@ -1,6 +1,6 @@
 /**
  * The SCP responder of the virtual device (issue #4): one logical SCP frame in, the device's reply
- * frames out, answered from the firmware model's state and applied to it (P§4, P§6, P§7, P§12).
+ * frames out, answered from the firmware model's state and applied to it (docs/protocol.md §4, §6, §7, §12).
  * Frames carry no BLE transport byte and no USB header; fragmentation, queueing and latency
  * (D-8…D-11) belong to the transports.
  *
@@ -164,7 +164,7 @@ export class ScpResponder {
   handleFrame(frame: Uint8Array, nowMs: number): Uint8Array[] {
     const info = this.firmware.profile.info;
     if (!info.scp) {
-      this.diag.unknownNode++; // P§1.1: no SCP traffic to pre-ILUMA devices is known
+      this.diag.unknownNode++; // docs/protocol.md §1.1: no SCP traffic to pre-ILUMA devices is known
       return NONE;
     }
     const result = decodeFrame(frame, { crcPosition: this.crcPosition });
@@ -199,7 +199,7 @@ export class ScpResponder {
     return f.frame === 'long' ? this.long(ctx, f) : this.short(ctx, f, frame);
   }
 
-  /** The same counters as `diag` (P§12 names them `diag.*`). */
+  /** The same counters as `diag` (docs/protocol.md §12 names them `diag.*`). */
   get diagnostics(): ScpDiagnostics {
     return this.diag;
   }
@@ -219,7 +219,8 @@ export class ScpResponder {
       if (!data)
         return this.unknown(() => encodeShortFrame({ node, address, response: true, payload: zeros(4) }));
       this.diag.accepted++;
-      // P§6.1: reply node, type with 0x80, length code = the register's size (not the request's).
+      // docs/protocol.md §6.1: reply node, type with 0x80, length code = the register's size (not the
+      // request's).
       return [encodeShortFrame({ node, address, response: true, payload: data })];
     }
     const outcome = applyShortWrite(ctx, f, payload, {
@@ -248,7 +249,8 @@ export class ScpResponder {
       // D-2: the captured ACK `[node] D0 02 [table]` — sent whatever `writeReply` says.
       return [encodeLongFrame({ node, table, response: true, write: true })];
     }
-    // Long reads carry no argument the device uses (P§10): any table data in the request is ignored.
+    // Long reads carry no argument the device uses (docs/protocol.md §10): any table data in the request is
+    // ignored.
     const pinned = this.overrides.size === 0 ? undefined : this.overrides.get(tableKey(f.unit, table));
     const data = pinned ?? readTable(ctx, f.unit, table);
     if (!data) return this.unknown(() => encodeLongFrame({ node, table, response: true }));

@@ -1,7 +1,8 @@
 /**
- * The fault-injection catalogue of device-model.md §15 as data: how `FaultInjector` (faults.ts) applies
- * each device fault (§15.1, as firmware inputs) and which link and protocol faults (§15.2) it covers.
- * Rows that the model cannot express say why; injecting them throws SIM_BAD_INPUT.
+ * The fault-injection catalogue of docs/faults.md §15 as data: how `FaultInjector` (faults.ts) applies
+ * each device fault (docs/faults.md §15.1, as firmware inputs) and which link and protocol faults
+ * (docs/faults.md §15.2) it covers. Rows that the model cannot express say why; injecting them throws
+ * SIM_BAD_INPUT.
  */
 import type { FaultName, FirmwareInput, UnitName } from '../../firmware-model/index.js';
 import type { VirtualDevice } from '../device/device.js';
@@ -67,7 +68,7 @@ export interface LinkFault {
 }
 
 const once = (input: FirmwareInput): FaultStep[] => [{ input }];
-/** §14 `fwUpdate.durationSeconds` (D, 120 s). */
+/** docs/device.md §14 `fwUpdate.durationSeconds` (D, 120 s). */
 const FW_UPDATE_DURATION_MS = 120_000;
 const fault = (name: FaultName) => ({
   steps: (): FaultStep[] => once({ type: 'fault', fault: name }),
@@ -83,7 +84,7 @@ const restoreAmbient = (d: VirtualDevice): FirmwareInput[] => [
   { type: 'ambient', tempC: d.firmware.params.environment.ambientC },
 ];
 
-/** §15.1, one row per id. */
+/** docs/faults.md §15.1, one row per id. */
 export const DEVICE_FAULTS: readonly DeviceFault[] = [
   {
     id: 'F-01',
@@ -252,8 +253,9 @@ export const DEVICE_FAULTS: readonly DeviceFault[] = [
   {
     id: 'F-25',
     name: 'Firmware update interrupted',
-    // §14 fwUpdate.durationSeconds = 120 (D): the update fails failAt of the way through. Nothing
-    // was written, so the versions stay; the device is in ERROR until a reset (§15.1, D).
+    // docs/device.md §14 fwUpdate.durationSeconds = 120 (D): the update fails failAt of the way through.
+    // Nothing was written, so the versions stay; the device is in ERROR until a reset
+    // (docs/faults.md §15.1, D).
     applied:
       'after failAt (0.5) × 120 s: fault chargerError 0x08 (self-test), so ERROR until a reset; versions unchanged',
     steps: (_, o) => [
@@ -289,7 +291,7 @@ export const DEVICE_FAULTS: readonly DeviceFault[] = [
   },
 ];
 
-/** §15.2, one row per id. */
+/** docs/faults.md §15.2, one row per id. */
 export const LINK_FAULTS: readonly LinkFault[] = [
   {
     id: 'F-40',

@@ -12,7 +12,7 @@ import type { FaultOptions } from './faults-catalogue.js';
 
 export const FAULT_OPTIONS_SCHEMA = partial(
   {
-    bits: ranged({ min: 0, max: 0xff, integer: true }, 'error or warning bits (P§3.5)'),
+    bits: ranged({ min: 0, max: 0xff, integer: true }, 'error or warning bits (docs/protocol.md §3.5)'),
     tempC: ranged(AMBIENT_RANGE_C, 'ambient, °C'),
     cold: Type.Boolean(),
     percent: ranged({ min: 0, max: 100 }, 'level, %'),

@@ -1,4 +1,4 @@
-/** Link faults (§15.2), scheduling and reproducibility of the fault injector. */
+/** Link faults (docs/faults.md §15.2), scheduling and reproducibility of the fault injector. */
 import { describe, expect, it } from 'vitest';
 import { buildAdvertising, encodeCommand } from '../../protocol/index.js';
 import {
@@ -13,7 +13,7 @@ import {
 } from '../../test/helpers/fault-rig.js';
 import { AttError } from '../client/gatt-client.js';
 
-describe('link faults (§15.2): the client survives, the device stays consistent', () => {
+describe('link faults (docs/faults.md §15.2): the client survives, the device stays consistent', () => {
   it('F-40 bad CRC: no reply, badCrc +1, nothing changes', async () => {
     const r = await linkRig();
     r.faults.inject('F-40');

@@ -1,5 +1,5 @@
 /**
- * The packet side of the fault injector (device-model.md §15.2): what F-40, F-41 do to the next SCP
+ * The packet side of the fault injector (docs/faults.md §15.2): what F-40, F-41 do to the next SCP
  * request and what F-14, F-43…F-46 do to the next SCP replies, as they cross an `InMemoryLink` tap.
  * Requests are ATT writes to the SCP value (T = 01 more, 00 last) or USB reports; replies are
  * notifications on the SCP value or USB reports. A reply's fate is decided at its first fragment, so

@@ -1,6 +1,6 @@
 /**
- * The §15 faults that used to be "not applicable" (issue 9): F-25 and F-27 on the firmware, F-42,
- * F-47, F-48, F-51…F-57 on the link. Each does what its catalogue row says and goes away when
+ * The docs/faults.md §15 faults that used to be "not applicable" (issue 9): F-25 and F-27 on the firmware,
+ * F-42, F-47, F-48, F-51…F-57 on the link. Each does what its catalogue row says and goes away when
  * cleared; the device stays consistent.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The protocol-level faults of device-model.md §15.2 that reshape ATT and USB traffic rather than
+ * The protocol-level faults of docs/faults.md §15.2 that reshape ATT and USB traffic rather than
  * whole SCP replies (faults-link.ts): F-42, F-47, F-48, F-51, F-53…F-57. Each is a rewrite of the
  * packets crossing an `InMemoryLink` tap, so neither the device nor the client is modified:
  * - an error "from the device" is made by redirecting the request to handle 0 (the server answers
@@ -29,9 +29,12 @@ import type { SeededRandom } from '../random.js';
 import type { WirePacket } from '../wire.js';
 import type { FaultOptions } from './faults-catalogue.js';
 
-/** F-47: the ATT default MTU (Core Vol 3 Part F §3.2.8; P§12 D-22). */
+/** F-47: the ATT default MTU (Core Vol 3 Part F §3.2.8; docs/protocol.md D-22). */
 const DEFAULT_MTU = 23;
-/** F-42: no model has this register (P§4.4 top of the 10-bit range) or this node (P§1.2). */
+/**
+ * F-42: no model has this register (docs/protocol.md §4.4 top of the 10-bit range) or this node
+ * (docs/protocol.md §1.2).
+ */
 const UNKNOWN_REGISTER = 0x3ff;
 const UNKNOWN_NODE = 0xaa;
 
@@ -244,7 +247,7 @@ export class ProtocolFaults {
   }
 }
 
-/** A reply frame's type byte with the response and write bits (P§4.3: 0x80 | 0x40). */
+/** A reply frame's type byte with the response and write bits (docs/protocol.md §4.3: 0x80 | 0x40). */
 function isWriteEcho(type: number | undefined): boolean {
   return type !== undefined && (type & 0xc0) === 0xc0;
 }

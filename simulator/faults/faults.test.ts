@@ -1,5 +1,5 @@
 /**
- * The fault injector against device-model.md §15: each device fault shows its lights, bits and end
+ * The fault injector against docs/faults.md §15: each device fault shows its lights, bits and end
  * reason; each link fault is survived by the client (a SIM_TIMEOUT, or a reconnect over a new link)
  * and leaves the device consistent; the triggers fire when told; one seed gives one run.
  */
@@ -18,7 +18,7 @@ import {
 import { DEVICE_FAULTS, FaultInjector, LINK_FAULTS } from './faults.js';
 
 describe('catalogue', () => {
-  it('has one row per §15 id, in order', () => {
+  it('has one row per docs/faults.md §15 id, in order', () => {
     const ids = (rows: readonly { id: string }[]) => rows.map((f) => f.id);
     const range = (from: number, to: number) =>
       Array.from({ length: to - from + 1 }, (_, i) => `F-${String(from + i).padStart(2, '0')}`);
@@ -50,7 +50,7 @@ describe('catalogue', () => {
   });
 });
 
-describe('device faults (§15.1, ILUMA i unless named)', () => {
+describe('device faults (docs/faults.md §15.1, ILUMA i unless named)', () => {
   it('F-01 too hot: charger out-of-range light, ambient bits 2, start refused with white blink × 2', () => {
     const r = deviceRig();
     r.faults.inject('F-01');

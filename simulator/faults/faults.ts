@@ -1,5 +1,5 @@
 /**
- * The seeded fault injector (device-model.md §15): device faults F-01…F-28 as firmware inputs, link
+ * The seeded fault injector (docs/faults.md §15): device faults F-01…F-28 as firmware inputs, link
  * and protocol faults F-40…F-50 as an `InMemoryLink` tap, each applied now, `at(tMs)`, on the n-th
  * SCP request, or `withProbability(p)` per request or per packet. Every random choice (which request,
  * which corrupting byte, how long a weak-USB dropout lasts) comes from one `SeededRandom`, so one seed
@@ -216,7 +216,10 @@ export class FaultInjector {
   private check(id: string, o: FaultOptions): void {
     const row = findFault(id);
     if (!row)
-      throw new SimulatorError('SIM_BAD_INPUT', `unknown fault id '${id}' (§15 has F-01…F-28, F-40…F-57)`);
+      throw new SimulatorError(
+        'SIM_BAD_INPUT',
+        `unknown fault id '${id}' (docs/faults.md §15 has F-01…F-28, F-40…F-57)`,
+      );
     const usable = 'supported' in row ? row.supported : row.steps !== undefined;
     if (!usable) throw new SimulatorError('SIM_BAD_INPUT', `${id} (${row.name}) is ${row.applied}`);
     const problem = checkFaultOptions(o)[0];
@@ -300,7 +303,10 @@ export class FaultInjector {
     return { ...routed, packets: routed.packets.flatMap((p) => this.protocol.toClient(p)) };
   }
 
-  /** F-52: a second central tries the device while one is connected (P§12 D-21 `ble.maxCentrals = 1`). */
+  /**
+   * F-52: a second central tries the device while one is connected (docs/protocol.md D-21
+   * `ble.maxCentrals = 1`).
+   */
   private secondCentral(cause: string): void {
     if (!this.device.connected) {
       this.record('F-52', `${cause}: skipped, no central connected`);

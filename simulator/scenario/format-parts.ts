@@ -121,7 +121,7 @@ export const INITIAL = Type.Unsafe<InitialConditions>(
       ambientC: ranged(AMBIENT_RANGE_C, 'ambient temperature, °C (default: the model parameter)'),
       settings: partial(
         settings(ranged({ min: 0, max: 100, integer: true })),
-        'settings at the start (device-model.md §7, §14)',
+        'settings at the start (docs/device.md §7, §14)',
       ),
     } satisfies Record<keyof InitialConditions, TSchema>,
     'initial conditions (firmware-model/state.ts InitialConditions)',
@@ -144,8 +144,8 @@ const PUFF_FIELDS = {
   flowMlS: inputNumber('puff', 'flowMlS', 'air flow, ml/s (default heater.defaultPuffFlowMlS: 27.5)'),
 };
 export const PUFF = partial(PUFF_FIELDS, 'a puff ({} for the defaults)');
-export const FAULT_NAME = oneOfStrings(FAULT_NAMES, 'device fault (device-model.md §15.1)');
-const FAULT_BITS = inputNumber('fault', 'bits', 'error or warning bits (P§3.5)');
+export const FAULT_NAME = oneOfStrings(FAULT_NAMES, 'device fault (docs/faults.md §15.1)');
+const FAULT_BITS = inputNumber('fault', 'bits', 'error or warning bits (docs/protocol.md §3.5)');
 export const COUNTER_TAG = Type.String({
   pattern: '^[0-9A-Fa-f]{1,2}$',
   description: 'counter tag in hex, e.g. 8E',
@@ -226,7 +226,7 @@ export const SINCE = Type.Union(
 
 const COUNTER_BLOCKS = Type.Unsafe<Record<string, number | { $min?: number; $max?: number }>>({
   type: 'object',
-  description: 'counter value by tag in hex (P§9.2), e.g. {"8E": 1}',
+  description: 'counter value by tag in hex (docs/protocol.md §9.2), e.g. {"8E": 1}',
   propertyNames: { $ref: '#/$defs/counterTag' },
   additionalProperties: { $ref: '#/$defs/numberMatch' },
 });
@@ -234,12 +234,12 @@ const COUNTER_BLOCKS = Type.Unsafe<Record<string, number | { $min?: number; $max
 /** What an `expect` or `waitUntil` step asserts; every property given must hold. */
 export const EXPECTATION = partial(
   {
-    holder: oneOfStrings(HOLDER_STATES, 'holder state (device-model.md §11.1)'),
-    charger: oneOfStrings(CHARGER_STATES, 'charger (or one-piece main unit) state (§12.1)'),
+    holder: oneOfStrings(HOLDER_STATES, 'holder state (docs/device.md §11.1)'),
+    charger: oneOfStrings(CHARGER_STATES, 'charger (or one-piece main unit) state (docs/device.md §12.1)'),
     holderLight: ref<Record<string, unknown>>('light'),
     chargerLight: ref<Record<string, unknown>>('light'),
     usesLeft: num,
-    lastExperience: partial(EXPERIENCE, 'the last-experience record of the holder (P§3.5)'),
+    lastExperience: partial(EXPERIENCE, 'the last-experience record of the holder (docs/protocol.md §3.5)'),
     counters: partial(
       {
         holder: COUNTER_BLOCKS,
@@ -248,11 +248,11 @@ export const EXPECTATION = partial(
         lifetimeUsageQuarterSeconds: num,
         lastSessionQuarterSeconds: num,
       },
-      'usage counters (P§9.2)',
+      'usage counters (docs/protocol.md §9.2)',
     ),
-    status: partial(STATUS, 'the device-status record as the wire shows it (P§3.5)'),
-    battery: partial(BATTERY, 'the battery record as the wire shows it (P§3.4)'),
-    settings: partial(settings(num), 'settings registers (§7)'),
+    status: partial(STATUS, 'the device-status record as the wire shows it (docs/protocol.md §3.5)'),
+    battery: partial(BATTERY, 'the battery record as the wire shows it (docs/protocol.md §3.4)'),
+    settings: partial(settings(num), 'settings registers (docs/device.md §7)'),
     firmware: anyObject('partial deep match against the whole firmware state'),
     vibrations: eventCount(
       {

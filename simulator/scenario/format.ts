@@ -32,9 +32,9 @@ import {
  * jumps from deadline to deadline and may cover a year; requests time out within a minute.
  */
 export const LIMITS = {
-  /** Longest button hold, ms (a reset hold is 10 s, device-model.md §3.3). */
+  /** Longest button hold, ms (a reset hold is 10 s, docs/device.md §3.3). */
   holdMs: 60_000,
-  /** Most puffs in one puff step (a session allows 14 plus FlexPuff's 2, §2.2). */
+  /** Most puffs in one puff step (a session allows 14 plus FlexPuff's 2, docs/device.md §2.2). */
   puffCount: 1000,
   /** Longest gap between repeated puffs, ms. */
   everyMs: 3_600_000,

@@ -54,7 +54,7 @@ const bool = Type.Boolean();
 const hexTag = { type: 'string', pattern: '^[0-9A-F]{1,2}$' } as const;
 const counterBlock = Type.Unsafe<Record<string, number>>({
   type: 'object',
-  description: 'counter value (u24, P§9.2) by upper-case hex tag',
+  description: 'counter value (u24, docs/protocol.md §9.2) by upper-case hex tag',
   propertyNames: hexTag,
   additionalProperties: ranged({ min: 0, max: 0xff_ffff, integer: true }),
 });
@@ -110,7 +110,10 @@ const SETTINGS = object(
   settingsProperties(ranged({ min: 0, max: 100, integer: true }), object(VIBRATION_PROPERTIES)),
 );
 
-const RTC = object({ seconds: u32, setAtMs: anyTime }, 'RTC seconds since 2010-01-01 UTC at setAtMs (P§8.1)');
+const RTC = object(
+  { seconds: u32, setAtMs: anyTime },
+  'RTC seconds since 2010-01-01 UTC at setAtMs (docs/protocol.md §8.1)',
+);
 const SESSION = object({
   capacityJ: ranged({ min: 0, max: 1e6 }),
   startMs: time,

@@ -1,7 +1,7 @@
 /**
  * The checks of test/architecture.test.ts as pure functions over paths and source text, so the test
- * can prove each one on a synthetic breach. Rules: shared/design/architecture.md (house rules 1, 2,
- * 10, 11) and the layer map there.
+ * can prove each one on a synthetic breach. Rules: docs/architecture.md house rules 1, 2, 10, 11 and
+ * the layer map there.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
@@ -44,7 +44,7 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
-/** Layers with no I/O, no real time and no ambient randomness (house rules 1 and 2). */
+/** Layers with no I/O, no real time and no ambient randomness (docs/architecture.md house rules 1 and 2). */
 export const PURE = ['protocol', 'firmware-model', 'simulator', 'registration'];
 
 export const FORBIDDEN: readonly [RegExp, string][] = [

@@ -73,7 +73,7 @@ export class Driver {
   }
 
   /**
-   * Starts heating the way the model does (§2.1): ILUMA by inserting a stick, blade models by
+   * Starts heating the way the model does (docs/device.md §2.1): ILUMA by inserting a stick, blade models by
    * inserting one then holding the button `buttons.startHoldSeconds`. Returns the heating start time.
    */
   startSession(): number {

@@ -127,7 +127,10 @@ const stepArb = fc.tuple(
 
 type Step = [number, FirmwareInput];
 
-/** Tag counters that never go down (tag 17 follows the RTC, which the app may set back: P§12 D-28). */
+/**
+ * Tag counters that never go down (tag 17 follows the RTC, which the app may set back:
+ * docs/protocol.md D-28).
+ */
 const MONOTONIC = ['8E', '20', '1E'];
 
 /** Plain checks (not `expect`): they run after every step of every sequence, so they must be cheap. */

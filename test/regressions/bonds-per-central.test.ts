@@ -53,7 +53,7 @@ describe('bonds are per central', () => {
     expect(createVirtualDevice({ model: 'iluma-i', snapshot: old }).bonds).toEqual([DEFAULT_CENTRAL]);
   });
 
-  it('bonded-only mode refuses USB (no pairing over USB, P§5): no reply, a dropped event says why', async () => {
+  it('bonded-only mode refuses USB (no pairing over USB, docs/protocol.md §5): no reply, a dropped event says why', async () => {
     const clock = new VirtualClock();
     const device = createVirtualDevice({ model: 'iluma-i-one', bondedOnly: true });
     const dropped: DeviceEvent[] = [];

@@ -1,7 +1,7 @@
 /**
  * Regressions from issue 9 item 3 (register fidelity), over the SCP responder as a client sees it:
  * - computed registers ignored configured bytes (a `C0.0x90` value in the store changed nothing);
- * - tag 17 counted days with a use instead of P§12 D-28 floor(RTC / 86400) − day offset;
+ * - tag 17 counted days with a use instead of docs/protocol.md D-28 floor(RTC / 86400) − day offset;
  * - a two-piece device had one clock: the holder answered the case's time.
  * Each test failed on the code before the fix.
  */
@@ -12,7 +12,7 @@ import { createVirtualDevice, runExchange } from '../../simulator/index.js';
 import { createRig } from '../../testing/index.js';
 
 const DAY_S = 86_400;
-/** P§9.2: the captured ILUMA i ONE day zero (2025-06-10 = day 5640 since 2010-01-01). */
+/** docs/protocol.md §9.2: the captured ILUMA i ONE day zero (2025-06-10 = day 5640 since 2010-01-01). */
 const CAPTURED_DAY_ZERO = 5640;
 
 function tag17(device: ReturnType<typeof createVirtualDevice>, node: 0xc0 | 0xc9, nowMs: number): number {

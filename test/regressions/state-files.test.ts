@@ -80,7 +80,7 @@ describe('iqsim run --state refuses a bad file and leaves it untouched', () => {
       if (profile.parts !== 'one-piece') device.input({ type: 'undock' }, 10);
       device.input({ type: 'stick', action: 'insert' }, 20); // starts an ILUMA (Auto Start)
       if (device.firmware.state.session === null) {
-        // Blade and one-piece models start on a 1 s button hold (§3.3).
+        // Blade and one-piece models start on a 1 s button hold (docs/device.md §3.3).
         device.input({ type: 'button', unit: 'holder', action: 'press' }, 30);
         device.input({ type: 'button', unit: 'holder', action: 'release' }, 1600);
       }

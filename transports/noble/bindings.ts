@@ -68,7 +68,7 @@ export class VirtualNobleBindings extends VirtualNobleAdapter {
     _serviceUuids?: readonly string[],
   ): void {
     const id = this.addressToId(peripheralUuid);
-    // The IQOS table has no included services (spec §3.2).
+    // The IQOS table has no included services (docs/protocol.md §3.2).
     this.run(
       id,
       async () => [],
@@ -148,7 +148,8 @@ export class VirtualNobleBindings extends VirtualNobleAdapter {
     characteristicUuid: string,
     _broadcast: boolean,
   ): void {
-    // No IQOS characteristic has the broadcast property (spec §3.2); report it off, as the D-Bus bindings do.
+    // No IQOS characteristic has the broadcast property (docs/protocol.md §3.2); report it off, as the D-Bus
+    // bindings do.
     setImmediate(() =>
       this.emit('broadcast', this.addressToId(peripheralUuid), serviceUuid, characteristicUuid, false),
     );

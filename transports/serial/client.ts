@@ -1,7 +1,7 @@
 /**
  * The client end of `serial:<path>[?baud=n]`: a `Transport` whose packets are whole 64-byte USB HID
- * reports (spec §5.2) carried as raw bytes over a serial port, so `IqosClient` with `channel: 'usb'`
- * works unchanged. Incoming bytes go through a resyncing report decoder: noise on the line, a report
+ * reports (docs/protocol.md §5.2) carried as raw bytes over a serial port, so `IqosClient` with
+ * `channel: 'usb'` works unchanged. Incoming bytes go through a resyncing report decoder: noise on the line, a report
  * split across reads, or the stale tail of a report sent before we opened cost only the bytes they
  * spoil.
  */

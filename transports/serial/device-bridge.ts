@@ -1,7 +1,7 @@
 /**
  * The device end of a serial link (issue #5 item 3): a virtual device behind a byte endpoint,
- * speaking the 64-byte 0x3F reports of USB HID (spec §5.2). Bytes in go through the resyncing report
- * decoder, each whole report to `device.receive({ channel: 'usb' })`; the device's usb packets go
+ * speaking the 64-byte 0x3F reports of USB HID (docs/protocol.md §5.2). Bytes in go through the resyncing
+ * report decoder, each whole report to `device.receive({ channel: 'usb' })`; the device's usb packets go
  * out whole. `openSerialDevice` puts one on a socat pty pair so any serial tool can open `<path>`.
  *
  * Timing: the real-time pump owns the device's clock and drains it through `transmit`. It sleeps up

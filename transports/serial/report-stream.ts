@@ -1,5 +1,5 @@
 /**
- * Whole 64-byte USB HID reports out of a serial byte stream (spec §5.2 framing carried over a
+ * Whole 64-byte USB HID reports out of a serial byte stream (docs/protocol.md §5.2 framing carried over a
  * pty or UART). The protocol layer's `UsbStreamDecoder` does the resync (report id 0x3F, a length
  * byte in range, a frame with a valid CRC) but hands out only the logical frame; transports carry
  * whole reports (`channel: 'usb'` packets), background bytes after the frame included. So the raw

@@ -1,8 +1,8 @@
 /**
  * What a virtual device looks like to a scan, and Web Bluetooth's filter matching (§4.1 "matches a
  * filter", "the allowed services"). A device is described by its advertising and scan response
- * (P§2.1, P§2.2): the IQOS service UUID, manufacturer data `23 02 XX 00` (company 0x0223, XX = 01
- * until bonded) and the name in the scan response.
+ * (docs/protocol.md §2.1, §2.2): the IQOS service UUID, manufacturer data `23 02 XX 00` (company 0x0223, XX =
+ * 01 until bonded) and the name in the scan response.
  */
 import { decodeAdvertising, hexBytes, normalizeUuid, uuidFromLittleEndian } from '../../protocol/index.js';
 import type { RequestDeviceOptionsJson, ScanFilterJson } from './types.js';
