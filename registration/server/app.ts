@@ -11,6 +11,7 @@ import Fastify from 'fastify';
 import type { Context } from '../index.js';
 import type { RegistryApp } from './app-type.js';
 import { FaultTable } from './faults.js';
+import { installGuards } from './guards.js';
 import { nodePorts, Outbox, ServiceClock } from './ports.js';
 import { installProblems, PROBLEM_TYPE, sendProblem } from './problem.js';
 import { accountRoutes } from './routes-accounts.js';
@@ -73,6 +74,7 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
       sendProblem(reply, error.statusCode ?? 400, 'REGISTRY_BAD_REQUEST', error.message),
   }).withTypeProvider<TypeBoxTypeProvider>();
   installProblems(app);
+  installGuards(app, host);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

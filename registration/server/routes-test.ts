@@ -15,6 +15,7 @@ import {
 import { listAccounts, listDevices, purchase } from './admin.js';
 import type { RegistryApp } from './app-type.js';
 import type { FaultTable } from './faults.js';
+import { installSameOrigin } from './guards.js';
 import type { Outbox, ServiceClock } from './ports.js';
 import * as S from './schemas.js';
 import type { LibsqlStore } from './store.js';
@@ -34,8 +35,17 @@ const OutboxQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function testRoutes(app: RegistryApp, ctx: Context, t: TestControls): void {
+/** In a scope of their own: the same-origin and JSON-only rules apply to these routes alone. */
+export function testRoutes(root: RegistryApp, ctx: Context, t: TestControls): void {
+  root.register(async (app) => {
+    installSameOrigin(app);
+    controls(app, ctx, t);
+  });
+}
+
+function controls(app: RegistryApp, ctx: Context, t: TestControls): void {
   const tags = ['test-mode'];
+  const body = S.Empty;
   const clockOut = () => ({ now: isoInstant(t.clock.nowMs()), nowMs: t.clock.nowMs() });
   app.get('/_test/outbox', { schema: { tags, querystring: OutboxQuery } }, async (req) =>
     t.outbox.messages.filter(
@@ -44,7 +54,7 @@ export function testRoutes(app: RegistryApp, ctx: Context, t: TestControls): voi
         (!req.query.template || m.template === req.query.template),
     ),
   );
-  app.delete('/_test/outbox', { schema: { tags } }, async (_req, reply) => {
+  app.delete('/_test/outbox', { schema: { tags, body } }, async (_req, reply) => {
     t.outbox.clear();
     return reply.code(204).send();
   });
@@ -59,7 +69,7 @@ export function testRoutes(app: RegistryApp, ctx: Context, t: TestControls): voi
     t.clock.advance(req.body.ms);
     return clockOut();
   });
-  app.post('/_test/reset', { schema: { tags } }, async (_req, reply) => {
+  app.post('/_test/reset', { schema: { tags, body } }, async (_req, reply) => {
     await t.store.reset();
     t.outbox.clear();
     t.faults.clear();
@@ -70,7 +80,7 @@ export function testRoutes(app: RegistryApp, ctx: Context, t: TestControls): voi
     t.faults.set(req.body);
     return t.faults.list();
   });
-  app.delete('/_test/faults', { schema: { tags } }, async (_req, reply) => {
+  app.delete('/_test/faults', { schema: { tags, body } }, async (_req, reply) => {
     t.faults.clear();
     return reply.code(204).send();
   });
@@ -80,10 +90,10 @@ export function testRoutes(app: RegistryApp, ctx: Context, t: TestControls): voi
   app.post('/_test/purchases', { schema: { tags, body: S.AdminPurchase } }, async (req, reply) =>
     reply.code(201).send(await purchase(ctx, req.body)),
   );
-  app.post('/_test/orders/:id/ship', { schema: { tags, params: S.IdParam } }, async (req) =>
+  app.post('/_test/orders/:id/ship', { schema: { tags, params: S.IdParam, body } }, async (req) =>
     devicesService.shipOrder(ctx, req.params.id),
   );
-  app.post('/_test/purge', { schema: { tags } }, async () => ({
+  app.post('/_test/purge', { schema: { tags, body } }, async () => ({
     purged: await careService.purgeExpired(ctx),
   }));
 }
