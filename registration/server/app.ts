@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import type { Context } from '../index.js';
 import type { RegistryApp } from './app-type.js';
+import { installContract } from './contract.js';
 import { FaultTable } from './faults.js';
 import { installGuards } from './guards.js';
 import { nodePorts, Outbox, ServiceClock } from './ports.js';
@@ -75,6 +76,7 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
   }).withTypeProvider<TypeBoxTypeProvider>();
   installProblems(app);
   installGuards(app, host);
+  installContract(app, testMode);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -28,17 +28,18 @@ export function allowedHosts(bindHost: string, port: number): ReadonlySet<string
 
 export function installGuards(app: RegistryApp, bindHost: string): void {
   let allowed: ReadonlySet<string> | undefined;
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request (no promise per request).
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('cache-control', 'no-store');
     allowed ??= allowedHosts(bindHost, (app.server.address() as AddressInfo).port);
-    const host = request.headers.host?.toLowerCase();
-    if (host === undefined || !allowed.has(host))
-      return sendProblem(
-        reply,
-        GUARD_ERRORS.REGISTRY_MISDIRECTED,
-        'REGISTRY_MISDIRECTED',
-        'the Host header does not name this service',
-      );
+    const host = request.headers.host;
+    if (host !== undefined && (allowed.has(host) || allowed.has(host.toLowerCase()))) return done();
+    sendProblem(
+      reply,
+      GUARD_ERRORS.REGISTRY_MISDIRECTED,
+      'REGISTRY_MISDIRECTED',
+      'the Host header does not name this service',
+    );
   });
 }
 
