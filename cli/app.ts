@@ -7,13 +7,14 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { type RegistryServer, startRegistryServer } from '../registration/server/index.js';
+import { crossSite, forward, loopbackHosts, SECURITY_HEADERS, sendProblem, upstreamUrl } from './app-http.js';
 import { type CliIo, CliUsageError } from './io.js';
 
 export interface CompanionServerOptions {
@@ -51,30 +52,6 @@ export function companionRoot(): string {
   throw new CliUsageError('CLI_APP_MISSING', 'examples/companion is not installed with this package');
 }
 
-function forward(target: URL, path: string, req: IncomingMessage, res: ServerResponse): void {
-  const upstream = request(
-    new URL(path, target),
-    { method: req.method, headers: { ...req.headers, host: target.host } },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  // The service down or the connection dropped: the page sees a 502 problem, not a hung request.
-  upstream.on('error', () => {
-    if (res.headersSent) res.destroy();
-    else
-      res.writeHead(502, { 'content-type': 'application/problem+json' }).end(
-        JSON.stringify({
-          status: 502,
-          code: 'SERVICE_DOWN',
-          detail: 'the registration service cannot be reached',
-        }),
-      );
-  });
-  req.pipe(upstream);
-}
-
 export async function startCompanionServer(options: CompanionServerOptions = {}): Promise<CompanionServer> {
   const root = resolve(options.root ?? companionRoot());
   const jsQrFile = createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js');
@@ -82,16 +59,28 @@ export async function startCompanionServer(options: CompanionServerOptions = {})
   const registryUrl = options.registryUrl ?? (registry as RegistryServer).url;
   const target = new URL(registryUrl.endsWith('/') ? registryUrl : `${registryUrl}/`);
 
+  let hosts: ReadonlySet<string> = new Set();
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname.startsWith('/api/')) {
-      forward(target, `${url.pathname.slice('/api/'.length)}${url.search}`, req, res);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (!hosts.has(req.headers.host?.toLowerCase() ?? '')) {
+      sendProblem(res, 421, 'APP_MISDIRECTED', 'the Host header does not name this server');
+      return;
+    }
+    const raw = req.url ?? '/';
+    const query = raw.indexOf('?');
+    const rawPath = query < 0 ? raw : raw.slice(0, query);
+    if (rawPath.startsWith('/api/')) {
+      const upstream = upstreamUrl(target, rawPath, query < 0 ? '' : raw.slice(query));
+      if (!upstream) sendProblem(res, 400, 'APP_BAD_PATH', 'api/ takes a path of the registration service');
+      else if (crossSite(req)) sendProblem(res, 403, 'APP_CROSS_SITE', 'api/ answers this origin only');
+      else forward(upstream, req, res);
       return;
     }
     if (req.method !== 'GET') {
-      res.writeHead(405).end();
+      sendProblem(res, 405, 'APP_METHOD_NOT_ALLOWED', 'the app serves its files to GET');
       return;
     }
+    const url = new URL(raw, 'http://x');
     let file: string;
     try {
       const path = decodeURIComponent(url.pathname);
@@ -100,11 +89,11 @@ export async function startCompanionServer(options: CompanionServerOptions = {})
           ? jsQrFile
           : resolve(root, `.${path.endsWith('/') ? `${path}index.html` : path}`);
     } catch {
-      res.writeHead(400).end();
+      sendProblem(res, 400, 'APP_BAD_PATH', 'the path is not percent-encoded UTF-8');
       return;
     }
     if (file !== jsQrFile && !file.startsWith(root + sep)) {
-      res.writeHead(403).end();
+      sendProblem(res, 403, 'APP_OUTSIDE_ROOT', 'the path leaves the app');
       return;
     }
     readFile(file).then(
@@ -115,7 +104,7 @@ export async function startCompanionServer(options: CompanionServerOptions = {})
             'cache-control': 'no-store',
           })
           .end(body),
-      () => res.writeHead(404).end(),
+      () => sendProblem(res, 404, 'APP_NOT_FOUND', 'no such file'),
     );
   });
   try {
@@ -131,6 +120,7 @@ export async function startCompanionServer(options: CompanionServerOptions = {})
     );
   }
   const { port } = server.address() as AddressInfo;
+  hosts = loopbackHosts(port);
   return {
     url: `http://127.0.0.1:${port}/`,
     registryUrl,

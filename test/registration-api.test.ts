@@ -100,10 +100,10 @@ describe('registration API', () => {
     const user = await registry.newUser();
     await registry.client.call('PUT', '/_test/faults', { route: 'POST /devices', kind: 'drop' });
     await expect(user.raw('POST', '/devices', { deviceId: deviceIdOf(4) })).rejects.toThrow();
-    await registry.client.call('DELETE', '/_test/faults');
+    await registry.client.call('DELETE', '/_test/faults', {});
     expect(await user.devices()).toHaveLength(0);
     const pattern = async () => {
-      await registry.client.call('DELETE', '/_test/faults');
+      await registry.client.call('DELETE', '/_test/faults', {});
       await registry.client.call('PUT', '/_test/faults', {
         route: 'GET /me',
         kind: 'status',
@@ -117,7 +117,7 @@ describe('registration API', () => {
     expect(first).toContain(503);
     expect(first).toContain(200);
     expect(await pattern()).toEqual(first);
-    await registry.client.call('DELETE', '/_test/faults');
+    await registry.client.call('DELETE', '/_test/faults', {});
   });
 
   it('test controls exist only in test mode', async () => {

@@ -63,11 +63,11 @@ describe('devices over HTTP', () => {
       purchaseDate: '2025-06-01',
     });
     expect(await user.devices()).toHaveLength(0);
-    const shipped = await registry.client.call('POST', `/_test/orders/${order.orderId}/ship`);
+    const shipped = await registry.client.call('POST', `/_test/orders/${order.orderId}/ship`, {});
     expect(shipped).toMatchObject({ status: 'shipped', registration: { deviceId: id, source: 'shop' } });
     expect((await user.device(id)).purchaseDate).toBe('2025-06-01');
     await refused(
-      registry.client.call('POST', `/_test/orders/${order.orderId}/ship`),
+      registry.client.call('POST', `/_test/orders/${order.orderId}/ship`, {}),
       'REGISTRY_ORDER_STATE',
     );
   });

@@ -12,7 +12,9 @@ import Fastify from 'fastify';
 import { type Context, purgeExpired } from '../index.js';
 import type { RegistryApp } from './app-type.js';
 import { storeContext } from './context.js';
+import { installContract } from './contract.js';
 import { FaultTable } from './faults.js';
+import { installGuards } from './guards.js';
 import { installJsonLimits } from './json-limits.js';
 import { Outbox, ServiceClock } from './ports.js';
 import { installProblems, PROBLEM_TYPE, sendProblem } from './problem.js';
@@ -106,6 +108,8 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
     logStream.write(`${JSON.stringify({ level: 'error', time: new Date().toISOString(), ...entry })}\n`);
   installProblems(app, logError);
   installJsonLimits(app);
+  installGuards(app, host);
+  installContract(app, testMode);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

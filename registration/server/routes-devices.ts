@@ -7,38 +7,64 @@ import {
   parseQrPayload,
 } from '../index.js';
 import type { RegistryApp } from './app-type.js';
-import { auth, maybeAuth, SECURED } from './routes-accounts.js';
+import * as R from './responses.js';
+import { auth, maybeAuth, OPTIONAL_SESSION, SECURED } from './routes-accounts.js';
 import * as S from './schemas.js';
 
 export function deviceRoutes(app: RegistryApp, ctx: Context, limited: { rateLimit: object }): void {
   const tags = ['devices'];
   const params = S.DeviceIdParam;
-  app.get('/devices', { schema: { tags, ...SECURED } }, async (req) =>
+  app.get('/devices', { schema: { tags, ...SECURED, response: { 200: R.DeviceViews } } }, async (req) =>
     devices.listDevices(ctx, await auth(ctx, req)),
   );
-  app.post('/devices', { schema: { tags, ...SECURED, body: S.RegisterDevice } }, async (req, reply) => {
-    const out = await devices.register(ctx, await auth(ctx, req), req.body, 'manual');
-    return reply.code(out.newlyRegistered ? 201 : 200).send(out);
-  });
+  const registered = { 200: R.Registration, 201: R.Registration, ...R.problems(403, 409) };
+  app.post(
+    '/devices',
+    { schema: { tags, ...SECURED, body: S.RegisterDevice, response: registered } },
+    async (req, reply) => {
+      const out = await devices.register(ctx, await auth(ctx, req), req.body, 'manual');
+      return reply.code(out.newlyRegistered ? 201 : 200).send(out);
+    },
+  );
   app.post(
     '/devices/pair',
     {
-      schema: { tags, ...SECURED, body: S.PairDevice, description: 'R-12: called by the app after pairing' },
+      schema: {
+        tags,
+        ...SECURED,
+        body: S.PairDevice,
+        description: 'R-12: called by the app after pairing',
+        response: registered,
+      },
     },
     async (req, reply) => {
       const out = await devices.register(ctx, await auth(ctx, req), req.body, 'pairing', req.body.model);
       return reply.code(out.newlyRegistered ? 201 : 200).send(out);
     },
   );
-  app.post('/device-ids/qr', { schema: { tags, body: S.QrLookup }, config: limited }, async (req) => ({
-    deviceId: must(parseQrPayload(req.body.qr)),
-  }));
-  app.get('/devices/:deviceId', { schema: { tags, ...SECURED, params } }, async (req) =>
-    devices.lookupDevice(ctx, await auth(ctx, req), req.params.deviceId),
+  app.post(
+    '/device-ids/qr',
+    { schema: { tags, body: S.QrLookup, response: { 200: R.QrDecoded } }, config: limited },
+    async (req) => ({
+      deviceId: must(parseQrPayload(req.body.qr)),
+    }),
+  );
+  app.get(
+    '/devices/:deviceId',
+    { schema: { tags, ...SECURED, params, response: { 200: R.DeviceView, ...R.problems(404) } } },
+    async (req) => devices.lookupDevice(ctx, await auth(ctx, req), req.params.deviceId),
   );
   app.post(
     '/devices/:deviceId/warranty-claims',
-    { schema: { tags, ...SECURED, params, body: S.WarrantyClaim } },
+    {
+      schema: {
+        tags,
+        ...SECURED,
+        params,
+        body: S.WarrantyClaim,
+        response: { 201: R.WarrantyCase, ...R.problems(404, 422) },
+      },
+    },
     async (req, reply) =>
       reply
         .code(201)
@@ -46,7 +72,15 @@ export function deviceRoutes(app: RegistryApp, ctx: Context, limited: { rateLimi
   );
   app.post(
     '/devices/:deviceId/money-back',
-    { schema: { tags, ...SECURED, params, body: S.Confirm } },
+    {
+      schema: {
+        tags,
+        ...SECURED,
+        params,
+        body: S.Confirm,
+        response: { 200: R.NotConfirmed, 201: R.MoneyBackCase, ...R.problems(404, 409, 422) },
+      },
+    },
     async (req, reply) => {
       const account = await auth(ctx, req);
       if (!req.body.confirm) return reply.code(200).send({ status: 'not-confirmed' });
@@ -55,12 +89,28 @@ export function deviceRoutes(app: RegistryApp, ctx: Context, limited: { rateLimi
   );
   app.put(
     '/devices/:deviceId/program',
-    { schema: { tags, ...SECURED, params, body: S.ProgramActivation } },
+    {
+      schema: {
+        tags,
+        ...SECURED,
+        params,
+        body: S.ProgramActivation,
+        response: { 200: R.Program, ...R.problems(404, 409, 422) },
+      },
+    },
     async (req) => devices.activateProgram(ctx, await auth(ctx, req), req.params.deviceId, req.body.country),
   );
   app.post(
     '/devices/:deviceId/accidental-claims',
-    { schema: { tags, ...SECURED, params, body: S.AccidentalClaim } },
+    {
+      schema: {
+        tags,
+        ...SECURED,
+        params,
+        body: S.AccidentalClaim,
+        response: { 201: R.AccidentalCase, ...R.problems(404, 409, 422) },
+      },
+    },
     async (req, reply) =>
       reply
         .code(201)
@@ -68,7 +118,15 @@ export function deviceRoutes(app: RegistryApp, ctx: Context, limited: { rateLimi
   );
   app.post(
     '/devices/:deviceId/rapid-replacement',
-    { schema: { tags, ...SECURED, params, body: S.RapidReplacement } },
+    {
+      schema: {
+        tags,
+        ...SECURED,
+        params,
+        body: S.RapidReplacement,
+        response: { 201: R.RapidReplacementCase, ...R.problems(404, 422) },
+      },
+    },
     async (req, reply) =>
       reply
         .code(201)
@@ -81,26 +139,39 @@ export function deviceRoutes(app: RegistryApp, ctx: Context, limited: { rateLimi
     {
       schema: {
         tags,
-        ...SECURED,
+        ...OPTIONAL_SESSION,
         body: S.Assistance,
         description: 'R-22…R-25; without a session: register first',
+        response: { 201: R.AssistanceCase, ...R.problems(403, 422) },
       },
     },
     async (req, reply) =>
       reply.code(201).send(await devices.internationalAssistance(ctx, await maybeAuth(ctx, req), req.body)),
   );
-  app.post('/shop/orders', { schema: { tags: ['shop'], ...SECURED, body: S.Order } }, async (req, reply) =>
-    reply.code(201).send(await devices.createOrder(ctx, await auth(ctx, req), req.body)),
+  app.post(
+    '/shop/orders',
+    { schema: { tags: ['shop'], ...SECURED, body: S.Order, response: { 201: R.Order, ...R.problems(403) } } },
+    async (req, reply) =>
+      reply.code(201).send(await devices.createOrder(ctx, await auth(ctx, req), req.body)),
   );
   app.post(
     '/care/inquiries',
-    { schema: { tags: ['care'], ...SECURED, body: S.Inquiry } },
+    {
+      schema: {
+        tags: ['care'],
+        ...SECURED,
+        body: S.Inquiry,
+        response: { 201: R.InquiryOut, ...R.problems(403, 422) },
+      },
+    },
     async (req, reply) =>
       reply
         .code(201)
         .send(await care.createInquiry(ctx, await auth(ctx, req), req.body.text, req.body.diagnostics)),
   );
-  app.get('/care/inquiries', { schema: { tags: ['care'], ...SECURED } }, async (req) =>
-    care.listInquiries(ctx, await auth(ctx, req)),
+  app.get(
+    '/care/inquiries',
+    { schema: { tags: ['care'], ...SECURED, response: { 200: R.Inquiries } } },
+    async (req) => care.listInquiries(ctx, await auth(ctx, req)),
   );
 }

@@ -157,6 +157,8 @@ export const Problem = Type.Object({
 });
 
 /** Test controls. */
+/** The body of a control with no input: `{}` (test controls take JSON only, docs/registration.md). */
+export const Empty = Type.Object({}, closed);
 export const ClockSet = Type.Object({ now: Type.String({ format: 'date-time', maxLength: 40 }) }, closed);
 export const ClockAdvance = Type.Object(
   { ms: Type.Integer({ minimum: 0, maximum: 20 * 365 * 86_400_000 }) },

@@ -11,12 +11,18 @@ export { expect };
 export const test = base.extend<{ app: CompanionServer }>({
   app: async ({ registry, page }, use) => {
     const app = await startCompanionServer({ registryUrl: registry.url });
+    // The app's Content-Security-Policy (cli/app-http.ts) must never refuse anything the app does.
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) refused.push(message.text());
+    });
     try {
       await page.goto(app.url);
       await use(app);
     } finally {
       await app.close();
     }
+    expect(refused).toEqual([]);
   },
 });
 
