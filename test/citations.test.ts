@@ -55,6 +55,8 @@ describe('the checker catches each kind of breach', () => {
   });
 
   it('the private spec and paths outside the repository', () => {
+    expect(check('// docs/protocol.md "Register map"')[0]).toMatch(/no heading/);
+    expect(check('// docs/protocol.md "§7 Commands"')).toEqual([]);
     expect(check('// P§7.1 S 0x8E')).toHaveLength(1);
     expect(check('// device-model.md §11.2')).toHaveLength(1);
     expect(check('// device-model §15.1')[0]).toMatch(/device-model/);

@@ -26,6 +26,8 @@ export function installProblems(
   logError: (entry: Record<string, unknown>) => void,
 ): void {
   app.setErrorHandler((error: FastifyError | RegistryError, request, reply) => {
+    if (error instanceof RegistryError && error.status >= 500)
+      logError({ msg: error.message, requestId: request.id, method: request.method, code: error.code });
     if (error instanceof RegistryError) {
       if (error.retryAfterMs !== undefined) reply.header('retry-after', Math.ceil(error.retryAfterMs / 1000));
       return sendProblem(reply, error.status, error.code, error.message);

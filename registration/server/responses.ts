@@ -23,17 +23,16 @@ export const Problem = Type.Object(
 );
 
 const WHY: Readonly<Record<number, string>> = {
-  400: 'bad input: schema, format or rule (REGISTRY_BAD_REQUEST, REGISTRY_WEAK_PASSWORD, REGISTRY_CODE_INVALID, …)',
+  400: 'bad input: schema, format or rule; a wrong, expired or used-up code (REGISTRY_BAD_REQUEST, REGISTRY_WEAK_PASSWORD, REGISTRY_CODE_INVALID, …)',
   401: 'no or expired session, or a failed login (REGISTRY_UNAUTHENTICATED, REGISTRY_LOGIN_FAILED)',
   403: 'refused for this account or origin (REGISTRY_NOT_VERIFIED, REGISTRY_REGISTER_FIRST, REGISTRY_CROSS_SITE, …)',
   404: 'not found, or not yours (REGISTRY_NOT_FOUND)',
-  409: 'conflicts with the stored state (REGISTRY_DEVICE_UNAVAILABLE, REGISTRY_CLAIM_USED, …)',
-  410: 'the code expired (REGISTRY_CODE_EXPIRED)',
+  409: 'conflicts with the stored state (REGISTRY_DEVICE_UNAVAILABLE, REGISTRY_DEVICE_LIMIT, REGISTRY_CLAIM_USED, …)',
   413: 'the body is over 256 KiB',
   415: 'the body is not JSON (REGISTRY_UNSUPPORTED_MEDIA_TYPE on test routes)',
   421: 'the Host header does not name this service (REGISTRY_MISDIRECTED)',
   422: 'a rule refuses it (REGISTRY_UNDERAGE, REGISTRY_WARRANTY_EXPIRED, …)',
-  429: 'too many requests or attempts (REGISTRY_RATE_LIMITED, REGISTRY_TOO_MANY_ATTEMPTS)',
+  429: 'too many requests per address, or attempts or messages per account (REGISTRY_RATE_LIMITED, with Retry-After)',
   500: 'a bug (REGISTRY_INTERNAL)',
 };
 

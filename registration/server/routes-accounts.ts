@@ -32,7 +32,7 @@ export function accountRoutes(app: RegistryApp, ctx: Context, limited: { rateLim
     },
     async (req, reply) => reply.code(202).send(await accounts.signUp(ctx, req.body)),
   );
-  const verified = { 200: R.Verified, ...R.problems(409, 410) };
+  const verified = { 200: R.Verified, ...R.problems(409) };
   app.post(
     '/auth/verify',
     { schema: { tags, body: S.Verify, response: verified }, config: limited },
@@ -94,7 +94,7 @@ export function accountRoutes(app: RegistryApp, ctx: Context, limited: { rateLim
   );
   app.post(
     '/auth/password/reset',
-    { schema: { tags, body: S.Reset, response: { 204: R.NoContent, ...R.problems(410) } }, config: limited },
+    { schema: { tags, body: S.Reset, response: { 204: R.NoContent } }, config: limited },
     async (req, reply) => {
       await accounts.resetPassword(ctx, req.body.email, req.body.code, req.body.newPassword);
       return reply.code(204).send(null);
@@ -136,7 +136,7 @@ export function accountRoutes(app: RegistryApp, ctx: Context, limited: { rateLim
         tags,
         ...SECURED,
         body: S.NewEmail,
-        response: { 202: R.Accepted('verification-sent'), ...R.problems(409) },
+        response: { 202: R.Accepted('verification-sent') },
       },
       config: limited,
     },
@@ -176,7 +176,7 @@ export function accountRoutes(app: RegistryApp, ctx: Context, limited: { rateLim
         tags,
         ...SECURED,
         body: S.MobileOnly,
-        response: { 202: R.Accepted('verification-sent'), ...R.problems(409) },
+        response: { 202: R.Accepted('verification-sent') },
       },
       config: limited,
     },
@@ -192,7 +192,7 @@ export function accountRoutes(app: RegistryApp, ctx: Context, limited: { rateLim
         tags,
         ...SECURED,
         body: S.CodeOnly,
-        response: { 200: R.MobileVerified, ...R.problems(409, 410) },
+        response: { 200: R.MobileVerified, ...R.problems(409) },
       },
       config: limited,
     },

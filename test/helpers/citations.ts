@@ -16,6 +16,8 @@ export interface DocIndex {
   readonly ids: ReadonlyMap<string, ReadonlySet<string>>;
   /** GitHub anchors of each file's headings, for links `file.md#anchor`. */
   readonly anchors: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Each file's headings as plain text, for citations by title (`docs/security.md "Erasure"`). */
+  readonly titles: ReadonlyMap<string, ReadonlySet<string>>;
   /** Numbers of the `### House rule N` headings of docs/architecture.md. */
   readonly houseRules: ReadonlySet<number>;
 }
@@ -34,6 +36,8 @@ const ID = /(?<![\w-])(?:D-R\d+|D-\d+|F-\d+|R-\d+)(?![\w-])/g;
 const SECTION_LIST = '§\\d+(?:\\.\\d+)*|D-R\\d+|D-\\d+|F-\\d+|R-\\d+';
 /** `docs/x.md` and the references right after it, joined by `, `, ` and `, `/`, `–`. */
 const CITATION = new RegExp(`docs/([\\w.-]+\\.md)((?:(?:, and |, | and |/|–| )(?:${SECTION_LIST}))*)`, 'g');
+/** `docs/x.md "Heading"`: a section cited by its title. */
+const TITLED = /docs\/([\w.-]+\.md) "([^"\n]+)"/g;
 const HOUSE_RULE = /\b([Hh]ouse rules?)\b( (?:\d+|N)(?:(?:, and |, | and )(?:\d+|N))*)?/g;
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
@@ -61,6 +65,7 @@ export function indexDocs(docs: ReadonlyMap<string, string>): DocIndex {
   const sections = new Map<string, Set<string>>();
   const ids = new Map<string, Set<string>>();
   const anchors = new Map<string, Set<string>>();
+  const titles = new Map<string, Set<string>>();
   const houseRules = new Set<number>();
   for (const [path, text] of docs) {
     const heads = headings(text);
@@ -70,6 +75,7 @@ export function indexDocs(docs: ReadonlyMap<string, string>): DocIndex {
       new Set(heads.flatMap((h) => [...h.matchAll(/§(\d+(?:\.\d+)*)/g)].map((m) => m[1] ?? ''))),
     );
     anchors.set(path, new Set(plainHeads.map(slug)));
+    titles.set(path, new Set(plainHeads.map((h) => h.trim())));
     const firstCells = text
       .split('\n')
       .filter((l) => l.startsWith('|'))
@@ -81,7 +87,7 @@ export function indexDocs(docs: ReadonlyMap<string, string>): DocIndex {
         if (m) houseRules.add(Number(m[1]));
       }
   }
-  return { sections, ids, anchors, houseRules };
+  return { sections, ids, anchors, titles, houseRules };
 }
 
 function lineOf(text: string, index: number): number {
@@ -107,6 +113,12 @@ export function citationProblems(file: string, text: string, index: DocIndex): s
         : index.ids.get(doc)?.has(ref);
       if (!known) at(m.index ?? 0, `cites ${doc} ${ref}, which ${doc} does not define`);
     }
+  }
+  for (const m of text.matchAll(TITLED)) {
+    const doc = `docs/${m[1]}`;
+    const known = index.titles.get(doc);
+    if (known && !known.has(m[2] ?? ''))
+      at(m.index ?? 0, `cites ${doc} "${m[2]}", which is no heading of it`);
   }
   for (const m of text.matchAll(HOUSE_RULE)) {
     const plural = m[1]?.endsWith('s');
