@@ -10,7 +10,8 @@ import { MARKETING_TOPICS, needsCurrentPassword, normaliseEmail } from './accoun
 import { releaseDevice } from './devices.js';
 import { RegistryError } from './errors.js';
 import type { Account, Address, StoreTx } from './model.js';
-import { checkNewPassword, codeInvalid, issueSecret, notifyChange, useSecret } from './service-auth.js';
+import { checkNewPassword } from './service-auth.js';
+import { codeInvalid, issueSecret, notifyChange, useSecret } from './service-codes.js';
 import type { Context } from './service-context.js';
 import { clearAttempts, committed, countAttempt } from './service-guard.js';
 

@@ -10,14 +10,13 @@ import {
   canUseMobileLogin,
   checkAdult,
   checkPassword,
-  checkSecret,
   checkVerified,
-  newSecret,
   normaliseEmail,
   SESSION_TTL_MS,
 } from './accounts.js';
 import { must, RegistryError } from './errors.js';
-import type { Account, Secret, SecretPurpose, StoreTx } from './model.js';
+import type { Account, StoreTx } from './model.js';
+import { codeInvalid, issueSecret, notifyChange, useSecret } from './service-codes.js';
 import type { Context } from './service-context.js';
 import { type RegistrationOut, registerInTx, rememberEmailChange } from './service-devices.js';
 import { clearAttempts, committed, countAttempt } from './service-guard.js';
@@ -44,79 +43,9 @@ export interface SessionOut {
 
 export const loginFailed = () => new RegistryError('REGISTRY_LOGIN_FAILED', 'login failed');
 
-/** The one answer for a code that is wrong, expired, used up or for no account (docs/security.md). */
-export const codeInvalid = () =>
-  new RegistryError('REGISTRY_CODE_INVALID', 'the code is wrong, expired or used up; ask for a new one');
-
 /** R-2…R-5: a password the policy accepts for this email address (the server knows the leaked ones). */
 export function checkNewPassword(ctx: Context, password: string, email: string): void {
   must(checkPassword(password, email, (p) => ctx.ports.commonPassword(p)));
-}
-
-/**
- * ASVS 2.2.3: a notice to the account's address after its password or email address changed, so an
- * owner learns of a takeover (never throttled, never carrying a secret).
- */
-export function notifyChange(ctx: Context, to: string, change: 'password-changed' | 'email-changed') {
-  ctx.ports.send({
-    channel: 'email',
-    to,
-    template: change,
-    text:
-      change === 'password-changed'
-        ? 'The password of your IQOS account was changed. If this was not you, reset it now.'
-        : 'The email address of your IQOS account was changed. If this was not you, contact customer care.',
-    atMs: ctx.ports.nowMs(),
-  });
-}
-
-/** Issues a one-time secret and sends it (D-R1: a new one replaces the old). */
-export async function issueSecret(
-  ctx: Context,
-  tx: StoreTx,
-  account: Account,
-  purpose: SecretPurpose,
-  target: string,
-) {
-  const code = ctx.ports.randomDigits(6);
-  const now = ctx.ports.nowMs();
-  await tx.putSecret(newSecret(account.id, purpose, ctx.ports.sha256(code), target, now));
-  const sms = purpose === 'login-otp' || purpose === 'verify-mobile';
-  const link =
-    purpose === 'verify-email'
-      ? `${ctx.options.publicUrl}/auth/verify?token=${account.id}.${code}`
-      : undefined;
-  ctx.ports.send({
-    channel: sms ? 'sms' : 'email',
-    to: target,
-    template: purpose,
-    code,
-    ...(link ? { link } : {}),
-    text: `Your IQOS ${purpose} code is ${code}${link ? `, or open ${link}` : ''}`,
-    atMs: now,
-  });
-}
-
-/**
- * Checks a guess against the live secret, spending an attempt (D-R1, D-R2): the secret when right,
- * undefined otherwise. The caller's transaction must commit either way.
- */
-export async function useSecret(
-  ctx: Context,
-  tx: StoreTx,
-  accountId: string,
-  purpose: SecretPurpose,
-  code: string,
-): Promise<Secret | undefined> {
-  const secret = await tx.secret(accountId, purpose);
-  const check = checkSecret(secret, ctx.ports.sha256(code), ctx.ports.nowMs());
-  if (check.ok) {
-    await tx.deleteSecret(accountId, purpose);
-    return secret;
-  }
-  if (check.left) await tx.putSecret(check.left);
-  else if (secret) await tx.deleteSecret(accountId, purpose);
-  return undefined;
 }
 
 /**
@@ -169,6 +98,28 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<{ status
   return { status: 'verification-sent' };
 }
 
+/** Whom a verification names, and with which code: the link token `<accountId>.<code>`, or email + code. */
+function verificationOf(input: { email?: string; code?: string; token?: string }) {
+  if (input.token !== undefined) {
+    const dot = input.token.indexOf('.');
+    const id = input.token.slice(0, dot);
+    return dot <= 0
+      ? undefined
+      : {
+          identifier: `verify-email:account:${id}`,
+          code: input.token.slice(dot + 1),
+          find: (tx: StoreTx) => tx.account(id),
+        };
+  }
+  if (!input.email || !input.code) return undefined;
+  const email = normaliseEmail(input.email);
+  return {
+    identifier: `verify-email:email:${email}`,
+    code: input.code,
+    find: (tx: StoreTx) => tx.accountByEmail(email),
+  };
+}
+
 /**
  * D-R1: verify by email + code or by the link token `<accountId>.<code>`; R-5: a pending address
  * replaces the old one, and the account's other sessions end (`keepTokenHash`: the caller's own).
@@ -184,18 +135,11 @@ export async function verifyEmail(
   device?: RegistrationOut | { error: string };
 }> {
   return committed(ctx, async (tx) => {
-    const dot = input.token?.indexOf('.') ?? -1;
-    const by = input.token
-      ? { identifier: `verify-email:account:${input.token.slice(0, dot)}`, code: input.token.slice(dot + 1) }
-      : input.email && input.code
-        ? { identifier: `verify-email:email:${normaliseEmail(input.email)}`, code: input.code }
-        : undefined;
-    if (!by || (input.token && dot <= 0)) return codeInvalid();
+    const by = verificationOf(input);
+    if (!by) return codeInvalid();
     const limited = await countAttempt(ctx, tx, 'code', by.identifier);
     if (limited) return limited;
-    const account = input.token
-      ? await tx.account(input.token.slice(0, dot))
-      : await tx.accountByEmail(normaliseEmail(input.email as string));
+    const account = await by.find(tx);
     const used = account && (await useSecret(ctx, tx, account.id, 'verify-email', by.code));
     if (!account || !used) return codeInvalid();
     await clearAttempts(ctx, tx, 'code', by.identifier);
