@@ -96,7 +96,6 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
     // Request ids are ours (a client's x-request-id is not trusted); a 500 names its id.
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    disableRequestLogging: true,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
     // Bad URLs, over-long path parameters: problem+json like every other bad input.
