@@ -29,6 +29,22 @@ interface Target {
   json?: boolean;
 }
 
+/**
+ * Why the service could not start, as a usage error (exit 2): a store path that is no store or
+ * cannot be created, or an address it cannot listen on (in use, not this machine's, unknown name).
+ */
+function startFailure(error: unknown, where: string): unknown {
+  if (error instanceof RegistryError && error.code === 'REGISTRY_STORE_OPEN')
+    return new CliUsageError('CLI_REGISTRY_STORE', error.message);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (
+    typeof code === 'string' &&
+    ['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)
+  )
+    return new CliUsageError('CLI_REGISTRY_LISTEN', `cannot listen on ${where}: ${code}`);
+  return error;
+}
+
 function integer(value: string, name: string, min: number, max: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max)
@@ -70,14 +86,17 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         rateLimit: string;
         json?: boolean;
       }) => {
+        const port = integer(flags.port, '--port', 0, 65_535);
         const server = await startRegistryServer({
           db: flags.db ?? ':memory:',
-          port: integer(flags.port, '--port', 0, 65_535),
+          port,
           host: flags.host,
           testMode: flags.testMode === true,
           seed: integer(flags.seed, '--seed', 0, 2 ** 32 - 1),
           maxDevicesPerAccount: integer(flags.maxDevices, '--max-devices', 1, 100_000),
           rateLimit: { max: integer(flags.rateLimit, '--rate-limit', 1, 1_000_000), timeWindowMs: 60_000 },
+        }).catch((error: unknown) => {
+          throw startFailure(error, `${flags.host}:${port}`);
         });
         if (flags.testMode && !['127.0.0.1', '::1', 'localhost'].includes(flags.host))
           io.err(`warning: test controls are reachable on ${flags.host}\n`);
@@ -181,7 +200,9 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 }
 
 async function withStore<T>(path: string, body: (store: LibsqlStore) => Promise<T>): Promise<T> {
-  const store = await LibsqlStore.open({ path });
+  const store = await LibsqlStore.open({ path }).catch((error: unknown) => {
+    throw startFailure(error, path);
+  });
   try {
     return await body(store);
   } finally {

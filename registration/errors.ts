@@ -55,7 +55,15 @@ export const REGISTRY_ERRORS = {
   REGISTRY_CARE_COARSE: 422,
   REGISTRY_CARE_BANNED: 403,
   REGISTRY_ORDER_STATE: 409,
+  /** The Host header names another server (DNS rebinding; docs/security.md "The app server and the test routes"). */
+  REGISTRY_MISDIRECTED: 421,
+  /** A test control called from another origin or site. */
+  REGISTRY_CROSS_SITE: 403,
+  /** A body that is not application/json. */
+  REGISTRY_UNSUPPORTED_MEDIA_TYPE: 415,
   REGISTRY_FAULT_INJECTED: 503,
+  /** The store file cannot be opened, created or migrated (never an HTTP answer: the server does not start). */
+  REGISTRY_STORE_OPEN: 500,
   REGISTRY_INTERNAL: 500,
 } as const;
 

@@ -21,12 +21,13 @@ afterAll(() => registry.close());
 
 /**
  * Rejections that store something on purpose: a wrong one-time code uses one of its attempts
- * (D-R1, D-R2) and coarse language counts toward a ban (R-28).
+ * (D-R1, D-R2), a wrong password or code counts toward its throttle (docs/security.md "Throttling")
+ * and coarse language counts toward a ban (R-28).
  */
 const COUNTED = new Set([
   'REGISTRY_CODE_INVALID',
-  'REGISTRY_TOO_MANY_ATTEMPTS',
   'REGISTRY_LOGIN_FAILED',
+  'REGISTRY_WRONG_PASSWORD',
   'REGISTRY_CARE_COARSE',
   'REGISTRY_CARE_BANNED',
 ]);

@@ -143,7 +143,14 @@ export async function startRegistryServer(options: RegistryServerOptions = {}): 
         }, purgeMs)
       : undefined;
 
-  await app.listen({ host, port: options.port ?? 0 });
+  try {
+    await app.listen({ host, port: options.port ?? 0 });
+  } catch (error) {
+    stopSweep?.();
+    await app.close();
+    await store.close();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -4,19 +4,14 @@
  *
  * A request is answered only when its `Host` names the address the service is bound to, or a loopback
  * name, with the bound port: `127.0.0.1:<port>`, `localhost:<port>`, `[::1]:<port>` and
- * `<--host>:<port>`. Anything else (a rebinding attacker's domain, a missing Host) is 421
- * `REGISTRY_MISDIRECTED`, before any route runs.
+ * `<--host>:<port>`. Anything else (a rebinding attacker's domain; an HTTP/1.0 request without Host)
+ * is 421 `REGISTRY_MISDIRECTED`, before any route runs. Node itself answers an HTTP/1.1 request
+ * without Host with a bare 400.
  */
 import type { AddressInfo } from 'node:net';
+import { REGISTRY_ERRORS } from '../index.js';
 import type { RegistryApp } from './app-type.js';
 import { sendProblem } from './problem.js';
-
-/** The stable codes of the HTTP layer's own refusals (besides `REGISTRY_ERRORS`). */
-export const GUARD_ERRORS = {
-  REGISTRY_MISDIRECTED: 421,
-  REGISTRY_CROSS_SITE: 403,
-  REGISTRY_UNSUPPORTED_MEDIA_TYPE: 415,
-} as const;
 
 /** The `Host` values a server bound to `bindHost`:`port` answers (lower case). */
 export function allowedHosts(bindHost: string, port: number): ReadonlySet<string> {
@@ -36,7 +31,7 @@ export function installGuards(app: RegistryApp, bindHost: string): void {
     if (host !== undefined && (allowed.has(host) || allowed.has(host.toLowerCase()))) return done();
     sendProblem(
       reply,
-      GUARD_ERRORS.REGISTRY_MISDIRECTED,
+      REGISTRY_ERRORS.REGISTRY_MISDIRECTED,
       'REGISTRY_MISDIRECTED',
       'the Host header does not name this service',
     );
@@ -61,7 +56,7 @@ export function installSameOrigin(app: RegistryApp): void {
     )
       return sendProblem(
         reply,
-        GUARD_ERRORS.REGISTRY_CROSS_SITE,
+        REGISTRY_ERRORS.REGISTRY_CROSS_SITE,
         'REGISTRY_CROSS_SITE',
         'test controls answer only their own origin',
       );
@@ -69,7 +64,7 @@ export function installSameOrigin(app: RegistryApp): void {
     if (type !== 'application/json')
       return sendProblem(
         reply,
-        GUARD_ERRORS.REGISTRY_UNSUPPORTED_MEDIA_TYPE,
+        REGISTRY_ERRORS.REGISTRY_UNSUPPORTED_MEDIA_TYPE,
         'REGISTRY_UNSUPPORTED_MEDIA_TYPE',
         'test controls take a JSON body (Content-Type: application/json; {} when there is nothing to send)',
       );

@@ -2,7 +2,7 @@
  * JSON bodies are refused with a 400 before parsing when they nest deeper than `MAX_JSON_DEPTH`
  * (docs/security.md "Input limits"): a few thousand levels would otherwise overflow the validator's
  * or the serialiser's stack (a 500), and a stored deep record would break every later read of it.
- * Size is bounded by Fastify's body limit (256 KiB, 413); prototype poisoning by Fastify's own parser,
+ * Any other content type is 415. Size is bounded by Fastify's body limit (256 KiB, 413); prototype poisoning by Fastify's own parser,
  * which runs after the depth check.
  */
 import type { FastifyInstance } from 'fastify';
@@ -32,6 +32,9 @@ export function jsonDepth(text: string, limit: number): number {
 }
 
 export function installJsonLimits(app: FastifyInstance): void {
+  // Only JSON is a body: Fastify's text/plain parser would hand a string to every schema (a 400
+  // where the contract says 415).
+  app.removeContentTypeParser('text/plain');
   const parse = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (jsonDepth(String(body), MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {

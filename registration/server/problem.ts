@@ -37,6 +37,8 @@ export function installProblems(
     const status = 'statusCode' in error ? Number(error.statusCode) : 500;
     if (status === 429)
       return sendProblem(reply, 429, 'REGISTRY_RATE_LIMITED', 'too many requests; try later');
+    if (status === 415)
+      return sendProblem(reply, 415, 'REGISTRY_UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json');
     if (status >= 400 && status < 500)
       return sendProblem(reply, status, 'REGISTRY_BAD_REQUEST', error.message || 'bad request');
     logError({

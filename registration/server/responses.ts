@@ -29,7 +29,7 @@ const WHY: Readonly<Record<number, string>> = {
   404: 'not found, or not yours (REGISTRY_NOT_FOUND)',
   409: 'conflicts with the stored state (REGISTRY_DEVICE_UNAVAILABLE, REGISTRY_DEVICE_LIMIT, REGISTRY_CLAIM_USED, …)',
   413: 'the body is over 256 KiB',
-  415: 'the body is not JSON (REGISTRY_UNSUPPORTED_MEDIA_TYPE on test routes)',
+  415: 'the body is not JSON (REGISTRY_UNSUPPORTED_MEDIA_TYPE)',
   421: 'the Host header does not name this service (REGISTRY_MISDIRECTED)',
   422: 'a rule refuses it (REGISTRY_UNDERAGE, REGISTRY_WARRANTY_EXPIRED, …)',
   429: 'too many requests per address, or attempts or messages per account (REGISTRY_RATE_LIMITED, with Retry-After)',

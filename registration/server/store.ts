@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
-import type { Store, StoreTx } from '../index.js';
+import { RegistryError, type Store, type StoreTx } from '../index.js';
 import { HASH_KEY, keyedHash, MIGRATIONS, TABLES } from './migrations.js';
 import { makeTx, Statements, sqliteCode } from './store-tx.js';
 
@@ -28,7 +28,6 @@ export interface StoreOptions {
 
 /** The database and its WAL and shared-memory files: readable and writable by the owner only. */
 function ownerOnly(file: string): void {
-  closeSync(openSync(file, 'a', 0o600));
   for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
 }
 
@@ -50,24 +49,40 @@ export class LibsqlStore implements Store {
     });
   }
 
+  /**
+   * Opens (or creates, mode 0600) and migrates the store; a path that is no store, or that cannot be
+   * created, is REGISTRY_STORE_OPEN and no file's mode is changed.
+   */
   static async open(options: StoreOptions = {}): Promise<LibsqlStore> {
     const path = options.path ?? ':memory:';
     const file = path.startsWith('file://') ? fileURLToPath(path) : path.replace(/^file:/, '');
-    if (file !== ':memory:') ownerOnly(file);
-    const db = new Database(file);
-    db.exec('PRAGMA secure_delete = ON');
-    if (file !== ':memory:') {
-      db.exec('PRAGMA journal_mode = WAL');
-      // WAL + NORMAL: a commit survives a process kill (the WAL is written before COMMIT returns);
-      // only an OS crash or power loss can lose the last transactions.
-      db.exec('PRAGMA synchronous = NORMAL');
+    const onDisk = file !== ':memory:';
+    let db: Database.Database | undefined;
+    try {
+      // A new store is the owner's alone from its first byte (SQLite gives -wal and -shm its mode).
+      if (onDisk && !existsSync(file)) closeSync(openSync(file, 'wx', 0o600));
+      db = new Database(file);
+      db.exec('PRAGMA secure_delete = ON');
+      if (onDisk) {
+        db.exec('PRAGMA journal_mode = WAL');
+        // WAL + NORMAL: a commit survives a process kill (the WAL is written before COMMIT returns);
+        // only an OS crash or power loss can lose the last transactions.
+        db.exec('PRAGMA synchronous = NORMAL');
+      }
+      db.exec('PRAGMA foreign_keys = ON');
+      // No busy wait inside SQLite (see begin()).
+      db.exec('PRAGMA busy_timeout = 0');
+      const store = new LibsqlStore(db, onDisk);
+      await store.migrate();
+      if (onDisk) ownerOnly(file);
+      return store;
+    } catch (e) {
+      db?.close();
+      throw new RegistryError(
+        'REGISTRY_STORE_OPEN',
+        `cannot open the store ${file}: ${(e as Error).message}`,
+      );
     }
-    db.exec('PRAGMA foreign_keys = ON');
-    // No busy wait inside SQLite (see begin()).
-    db.exec('PRAGMA busy_timeout = 0');
-    const store = new LibsqlStore(db, file !== ':memory:');
-    await store.migrate();
-    return store;
   }
 
   /**
