@@ -26,14 +26,32 @@ export type SimulatorErrorCode =
   /** An argument outside what the API accepts (a negative limit, a malformed option). */
   | 'SIM_BAD_INPUT'
   /** A scenario or test expectation that did not hold. */
-  | 'SIM_ASSERTION';
+  | 'SIM_ASSERTION'
+  /** Capture input that is not of the format it is read as (wrong magic, not JSON lines). */
+  | 'SIM_CAPTURE_FORMAT'
+  /** A capture file of a version this reader does not know (btsnoop, pcapng, JSONL `v`). */
+  | 'SIM_CAPTURE_VERSION'
+  /** A btsnoop datalink or pcapng link type other than those of docs/captures.md. */
+  | 'SIM_CAPTURE_LINKTYPE'
+  /** A capture file that ends inside a header, record or block. */
+  | 'SIM_CAPTURE_TRUNCATED'
+  /** A record, block or line whose fields contradict each other or the format. */
+  | 'SIM_CAPTURE_RECORD';
+
+/** Where in the input an error is: a byte offset (binary formats) or a 1-based line (JSON lines). */
+export interface SimulatorErrorDetails {
+  readonly offset?: number;
+  readonly line?: number;
+}
 
 export class SimulatorError extends Error {
   readonly code: SimulatorErrorCode;
+  readonly details: SimulatorErrorDetails;
 
-  constructor(code: SimulatorErrorCode, message: string) {
+  constructor(code: SimulatorErrorCode, message: string, details: SimulatorErrorDetails = {}) {
     super(message);
     this.name = 'SimulatorError';
     this.code = code;
+    this.details = details;
   }
 }

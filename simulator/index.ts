@@ -1,5 +1,47 @@
 /** The simulator core: virtual clock, virtual devices, the in-memory link and the client API. */
 
+export {
+  BTSNOOP_DATALINK_H4,
+  BTSNOOP_EPOCH_DELTA_US,
+  btsnoopHeader,
+  btsnoopRecord,
+  encodeBtsnoop,
+  type ReadCapture,
+  readBtsnoop,
+} from './capture/btsnoop.js';
+export type { CaptureResult } from './capture/bytes.js';
+export { CAPTURE_FORMAT, CAPTURE_SCHEMA, CAPTURE_VERSION, type CaptureLine } from './capture/format.js';
+export { encodeJsonl, jsonlHeader, jsonlLine, readJsonl } from './capture/jsonl.js';
+export { readPcapng } from './capture/pcapng-read.js';
+export {
+  encodePcapng,
+  LINKTYPE_BLUETOOTH_HCI_H4_WITH_PHDR,
+  LINKTYPE_USB_LINUX_MMAPPED,
+  LINKTYPE_USER0,
+  PcapngPackets,
+  pcapngHeader,
+} from './capture/pcapng-write.js';
+export { type CaptureFormat, captureFormatOf, readCapture, scpFrameOf } from './capture/read.js';
+export {
+  type AdvertisingCapture,
+  type AttCapture,
+  type BondCapture,
+  type CaptureChannel,
+  type CaptureDirection,
+  type CaptureEvent,
+  type CaptureKind,
+  CaptureList,
+  type CapturePacket,
+  type CaptureSink,
+  type ConnectCapture,
+  type DisconnectCapture,
+  type MtuCapture,
+  REMOTE_USER_TERMINATED,
+  RSSI_UNAVAILABLE,
+  type SerialCapture,
+  type UsbCapture,
+  usOf,
+} from './capture-event.js';
 export { type ClientOptions, type DeviceInformation, IqosClient } from './client/client.js';
 export {
   decodeReply,
@@ -55,7 +97,7 @@ export {
   ScpResponder,
   tableKey,
 } from './device/scp.js';
-export { SimulatorError, type SimulatorErrorCode } from './errors.js';
+export { SimulatorError, type SimulatorErrorCode, type SimulatorErrorDetails } from './errors.js';
 export {
   DEVICE_FAULTS,
   type DeviceFault,

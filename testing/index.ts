@@ -13,6 +13,7 @@ import type {
   Light,
 } from '../firmware-model/index.js';
 import {
+  type CaptureSink,
   createVirtualDevice,
   type DeviceEvent,
   InMemoryLink,
@@ -57,6 +58,8 @@ export interface RigOptions {
   client?: 'ble' | 'usb' | false;
   latencyMs?: number;
   requestTimeoutMs?: number;
+  /** Sends the device's capture stream here from the start, connection included (docs/captures.md). */
+  capture?: CaptureSink;
 }
 
 export interface Rig {
@@ -100,6 +103,7 @@ export async function createRig(options: RigOptions): Promise<Rig> {
     },
     ...(options.overrides ? { overrides: options.overrides } : {}),
   });
+  if (options.capture) device.captureTo(options.capture);
   const events: DeviceEvent[] = [];
   const subscription = device.events$.subscribe((e) => events.push(e));
   const mode = options.client ?? 'ble';

@@ -3,6 +3,13 @@
  * virtual device from the process clock, and snapshot files written atomically; transports chosen
  * by a spec string (`openTransport`), the recorder, and serial links over ptys (docs/transports.md).
  */
+
+export {
+  type CaptureFile,
+  captureFormatOfPath,
+  openCaptureFile,
+  readCaptureFile,
+} from './capture-file.js';
 export {
   type ClockPump,
   type ClockPumpOptions,

@@ -3,13 +3,14 @@
  * packet written and received becomes one JSON line
  * `{"tMs": 12.345, "dir": "out" | "in", "channel": "att" | "usb", "hex": "3F 04 C0 02 23 C3 …"}`,
  * `tMs` being ms since recording started (real time unless `nowMs` is given), `out` towards the device.
- * The wrapped transport behaves exactly like the original.
+ * With `capture`, the same packets also go to a capture sink as `att`/`usb` events (docs/captures.md),
+ * e.g. an `openCaptureFile`. The wrapped transport behaves exactly like the original.
  */
 import { createWriteStream, openSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import { toHex } from '../protocol/index.js';
-import type { Transport, WirePacket } from '../simulator/index.js';
+import { type CaptureSink, type Transport, usOf, type WirePacket } from '../simulator/index.js';
 import { messageOf, TransportError } from './errors.js';
 
 export interface RecordLine {
@@ -22,7 +23,15 @@ export interface RecordLine {
 export interface RecorderOptions {
   /** Clock of `tMs`, ms (default `performance.now`); tMs counts from the first reading. */
   nowMs?: () => number;
+  /**
+   * Also sends each packet here as a capture event, timed by `nowMs` when given, else by the wall clock
+   * (µs since 1970). ATT packets get connection handle 0x0040: a client-side recorder knows no other.
+   */
+  capture?: CaptureSink;
 }
+
+/** The handle given to recorded ATT packets (the first one a virtual device gives out). */
+const RECORDED_HANDLE = 0x0040;
 
 export interface RecordedTransport extends Transport {
   /** Ends the recording (a file is closed, a stream given by the caller is left open); resolves when flushed. */
@@ -40,8 +49,19 @@ export function recordTransport(
   const nowMs = options.nowMs ?? (() => performance.now());
   const startMs = nowMs();
   let finished: Promise<void> | undefined;
+  const wallMs = () => performance.timeOrigin + performance.now();
+  const captureNowMs = options.nowMs ?? wallMs;
   const record = (dir: RecordLine['dir'], packet: WirePacket): void => {
     if (finished) return;
+    if (options.capture) {
+      const tUs = usOf(captureNowMs());
+      const to = dir === 'out' ? 'toDevice' : 'toHost';
+      options.capture.capture(
+        packet.channel === 'att'
+          ? { kind: 'att', tUs, dir: to, handle: RECORDED_HANDLE, bytes: packet.bytes }
+          : { kind: 'usb', tUs, dir: to, bytes: packet.bytes },
+      );
+    }
     const line: RecordLine = {
       tMs: Math.round((nowMs() - startMs) * 1000) / 1000,
       dir,

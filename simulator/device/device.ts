@@ -11,9 +11,11 @@
 import type { Observable } from 'rxjs';
 import { Firmware, type FirmwareInput, getProfile } from '../../firmware-model/index.js';
 import { GATT_SERVICES, toHex } from '../../protocol/index.js';
+import type { CaptureSink } from '../capture-event.js';
 import { SimulatorError } from '../errors.js';
 import type { Endpoint, WirePacket } from '../wire.js';
 import { type Advertising, type Bonds, DEFAULT_CENTRAL } from './bonds.js';
+import { CaptureTap } from './capture-tap.js';
 import { type DeviceEvent, EventBus, EventValues } from './device-events.js';
 import { type DeviceSnapshot, deviceParts, type PartsOptions, toSnapshot } from './device-snapshot.js';
 import { GattServer } from './gatt-server.js';
@@ -57,6 +59,8 @@ export class VirtualDevice implements Endpoint {
   private centralValue: string | undefined;
   readonly replyDelayMs: number;
   readonly bondedOnly: boolean;
+  /** The capture stream's tap while a sink is attached (`captureTo`); undefined costs nothing. */
+  private tap: CaptureTap | undefined;
 
   constructor(options: VirtualDeviceOptions) {
     const parts = deviceParts(options);
@@ -142,6 +146,17 @@ export class VirtualDevice implements Endpoint {
     return this.bondTable.advertising(this.identityValue.name);
   }
 
+  /**
+   * Sends every packet in and out, the connection, MTU and bonds to `sink` (docs/captures.md), or
+   * stops with `undefined`. Attached during a connection, the stream starts with that connection.
+   */
+  captureTo(sink: CaptureSink | undefined): void {
+    this.tap = sink ? new CaptureTap(sink) : undefined;
+    if (!this.tap || this.centralValue === undefined) return;
+    this.tap.connect(this.nowMs, this.identityValue.address, this.centralValue, undefined);
+    this.tap.mtuNow(this.gatt.mtu, this.nowMs);
+  }
+
   /** A central connects (one at a time, D-21); the MTU starts at 23 (D-22). */
   connect(nowMs: number, central = DEFAULT_CENTRAL): void {
     this.advance(nowMs);
@@ -149,6 +164,7 @@ export class VirtualDevice implements Endpoint {
       throw new SimulatorError('SIM_DISCONNECTED', 'a central is already connected (ble.maxCentrals = 1)');
     if (!this.firmware.state.charger.bluetoothOn)
       throw new SimulatorError('SIM_DISCONNECTED', 'Bluetooth is off on the device');
+    this.tap?.connect(nowMs, this.identityValue.address, central, this.advertising()?.advertisement);
     this.centralValue = central;
     this.emit({ type: 'connection', atMs: nowMs, connected: true, central });
   }
@@ -161,6 +177,7 @@ export class VirtualDevice implements Endpoint {
     this.gatt.disconnect();
     this.requests.reset();
     this.outbox.dropChannel('att');
+    this.tap?.disconnect(nowMs);
     this.emit({ type: 'connection', atMs: nowMs, connected: false, central });
   }
 
@@ -170,7 +187,9 @@ export class VirtualDevice implements Endpoint {
    */
   bond(nowMs: number, central = this.centralValue ?? DEFAULT_CENTRAL): void {
     this.advance(nowMs);
-    if (this.bondTable.add(central)) this.emit({ type: 'bond', atMs: nowMs, bonded: true, central });
+    if (!this.bondTable.add(central)) return;
+    this.tap?.bond(nowMs, true, central, this.centralValue);
+    this.emit({ type: 'bond', atMs: nowMs, bonded: true, central });
   }
 
   /** The firmware model behind the device; a factory reset replaces it with a fresh one. */
@@ -181,7 +200,9 @@ export class VirtualDevice implements Endpoint {
   /** F-50: the device forgets every bond; the advertising byte goes back to 01. */
   forgetBonds(nowMs: number): void {
     this.advance(nowMs);
-    if (this.bondTable.clear()) this.emit({ type: 'bond', atMs: nowMs, bonded: false });
+    if (!this.bondTable.clear()) return;
+    this.tap?.bond(nowMs, false, undefined, undefined);
+    this.emit({ type: 'bond', atMs: nowMs, bonded: false });
   }
 
   /**
@@ -198,6 +219,7 @@ export class VirtualDevice implements Endpoint {
     this.values.reset(this.firmwareValue, nowMs);
     this.scp.registers.clear();
     this.bondTable.clear();
+    this.tap?.bond(nowMs, false, undefined, undefined);
     this.emit({ type: 'bond', atMs: nowMs, bonded: false });
   }
 
@@ -213,6 +235,7 @@ export class VirtualDevice implements Endpoint {
     this.advance(nowMs);
     this.traffic('in', packet, nowMs);
     if (packet.channel === 'usb') {
+      this.tap?.packet('toDevice', packet, nowMs);
       this.requests.usbReport(packet.bytes, nowMs);
       return;
     }
@@ -226,10 +249,12 @@ export class VirtualDevice implements Endpoint {
       });
       return;
     }
+    this.tap?.packet('toDevice', packet, nowMs);
     // A CCCD enable notifies the current value (D-18/19); that notification follows the Write Response.
     this.notifier.beginPdu();
     this.requests.echoAtMs = nowMs;
     const responses = this.gatt.handlePdu(packet.bytes, nowMs);
+    this.tap?.mtuNow(this.gatt.mtu, nowMs);
     const deferred = this.notifier.endPdu();
     // D-1: the ATT Write Response of an SCP write goes after its echo, even when the echo waits.
     const at = this.requests.echoAtMs;
@@ -239,7 +264,9 @@ export class VirtualDevice implements Endpoint {
 
   pollTransmit(): WirePacket | undefined {
     const packet = this.outbox.take(this.nowMs);
-    if (packet) this.traffic('out', packet, this.nowMs);
+    if (!packet) return undefined;
+    this.traffic('out', packet, this.nowMs);
+    this.tap?.packet('toHost', packet, this.nowMs);
     return packet;
   }
 

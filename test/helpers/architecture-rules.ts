@@ -70,8 +70,9 @@ export const FORBIDDEN: readonly [RegExp, string][] = [
  * every file below it; a file named alone outranks the pattern it also matches. Root helpers (clock,
  * errors, random source, wire) sit at the bottom; the device over them; the in-memory link joins a
  * device to a central; the client speaks through the link; schema/ checks the file formats (a state
- * file by restoring a device); faults/ has option schemas; scenario/ drives all of it; index.ts is
- * the entry.
+ * file by restoring a device); capture/ reads and writes capture files (its JSON lines through
+ * schema/; the event type itself is a root file, so the device can emit it); faults/ has option
+ * schemas; scenario/ drives all of it; index.ts is the entry.
  */
 export const SIMULATOR_ORDER: readonly string[] = [
   'simulator/*',
@@ -79,6 +80,7 @@ export const SIMULATOR_ORDER: readonly string[] = [
   'simulator/link.ts',
   'simulator/client/',
   'simulator/schema/',
+  'simulator/capture/',
   'simulator/faults/',
   'simulator/scenario/',
   'simulator/index.ts',

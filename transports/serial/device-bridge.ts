@@ -9,7 +9,7 @@
  * next deadline (the reply, `replyDelayMs` later, default 5 ms per D-10) instead of leaving the reply
  * waiting for the pump's next round.
  */
-import type { VirtualDevice, WirePacket } from '../../simulator/index.js';
+import { type CaptureSink, usOf, type VirtualDevice, type WirePacket } from '../../simulator/index.js';
 import { TransportError } from '../errors.js';
 import { type ByteEndpoint, openSerialPort, type SerialOpenOptions } from './port.js';
 import { type PtyOptions, startPtyPair } from './pty.js';
@@ -28,6 +28,11 @@ export interface DeviceBridgeOptions {
   speed?: number;
   /** Called once when the port goes away (TRANSPORT_LOST) or a device step throws; the bridge has stopped. */
   onError?(error: unknown): void;
+  /**
+   * Gets the raw bytes read from and written to the port as `serial` capture events (docs/captures.md);
+   * the reports themselves come from the device's own sink, as `usb`.
+   */
+  capture?: CaptureSink;
 }
 
 export interface DeviceBridgeStats {
@@ -64,6 +69,12 @@ export class UsbDeviceBridge {
   /** Writes one device packet to the port (usb only: a serial link has no BLE central). Pass as `onTransmit`. */
   readonly transmit = (packet: WirePacket): void => {
     if (!this.running || packet.channel !== 'usb' || !this.endpoint.open) return;
+    this.options.capture?.capture({
+      kind: 'serial',
+      tUs: usOf(this.options.nowMs()),
+      dir: 'toHost',
+      bytes: packet.bytes,
+    });
     this.endpoint.write(packet.bytes);
     this.stats.reportsOut++;
   };
@@ -80,6 +91,12 @@ export class UsbDeviceBridge {
   }
 
   private onBytes(bytes: Uint8Array): void {
+    this.options.capture?.capture({
+      kind: 'serial',
+      tUs: usOf(this.options.nowMs()),
+      dir: 'toDevice',
+      bytes,
+    });
     const { reports, garbageBytes } = this.reports.push(bytes);
     this.stats.garbageBytes += garbageBytes;
     if (reports.length === 0) return;
