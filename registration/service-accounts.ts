@@ -13,7 +13,7 @@ import type { Account, Address, StoreTx } from './model.js';
 import { checkNewPassword } from './service-auth.js';
 import { codeInvalid, issueSecret, notifyChange, useSecret } from './service-codes.js';
 import type { Context } from './service-context.js';
-import { clearAttempts, committed, countAttempt } from './service-guard.js';
+import { clearAttempts, committed, countAttempt, throttled } from './service-guard.js';
 
 export {
   forgotPassword,
@@ -84,9 +84,7 @@ export async function updateAccount(
 
 /** R-4: a mobile is added unverified and gets a code by SMS (whether another account has it is not said). */
 export async function addMobile(ctx: Context, accountId: string, mobile: string): Promise<void> {
-  await committed(ctx, async (tx) => {
-    const capped = await countAttempt(ctx, tx, 'send', mobile);
-    if (capped) return capped;
+  await throttled(ctx, 'send', mobile, async (tx) => {
     const account = await tx.account(accountId);
     if (!account) return gone();
     const next = { ...account, mobile, mobileVerified: false };
@@ -99,9 +97,7 @@ export async function addMobile(ctx: Context, accountId: string, mobile: string)
 /** R-4: the code sent to the mobile; only now is a mobile verified by another account refused. */
 export async function verifyMobile(ctx: Context, accountId: string, code: string): Promise<void> {
   const identifier = `verify-mobile:${accountId}`;
-  await committed(ctx, async (tx) => {
-    const limited = await countAttempt(ctx, tx, 'code', identifier);
-    if (limited) return limited;
+  await throttled(ctx, 'code', identifier, async (tx) => {
     const account = await tx.account(accountId);
     const used = account?.mobile ? await useSecret(ctx, tx, accountId, 'verify-mobile', code) : undefined;
     if (!account || !used || used.target !== account.mobile) return codeInvalid();
@@ -120,9 +116,7 @@ export async function verifyMobile(ctx: Context, accountId: string, code: string
  */
 export async function changeEmail(ctx: Context, accountId: string, newEmail: string): Promise<void> {
   const email = normaliseEmail(newEmail);
-  await committed(ctx, async (tx) => {
-    const capped = await countAttempt(ctx, tx, 'send', email);
-    if (capped) return capped;
+  await throttled(ctx, 'send', email, async (tx) => {
     const account = await tx.account(accountId);
     if (!account) return gone();
     if (email === account.email) return undefined;

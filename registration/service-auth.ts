@@ -19,7 +19,7 @@ import type { Account, StoreTx } from './model.js';
 import { codeInvalid, issueSecret, notifyChange, useSecret } from './service-codes.js';
 import type { Context } from './service-context.js';
 import { type RegistrationOut, registerInTx, rememberEmailChange } from './service-devices.js';
-import { clearAttempts, committed, countAttempt } from './service-guard.js';
+import { clearAttempts, committed, countAttempt, throttled } from './service-guard.js';
 import { isoInstant } from './time.js';
 
 export interface SignUpInput {
@@ -59,9 +59,7 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<{ status
   checkNewPassword(ctx, input.password, input.email);
   const passwordHash = await ctx.ports.hashPassword(input.password);
   const email = normaliseEmail(input.email);
-  await committed(ctx, async (tx) => {
-    const capped = await countAttempt(ctx, tx, 'send', email);
-    if (capped) return capped;
+  await throttled(ctx, 'send', email, async (tx) => {
     const existing = await tx.accountByEmail(email);
     if (existing?.emailVerified) {
       ctx.ports.send({
@@ -134,11 +132,9 @@ export async function verifyEmail(
   accountId: string;
   device?: RegistrationOut | { error: string };
 }> {
-  return committed(ctx, async (tx) => {
-    const by = verificationOf(input);
-    if (!by) return codeInvalid();
-    const limited = await countAttempt(ctx, tx, 'code', by.identifier);
-    if (limited) return limited;
+  const by = verificationOf(input);
+  if (!by) throw codeInvalid();
+  return throttled(ctx, 'code', by.identifier, async (tx) => {
     const account = await by.find(tx);
     const used = account && (await useSecret(ctx, tx, account.id, 'verify-email', by.code));
     if (!account || !used) return codeInvalid();
@@ -175,9 +171,7 @@ export async function verifyEmail(
 /** D-R1: a new code for an unverified account; the answer is the same for any address. */
 export async function resendVerification(ctx: Context, email: string): Promise<void> {
   const address = normaliseEmail(email);
-  await committed(ctx, async (tx) => {
-    const capped = await countAttempt(ctx, tx, 'send', address);
-    if (capped) return capped;
+  await throttled(ctx, 'send', address, async (tx) => {
     const account = await tx.accountByEmail(address);
     if (account && !account.emailVerified) await issueSecret(ctx, tx, account, 'verify-email', account.email);
     return undefined;
@@ -226,9 +220,7 @@ export async function login(ctx: Context, email: string, password: string): Prom
 
 /** R-4, D-R2: an OTP goes only to a verified mobile on an account; the answer is the same either way. */
 export async function requestOtp(ctx: Context, mobile: string): Promise<void> {
-  await committed(ctx, async (tx) => {
-    const capped = await countAttempt(ctx, tx, 'send', mobile);
-    if (capped) return capped;
+  await throttled(ctx, 'send', mobile, async (tx) => {
     const account = await tx.accountByMobile(mobile);
     if (account && canUseMobileLogin(account, mobile))
       await issueSecret(ctx, tx, account, 'login-otp', mobile);
@@ -237,9 +229,7 @@ export async function requestOtp(ctx: Context, mobile: string): Promise<void> {
 }
 
 export async function loginByOtp(ctx: Context, mobile: string, code: string): Promise<SessionOut> {
-  return committed(ctx, async (tx) => {
-    const limited = await countAttempt(ctx, tx, 'otp', mobile);
-    if (limited) return limited;
+  return throttled(ctx, 'otp', mobile, async (tx) => {
     const account = await tx.accountByMobile(mobile);
     const usable = account && canUseMobileLogin(account, mobile) ? account : undefined;
     if (!usable || !(await useSecret(ctx, tx, usable.id, 'login-otp', code))) return loginFailed();
@@ -251,9 +241,7 @@ export async function loginByOtp(ctx: Context, mobile: string, code: string): Pr
 /** R-3: "forgot password" sends a reset code; the answer never says whether the account exists. */
 export async function forgotPassword(ctx: Context, email: string): Promise<void> {
   const address = normaliseEmail(email);
-  await committed(ctx, async (tx) => {
-    const capped = await countAttempt(ctx, tx, 'send', address);
-    if (capped) return capped;
+  await throttled(ctx, 'send', address, async (tx) => {
     const account = await tx.accountByEmail(address);
     if (account) await issueSecret(ctx, tx, account, 'reset-password', account.email);
     return undefined;
@@ -266,9 +254,7 @@ export async function resetPassword(ctx: Context, email: string, code: string, n
   const passwordHash = await ctx.ports.hashPassword(newPassword);
   const address = normaliseEmail(email);
   const identifier = `reset-password:${address}`;
-  await committed(ctx, async (tx) => {
-    const limited = await countAttempt(ctx, tx, 'code', identifier);
-    if (limited) return limited;
+  await throttled(ctx, 'code', identifier, async (tx) => {
     const account = await tx.accountByEmail(address);
     if (!account || !(await useSecret(ctx, tx, account.id, 'reset-password', code))) return codeInvalid();
     await clearAttempts(ctx, tx, 'code', identifier);

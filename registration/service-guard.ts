@@ -46,3 +46,18 @@ export async function countAttempt(
 export function clearAttempts(ctx: Context, tx: StoreTx, scope: ThrottleScope, identifier: string) {
   return tx.deleteThrottle(throttleKey(ctx, scope, identifier));
 }
+
+/**
+ * Counts one attempt (a guess, or a message sent) for `identifier` under `scope` and runs `body` in
+ * the same committed transaction; when the throttle blocks it, answers REGISTRY_RATE_LIMITED without
+ * running `body`. The count is the same whether or not an account has the identifier
+ * (docs/security.md "Throttling").
+ */
+export function throttled<T>(
+  ctx: Context,
+  scope: ThrottleScope,
+  identifier: string,
+  body: (tx: StoreTx) => Promise<T | RegistryError>,
+): Promise<T> {
+  return committed(ctx, async (tx) => (await countAttempt(ctx, tx, scope, identifier)) ?? body(tx));
+}
