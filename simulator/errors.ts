@@ -36,7 +36,11 @@ export type SimulatorErrorCode =
   /** A capture file that ends inside a header, record or block. */
   | 'SIM_CAPTURE_TRUNCATED'
   /** A record, block or line whose fields contradict each other or the format. */
-  | 'SIM_CAPTURE_RECORD';
+  | 'SIM_CAPTURE_RECORD'
+  /** A capture to replay holds no SCP request (docs/captures.md "Replay"). */
+  | 'SIM_REPLAY_EMPTY'
+  /** A capture to replay does not say which model it recorded, and none was named. */
+  | 'SIM_REPLAY_MODEL';
 
 /** Where in the input an error is: a byte offset (binary formats) or a 1-based line (JSON lines). */
 export interface SimulatorErrorDetails {

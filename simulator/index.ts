@@ -10,6 +10,16 @@ export {
   readBtsnoop,
 } from './capture/btsnoop.js';
 export type { CaptureResult } from './capture/bytes.js';
+export {
+  DEFAULT_IGNORES,
+  DEFAULT_TIMING_BANDS_MS,
+  type Difference,
+  type DiffOptions,
+  type DiffResult,
+  diffTranscripts,
+  type FieldDifference,
+  type IgnoreRule,
+} from './capture/diff.js';
 export { CAPTURE_FORMAT, CAPTURE_SCHEMA, CAPTURE_VERSION, type CaptureLine } from './capture/format.js';
 export { encodeJsonl, jsonlHeader, jsonlLine, readJsonl } from './capture/jsonl.js';
 export { readPcapng } from './capture/pcapng-read.js';
@@ -22,6 +32,13 @@ export {
   pcapngHeader,
 } from './capture/pcapng-write.js';
 export { type CaptureFormat, captureFormatOf, readCapture, scpFrameOf } from './capture/read.js';
+export {
+  type FieldValue,
+  type TranscriptChannel,
+  type TranscriptEntry,
+  type TranscriptKind,
+  transcriptOf,
+} from './capture/transcript.js';
 export {
   type AdvertisingCapture,
   type AttCapture,
@@ -97,6 +114,7 @@ export {
   ScpResponder,
   tableKey,
 } from './device/scp.js';
+export type { DeviceScript, ScriptAnswer } from './device/script.js';
 export { SimulatorError, type SimulatorErrorCode, type SimulatorErrorDetails } from './errors.js';
 export {
   DEVICE_FAULTS,
@@ -113,6 +131,13 @@ export {
 export { InMemoryLink, type LinkOptions, type LinkTap, runUntilSettled, type Transport } from './link.js';
 export { ListenerSet } from './listeners.js';
 export { SeededRandom } from './random.js';
+export {
+  createReplayDevice,
+  type RecordedDevice,
+  RecordedScript,
+  recordedDeviceOf,
+  type UnansweredRequest,
+} from './replay/replay.js';
 export {
   type Expectation,
   FIRMWARE_INPUT_SCHEMA,

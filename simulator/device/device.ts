@@ -25,6 +25,7 @@ import { Notifier } from './notifier.js';
 import { Outbox } from './outbox.js';
 import { ScpRequests } from './requests.js';
 import { type RegisterStoreJson, ScpResponder } from './scp.js';
+import type { DeviceScript } from './script.js';
 
 export { type Advertising, DEFAULT_CENTRAL } from './bonds.js';
 export type { BatteryEvent, DeviceEvent, HeaterEvent, NotifyEvent, PuffEvent } from './device-events.js';
@@ -36,6 +37,8 @@ export interface VirtualDeviceOptions extends PartsOptions {
   overrides?: RegisterStoreJson;
   /** Keep every event for `pollEvent()` (default false: `events$` only, nothing kept unread). */
   eventQueue?: boolean;
+  /** Answer SCP requests and characteristic reads from a recording (script.ts, docs/captures.md "Replay"). */
+  script?: DeviceScript;
 }
 
 export class VirtualDevice implements Endpoint {
@@ -61,6 +64,7 @@ export class VirtualDevice implements Endpoint {
   readonly bondedOnly: boolean;
   /** The capture stream's tap while a sink is attached (`captureTo`); undefined costs nothing. */
   private tap: CaptureTap | undefined;
+  private readonly script: DeviceScript | undefined;
 
   constructor(options: VirtualDeviceOptions) {
     const parts = deviceParts(options);
@@ -68,6 +72,7 @@ export class VirtualDevice implements Endpoint {
     ({ identity: this.identityValue, firmware: this.firmwareValue, replyDelayMs: this.replyDelayMs } = parts);
     this.bondTable = parts.bonds;
     this.bondedOnly = parts.bonds.bondedOnly;
+    this.script = options.script;
     this.nowMs = this.firmware.nowMs;
     const profile = this.firmware.profile;
     this.bus = new EventBus(options.eventQueue ?? false);
@@ -83,7 +88,7 @@ export class VirtualDevice implements Endpoint {
     if (overrides) this.scp.setOverrides(overrides);
     this.gatt = new GattServer(GATT_SERVICES, {
       read: (handle) => {
-        const value = gattValue(handle, this.identityValue, this.firmware);
+        const value = this.valueOf(handle);
         // The record stays "new" until the app reads it (docs/device.md §2.2 session accounting).
         if (handle === HANDLES.status) this.input({ type: 'statusRead' }, this.nowMs);
         return value;
@@ -96,7 +101,7 @@ export class VirtualDevice implements Endpoint {
     this.notifier = new Notifier(
       this.gatt,
       this.outbox,
-      () => this.firmware,
+      (handle) => this.valueOf(handle),
       () => this.nowMs,
     );
     this.requests = new ScpRequests({
@@ -105,12 +110,18 @@ export class VirtualDevice implements Endpoint {
       outbox: this.outbox,
       bonds: this.bondTable,
       replyDelayMs: this.replyDelayMs,
+      script: options.script,
       central: () => this.centralValue,
       pump: () => this.pumpFirmware(),
       emit: (event) => this.emit(event),
     });
     this.firmware.drainEvents();
     this.values.afterStep(this.firmware, this.nowMs);
+  }
+
+  /** A characteristic's value now: the script's when it has one, else the model's. */
+  private valueOf(handle: number): Uint8Array {
+    return this.script?.value(handle) ?? gattValue(handle, this.identityValue, this.firmware);
   }
 
   get identity(): DeviceIdentity {

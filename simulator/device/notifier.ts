@@ -3,11 +3,9 @@
  * changed, the battery at most once per `BATTERY_NOTIFY_MIN_INTERVAL_MS` (D-18: a change inside the interval
  * is sent when it ends); a notification raised while a PDU is handled goes after that PDU's response.
  */
-import type { Firmware } from '../../firmware-model/index.js';
 import type { GattServer } from './gatt-server.js';
 import { HANDLES } from './gatt-values.js';
 import type { Outbox } from './outbox.js';
-import { batteryValue, statusValue } from './records.js';
 
 /** Battery notifications at most this often (docs/protocol.md D-18 `ble.batteryNotifyMinIntervalMs`). */
 export const BATTERY_NOTIFY_MIN_INTERVAL_MS = 1000;
@@ -22,7 +20,8 @@ export class Notifier {
   constructor(
     private readonly gatt: GattServer,
     private readonly outbox: Outbox,
-    private readonly firmware: () => Firmware,
+    /** The current value of a characteristic (the model's, or a script's). */
+    private readonly value: (handle: number) => Uint8Array,
     private readonly nowMs: () => number,
   ) {}
 
@@ -55,10 +54,7 @@ export class Notifier {
 
   /** Notifies the current value of the battery or status characteristic. */
   send(handle: number, atMs: number): void {
-    const firmware = this.firmware();
-    const value =
-      handle === HANDLES.battery ? batteryValue(firmware.battery()) : statusValue(firmware.status());
-    const pdu = this.gatt.notify(handle, value);
+    const pdu = this.gatt.notify(handle, this.value(handle));
     if (!pdu) return;
     if (this.deferred) this.deferred.push(pdu);
     else this.outbox.queue(Math.max(atMs, this.nowMs()), 'att', pdu);

@@ -20,6 +20,7 @@ import type { GattServer } from './gatt-server.js';
 import { HANDLES } from './gatt-values.js';
 import type { Outbox } from './outbox.js';
 import type { ScpResponder } from './scp.js';
+import type { DeviceScript } from './script.js';
 
 export interface RequestContext {
   readonly scp: ScpResponder;
@@ -27,6 +28,8 @@ export interface RequestContext {
   readonly outbox: Outbox;
   readonly bonds: Bonds;
   readonly replyDelayMs: number;
+  /** Recorded answers that replace the responder's (docs/captures.md "Replay"). */
+  readonly script?: DeviceScript;
   /** The connected central, or undefined. */
   central(): string | undefined;
   /** Lets the firmware's events out after the responder changed its state. */
@@ -109,13 +112,14 @@ export class ScpRequests {
       });
       return;
     }
-    const replies = scp.handleFrame(frame, nowMs);
+    const scripted = this.ctx.script?.answer(frame);
+    const replies = this.ctx.script ? (scripted?.frames ?? []) : scp.handleFrame(frame, nowMs);
     this.ctx.pump();
     if (replies.length === 0) return;
-    // The responder accepted the frame, so its header parses; only the write bit is needed here.
+    // The frame was answered, so its header parses; only the write bit is needed here.
     parseFrameInto(frame, 0, frame.length, this.header, 'either');
     const isWrite = this.header.write;
-    const at = outbox.replyAt(nowMs, channel, isWrite, this.ctx.replyDelayMs);
+    const at = outbox.replyAt(nowMs, channel, isWrite, scripted?.delayMs ?? this.ctx.replyDelayMs);
     if (isWrite && channel === 'att') this.echoAtMs = at;
     scp.intake.owe(channel, at);
     for (const reply of replies) {

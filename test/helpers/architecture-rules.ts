@@ -81,6 +81,7 @@ export const SIMULATOR_ORDER: readonly string[] = [
   'simulator/client/',
   'simulator/schema/',
   'simulator/capture/',
+  'simulator/replay/',
   'simulator/faults/',
   'simulator/scenario/',
   'simulator/index.ts',
