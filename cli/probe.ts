@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import type { DecodedFrame, EncodeOptions, Fields } from '../protocol/index.js';
-import { IqosClient, SimulatorError } from '../simulator/index.js';
+import { IqosClient, SimulatorError, type Transport } from '../simulator/index.js';
 import { type OpenedTransport, openTransport, TransportError } from '../transports/index.js';
 import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
 import { numericOption, OPTIONS } from './options.js';
@@ -34,6 +34,8 @@ export async function withClient(
   io: CliIo,
   setExit: (code: number) => void,
   body: (client: IqosClient, opened: OpenedTransport) => Promise<void>,
+  /** Puts a layer between the link and the client (`iqsim replay --against` records through one). */
+  wrap: (opened: OpenedTransport) => Transport = (opened) => opened.transport,
 ): Promise<void> {
   const timeoutMs = numericOption(OPTIONS.timeoutMs, flags.timeoutMs);
   const fail = (code: string, message: string): void => {
@@ -53,7 +55,7 @@ export async function withClient(
   }
   let client: IqosClient | undefined;
   try {
-    client = await IqosClient.connect(opened.transport, {
+    client = await IqosClient.connect(wrap(opened), {
       scheduler: opened.scheduler,
       channel: opened.channel,
       requestTimeoutMs: timeoutMs,

@@ -31,6 +31,8 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'probe', load: async () => (await import('./probe.js')).registerProbe },
   { name: 'send', load: async () => (await import('./send.js')).registerSend },
   { name: 'diagnose', load: async () => (await import('./diagnose.js')).registerDiagnose },
+  { name: 'diff', load: async () => (await import('./diff.js')).registerDiff },
+  { name: 'replay', load: async () => (await import('./replay.js')).registerReplay },
   // fastify and libsql load only for `iqsim registry …`.
   { name: 'registry', load: async () => (await import('./registry.js')).registerRegistry },
   {

@@ -43,7 +43,8 @@ interface Flags {
   serial?: string;
 }
 
-interface Session {
+/** One serving of a device: where it prints, how it reads inputs, how long, and the pty it may serve. */
+export interface Session {
   io: CliIo;
   stdio: RunStdio;
   setExit: (code: number) => void;
@@ -142,7 +143,8 @@ function openDevice(modelId: string, seed: number, statePath: string | undefined
   return device;
 }
 
-function runSession(device: VirtualDevice, s: Session): Promise<void> {
+/** Runs `device` in real time until q, a signal or `durationMs` (shared with `iqsim replay --as-device`). */
+export function runSession(device: VirtualDevice, s: Session): Promise<void> {
   const { io, stdio, mode } = s;
   const keys = new KeyControls();
   const info: ViewInfo = {

@@ -25,6 +25,7 @@ export {
   VirtualNobleBindings,
   type VirtualNobleBindingsOptions,
 } from './noble/index.js';
+export { loadRecordedDevice } from './open-replay.js';
 export type { OpenedTransport, OpenTransportOptions } from './opened.js';
 export { loadOverridesFile } from './overrides-file.js';
 export {
@@ -65,7 +66,7 @@ export {
 } from './serial/port.js';
 export { DEVICE_END_SUFFIX, type PtyOptions, type PtyPair, startPtyPair } from './serial/pty.js';
 export { type ReportChunk, UsbReportStream } from './serial/report-stream.js';
-export { MAX_SEED, parseTransportSpec, type SimSpec, type TransportSpec } from './spec.js';
+export { MAX_SEED, parseTransportSpec, type ReplaySpec, type SimSpec, type TransportSpec } from './spec.js';
 export {
   type Bluetooth,
   type BluetoothDevice,

@@ -1,4 +1,4 @@
-/** `sim:<model>`: an in-process virtual device over the in-memory link, its clock pumped in real time. */
+/** `sim:<model>` (and `replay:`): an in-process virtual device over the in-memory link, its clock pumped in real time. */
 import {
   createVirtualDevice,
   InMemoryLink,
@@ -36,11 +36,15 @@ function simDevice(spec: SimSpec): VirtualDevice {
 }
 
 export function openSim(spec: SimSpec): RawOpen {
-  const device = simDevice(spec);
+  return openDevice(simDevice(spec), spec.channel);
+}
+
+/** Serves `device` in process over the in-memory link, its clock pumped in real time (`sim:`, `replay:`). */
+export function openDevice(device: VirtualDevice, channel: 'ble' | 'usb'): RawOpen {
   // A restored device continues from its own virtual time.
   const clock = new VirtualClock(device.now);
   // Over USB nothing connects: a BLE central would make the device stop advertising.
-  const link = new InMemoryLink(clock, device, { connect: spec.channel === 'ble' });
+  const link = new InMemoryLink(clock, device, { connect: channel === 'ble' });
   let pump: ClockPump | undefined;
   const transport: Transport = {
     write(packet) {
@@ -62,7 +66,7 @@ export function openSim(spec: SimSpec): RawOpen {
   });
   return {
     transport,
-    channel: spec.channel,
+    channel,
     scheduler: clock,
     device,
     closed: async () => transport.close(),

@@ -4,7 +4,7 @@
  * a `RawOpen`; `finishOpen` adds the recorder and the bookkeeping.
  */
 import type { Writable } from 'node:stream';
-import type { Scheduler, Transport, VirtualDevice } from '../simulator/index.js';
+import type { RecordedDevice, Scheduler, Transport, VirtualDevice } from '../simulator/index.js';
 import { TransportError } from './errors.js';
 import { recordTransport } from './recorder.js';
 import type { SerialBinding } from './serial/port.js';
@@ -33,8 +33,10 @@ export interface OpenedTransport {
   readonly channel: 'ble' | 'usb';
   /** Real time for `IqosClient.connect(…, { scheduler })`: the pumped virtual clock for `sim:`. */
   readonly scheduler: Scheduler;
-  /** `sim:` only: the virtual device on the other end. */
+  /** `sim:` and `replay:`: the virtual device on the other end. */
   readonly device?: VirtualDevice;
+  /** `replay:` only: the recording it answers from (its `script.unanswered` lists requests it never saw). */
+  readonly recorded?: RecordedDevice;
   /** Set once the link went away without `close` (a TRANSPORT_LOST error). */
   readonly lost: TransportError | undefined;
   /** Closes the link, stops its pump, ends the recording; resolves when all is done. Idempotent. */
@@ -46,6 +48,7 @@ export interface RawOpen {
   channel: 'ble' | 'usb';
   scheduler: Scheduler;
   device?: VirtualDevice;
+  recorded?: RecordedDevice;
   /** Resolves when the link is fully closed (port closed, pump stopped). */
   closed(): Promise<void>;
 }
@@ -91,6 +94,7 @@ export function finishOpen(
     channel: raw.channel,
     scheduler: raw.scheduler,
     device: raw.device,
+    ...(raw.recorded ? { recorded: raw.recorded } : {}),
     get lost() {
       return lost;
     },

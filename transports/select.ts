@@ -5,6 +5,7 @@
 import { realTimeScheduler } from './clock-pump.js';
 import { TransportError } from './errors.js';
 import { openBleTransport } from './open-ble.js';
+import { openReplay } from './open-replay.js';
 import { openSim } from './open-sim.js';
 import { finishOpen, type OpenedTransport, type OpenTransportOptions } from './opened.js';
 import { openSerialTransport } from './serial/client.js';
@@ -31,6 +32,8 @@ export async function openTransport(
   switch (parsed.kind) {
     case 'sim':
       return finishOpen(parsed, openSim(parsed), options);
+    case 'replay':
+      return finishOpen(parsed, await openReplay(parsed), options);
     case 'serial': {
       const serial = await openSerialTransport(parsed.path, {
         baudRate: parsed.baudRate,

@@ -8,6 +8,7 @@
  * | `sim:<model>[?seed=n][&channel=ble\|usb][&snapshot=file][&overrides=file]` | in-process virtual device, in-memory link, real-time clock pump | ble (default) or usb |
  * | `serial:<path>[?baud=n]` | a serial port (`iqsim run --serial`, a USB CDC bridge) carrying 64-byte reports | usb |
  * | `ble:<address>` | a real device through noble's default (HCI) bindings | ble |
+ * | `replay:<capture>[?model=m][&channel=ble\|usb]` | a recorded device answering from a capture file (docs/captures.md "Replay"), in process like `sim:` | ble (default) or usb |
  * | `webbluetooth` | only inside the Playwright browser bridge | — |
  */
 import { getProfile } from '../firmware-model/index.js';
@@ -26,8 +27,18 @@ export interface SimSpec {
   readonly overrides?: string;
 }
 
+/** `replay:<capture>`: a recorded device served in process (docs/captures.md "Replay"). */
+export interface ReplaySpec {
+  readonly kind: 'replay';
+  readonly path: string;
+  /** The model to serve when the capture does not say (validated like `sim:`'s). */
+  readonly model?: string;
+  readonly channel: 'ble' | 'usb';
+}
+
 export type TransportSpec =
   | SimSpec
+  | ReplaySpec
   | { readonly kind: 'serial'; readonly path: string; readonly baudRate: number }
   | { readonly kind: 'ble'; readonly address: string }
   | { readonly kind: 'webbluetooth' };
@@ -87,6 +98,8 @@ export function parseTransportSpec(spec: string): TransportSpec {
         throw badSpec(spec, `baud must be a whole number ${BAUD_RANGE.join('…')}, got '${text}'`);
       return { kind: 'serial', path: target, baudRate };
     }
+    case 'replay':
+      return parseReplay(spec, rest);
     case 'ble':
       // A MAC address (HCI, Windows) or a 32-hex-digit CoreBluetooth identifier (macOS).
       if (!/^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$|^[0-9a-f]{12}$|^[0-9a-f]{32}$/i.test(rest))
@@ -96,7 +109,10 @@ export function parseTransportSpec(spec: string): TransportSpec {
       if (rest !== '') throw badSpec(spec, 'webbluetooth takes no argument');
       return { kind: 'webbluetooth' };
     default:
-      throw badSpec(spec, 'expected sim:<model>, serial:<path>, ble:<address> or webbluetooth');
+      throw badSpec(
+        spec,
+        'expected sim:<model>, serial:<path>, ble:<address>, replay:<capture> or webbluetooth',
+      );
   }
 }
 
@@ -115,6 +131,21 @@ function parseSim(spec: string, rest: string): SimSpec {
     if (why !== undefined) throw badSpec(spec, why);
   }
   return out;
+}
+
+function parseReplay(spec: string, rest: string): ReplaySpec {
+  const { target, query } = splitQuery(spec, rest, ['model', 'channel']);
+  if (target === '') throw badSpec(spec, 'replay: needs a capture file, e.g. replay:session.jsonl');
+  const channel = query.get('channel') ?? 'ble';
+  if (channel !== 'ble' && channel !== 'usb')
+    throw badSpec(spec, `channel must be ble or usb, got '${channel}'`);
+  const text = query.get('model');
+  if (text === undefined) return { kind: 'replay', path: target, channel };
+  try {
+    return { kind: 'replay', path: target, channel, model: getProfile(text).id };
+  } catch (error) {
+    throw badSpec(spec, error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** `target?key=value&…`; unknown, repeated or malformed options are TRANSPORT_BAD_SPEC. */

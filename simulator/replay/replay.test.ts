@@ -5,34 +5,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeCommand, hexBytes, toHex } from '../../protocol/index.js';
+import { recordSession } from '../../test/helpers/capture-session.js';
 import { diffTranscripts } from '../capture/diff.js';
 import { transcriptOf } from '../capture/transcript.js';
-import { type CaptureEvent, CaptureList } from '../capture-event.js';
+import type { CaptureEvent } from '../capture-event.js';
 import { IqosClient } from '../client/client.js';
 import { VirtualClock } from '../clock.js';
-import { createVirtualDevice, type VirtualDevice } from '../device/device.js';
+import { createVirtualDevice } from '../device/device.js';
 import { InMemoryLink, runUntilSettled } from '../link.js';
 import { createReplayDevice, recordedDeviceOf } from './replay.js';
 
-/** The session every test records: identity, battery, settings, a write, a table, over BLE. */
-async function session(device: VirtualDevice): Promise<CaptureEvent[]> {
-  const capture = new CaptureList();
-  const clock = new VirtualClock(0);
-  device.captureTo(capture);
-  const link = new InMemoryLink(clock, device, { latencyMs: 1 });
-  const client = await runUntilSettled(clock, IqosClient.connect(link, { scheduler: clock, channel: 'ble' }));
-  await runUntilSettled(clock, client.readDeviceInformation());
-  await runUntilSettled(clock, client.getBatteryPercent());
-  await runUntilSettled(clock, client.getProductNumber('holder'));
-  await runUntilSettled(clock, client.setBrightness('low'));
-  await runUntilSettled(clock, client.readUsageCounters('charger'));
-  link.close();
-  return capture.events;
-}
-
 describe('transcripts', () => {
   it('decode SCP requests and replies with their latency, ATT PDUs and link events', async () => {
-    const entries = transcriptOf(await session(createVirtualDevice({ model: 'iluma-i', seed: 3 })));
+    const entries = transcriptOf(await recordSession(createVirtualDevice({ model: 'iluma-i', seed: 3 })));
     const scp = entries.filter((e) => e.kind === 'scp');
     expect(scp.map((e) => e.key)).toContain('→ get-battery-percent charger S 0x90');
     const reply = scp.find((e) => e.key === '← get-battery-percent charger S 0x90');
@@ -85,18 +70,18 @@ describe('transcripts', () => {
 
 describe('decoded diff and replay', () => {
   it('a virtual ILUMA i and a replay of its own capture give an empty diff', async () => {
-    const recorded = await session(createVirtualDevice({ model: 'iluma-i', seed: 3 }));
+    const recorded = await recordSession(createVirtualDevice({ model: 'iluma-i', seed: 3 }));
     const replayed = recordedDeviceOf(recorded);
     expect(replayed.model).toBe('iluma-i');
-    const again = await session(createReplayDevice(replayed));
+    const again = await recordSession(createReplayDevice(replayed));
     const diff = diffTranscripts(transcriptOf(recorded), transcriptOf(again));
     expect(diff.differences).toEqual([]);
     expect(replayed.script.unanswered).toEqual([]);
   });
 
   it('another seed differs only where the ignore rules allow, until they are dropped', async () => {
-    const a = transcriptOf(await session(createVirtualDevice({ model: 'iluma-i', seed: 3 })));
-    const b = transcriptOf(await session(createVirtualDevice({ model: 'iluma-i', seed: 4 })));
+    const a = transcriptOf(await recordSession(createVirtualDevice({ model: 'iluma-i', seed: 3 })));
+    const b = transcriptOf(await recordSession(createVirtualDevice({ model: 'iluma-i', seed: 4 })));
     expect(diffTranscripts(a, b).count).toBe(0);
     const strict = diffTranscripts(a, b, { ignore: [] });
     expect(strict.count).toBeGreaterThan(0);
@@ -104,8 +89,8 @@ describe('decoded diff and replay', () => {
   });
 
   it('one changed reply shows as exactly one decoded difference', async () => {
-    const recorded = await session(createVirtualDevice({ model: 'iluma-i', seed: 3 }));
-    const changed = await session(
+    const recorded = await recordSession(createVirtualDevice({ model: 'iluma-i', seed: 3 }));
+    const changed = await recordSession(
       createVirtualDevice({ model: 'iluma-i', seed: 3, overrides: { 'C0.0x90': '45 00 00 00' } }),
     );
     const diff = diffTranscripts(transcriptOf(recorded), transcriptOf(changed));
@@ -117,8 +102,8 @@ describe('decoded diff and replay', () => {
   });
 
   it('a reply that came late lands in another timing band', async () => {
-    const a = await session(createVirtualDevice({ model: 'iluma-i', seed: 3 }));
-    const b = await session(createVirtualDevice({ model: 'iluma-i', seed: 3, replyDelayMs: 150 }));
+    const a = await recordSession(createVirtualDevice({ model: 'iluma-i', seed: 3 }));
+    const b = await recordSession(createVirtualDevice({ model: 'iluma-i', seed: 3, replyDelayMs: 150 }));
     const diff = diffTranscripts(transcriptOf(a), transcriptOf(b));
     expect(diff.count).toBeGreaterThan(0);
     expect(diff.differences.every((d) => d.type === 'changed' && d.timing && d.fields.length === 0)).toBe(
@@ -128,7 +113,9 @@ describe('decoded diff and replay', () => {
   });
 
   it('a request the recording never saw gets silence and is reported', async () => {
-    const replayed = recordedDeviceOf(await session(createVirtualDevice({ model: 'iluma-i', seed: 3 })));
+    const replayed = recordedDeviceOf(
+      await recordSession(createVirtualDevice({ model: 'iluma-i', seed: 3 })),
+    );
     const device = createReplayDevice(replayed);
     const clock = new VirtualClock(0);
     const link = new InMemoryLink(clock, device, { latencyMs: 1 });
