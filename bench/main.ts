@@ -5,6 +5,7 @@
  */
 import { type BenchLine, runCodecBench } from './codec.js';
 import { runDeviceBench } from './device.js';
+import { runDiffBench } from './diff.js';
 import { runHeatingBench } from './heating.js';
 import { runSerialBench } from './serial.js';
 
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   heating: runHeatingBench,
   device: runDeviceBench,
   serial: runSerialBench,
+  capture: runDiffBench,
   // Loaded on demand: playwright-core takes about 0.5 s to import.
   webbluetooth: async () => (await import('./webbluetooth.js')).runWebBluetoothBench(),
   // Loaded on demand: fastify and libsql are not needed by the other benchmarks.

@@ -154,6 +154,23 @@ describe('bad input is a typed error with a place', () => {
     expect(errorOf(readJsonl(Uint8Array.of(0xff, 0xfe)))).toMatchObject({ code: 'SIM_CAPTURE_FORMAT' });
   });
 
+  it('JSON lines: a key given twice is refused, however it is spaced (the fast path counts keys)', () => {
+    const header = '{"v":1,"format":"iqsim-capture"}\n';
+    for (const line of [
+      '{"kind":"usb","tUs":1,"dir":"toDevice","hex":"3F","tUs":2}',
+      '{"kind":"usb","tUs":1,"dir":"toDevice","hex":"3F","tUs" : 2}',
+      '{"kind":"usb","tUs":1,"dir":"toDevice","hex":"3F","\\u0074Us":2}',
+    ]) {
+      const error = errorOf(readJsonl(`${header}${line}\n`));
+      expect(error, line).toMatchObject({ code: 'SIM_CAPTURE_RECORD', details: { line: 2 } });
+      expect(error?.message).toMatch(/duplicate property "tUs"/);
+    }
+    const spaced = readJsonl(`${header}{ "kind" : "usb", "tUs" : 1, "dir" : "toDevice", "hex" : "3F" }\n`);
+    expect(spaced.ok && spaced.value.events).toEqual([
+      { kind: 'usb', tUs: 1, dir: 'toDevice', bytes: Uint8Array.of(0x3f) },
+    ]);
+  });
+
   it('survives 2,000 seeded random and mutated files through every reader (seed 17)', () => {
     fuzzReaders(2_000, 17);
   });

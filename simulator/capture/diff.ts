@@ -144,6 +144,7 @@ function fieldDifferences(
   y: TranscriptEntry,
   ignore: readonly CompiledIgnore[],
 ): FieldDifference[] {
+  if (x.raw && y.raw && sameBytes(x.raw, y.raw)) return [];
   const rules = ignore.filter((r) => r.command.test(x.command));
   if (rules.some((r) => r.field === undefined)) return [];
   const out: FieldDifference[] = [];
@@ -155,6 +156,12 @@ function fieldDifferences(
     out.push({ field, a: va ?? null, b: vb ?? null });
   }
   return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function timingDifference(

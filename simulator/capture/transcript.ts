@@ -7,13 +7,20 @@
  * values, replay answers requests by their frames.
  */
 import {
+  type AttPdu,
   BlePacketAssembler,
-  type DecodedFrame,
   decodeAttPdu,
   decodeFrame,
   decodeUsbReport,
+  FrameHeader,
+  FrameStatus,
+  findCommand,
+  parseFrameInto,
   toHex,
+  type Unit,
   UsbStreamDecoder,
+  unitOfReplyNode,
+  unitOfRequestNode,
 } from '../../protocol/index.js';
 import type { CaptureDirection, CaptureEvent } from '../capture-event.js';
 import { HANDLES } from '../device/gatt-values.js';
@@ -42,8 +49,10 @@ export interface TranscriptEntry {
   readonly key: string;
   /** Name the ignore rules match (docs/captures.md "Ignore rules"): the SCP command, the ATT PDU kind or the link event. */
   readonly command: string;
-  /** Its values by name, flattened (`vibration.puffEnd`); hex text for bytes. */
+  /** Its values by name, flattened (`vibration.puffEnd`); hex text for bytes. Decoded when first read. */
   readonly fields: Readonly<Record<string, FieldValue>>;
+  /** The bytes its values come from (the SCP frame, the ATT PDU), when it has any: equal bytes, equal values. */
+  readonly raw?: Uint8Array;
   /** SCP entries: the unit and register or table, as `charger S 0x90` (a request and its reply share it). */
   readonly target?: string;
   /** ATT entries: the attribute handle, when the PDU names one. */
@@ -55,6 +64,56 @@ export interface TranscriptEntry {
 }
 
 const ARROW: Record<CaptureDirection, string> = { toDevice: '→', toHost: '←' };
+
+/** How an entry's values are read from its `raw` bytes, when they are asked for. */
+type Values = 'scp' | 'att' | Record<string, FieldValue>;
+
+/** One entry; its values are decoded from `raw` only when read (a diff reads them only when bytes differ). */
+class Entry implements TranscriptEntry {
+  private decoded: Record<string, FieldValue> | undefined;
+
+  constructor(
+    readonly event: number,
+    readonly tUs: number,
+    readonly dir: CaptureDirection | undefined,
+    readonly channel: TranscriptChannel,
+    readonly kind: TranscriptKind,
+    readonly key: string,
+    readonly command: string,
+    private readonly values: Values,
+    readonly raw: Uint8Array | undefined,
+    readonly target: string | undefined,
+    readonly handle: number | undefined,
+    readonly latencyUs: number | undefined,
+  ) {}
+
+  get frame(): Uint8Array | undefined {
+    return this.kind === 'scp' ? this.raw : undefined;
+  }
+
+  get fields(): Readonly<Record<string, FieldValue>> {
+    this.decoded ??= this.decode();
+    return this.decoded;
+  }
+
+  private decode(): Record<string, FieldValue> {
+    if (typeof this.values === 'object') return this.values;
+    const out: Record<string, FieldValue> = {};
+    const raw = this.raw ?? new Uint8Array(0);
+    if (this.values === 'scp') {
+      const decoded = decodeFrame(raw);
+      if (!decoded.ok) return out;
+      for (const [name, value] of Object.entries(decoded.value.fields)) flatten(out, name, value);
+      if (!decoded.value.known) out.payload = decoded.value.payloadHex;
+      return out;
+    }
+    const pdu = decodeAttPdu(raw);
+    if (pdu.ok)
+      for (const [name, value] of Object.entries(pdu.value))
+        if (name !== 'kind' && name !== 'handle') flatten(out, name, value);
+    return out;
+  }
+}
 
 /** Decodes every event of a capture in order; never throws (an undecodable frame is a `bad-frame` entry). */
 export function transcriptOf(events: readonly CaptureEvent[]): TranscriptEntry[] {
@@ -69,9 +128,12 @@ interface Pending {
 
 class TranscriptBuilder {
   private readonly out: TranscriptEntry[] = [];
-  private readonly assemblers = new Map<string, BlePacketAssembler>();
+  private readonly assemblers = new Map<number, BlePacketAssembler>();
   private readonly streams = new Map<CaptureDirection, UsbStreamDecoder>();
   private readonly pending = new Map<TranscriptChannel, Pending[]>();
+  private readonly header = new FrameHeader();
+  private readonly keys = new StringCache(true);
+  private readonly targets = new StringCache(false);
 
   build(events: readonly CaptureEvent[]): TranscriptEntry[] {
     for (const [index, event] of events.entries()) this.add(event, index);
@@ -86,7 +148,7 @@ class TranscriptBuilder {
       case 'usb': {
         const frame = decodeUsbReport(event.bytes);
         if (frame.ok) this.scp(frame.value, event.dir, 'usb', event.tUs, index);
-        else this.badFrame(toHex(event.bytes), frame.error.code, event.dir, 'usb', event.tUs, index);
+        else this.badFrame(event.bytes, frame.error.code, event.dir, 'usb', event.tUs, index);
         return;
       }
       case 'serial':
@@ -123,49 +185,53 @@ class TranscriptBuilder {
     tUs: number,
     index: number,
   ): void {
+    const op = bytes[0];
+    // The SCP characteristic's writes and notifications, read straight off the PDU: most of a capture.
+    if (
+      (op === 0x12 || op === 0x52 || op === 0x1b) &&
+      bytes.length >= 3 &&
+      readU16(bytes, 1) === HANDLES.scp
+    ) {
+      this.scpPacket(bytes.subarray(3), dir, connection, tUs, index);
+      return;
+    }
     const decoded = decodeAttPdu(bytes);
     if (!decoded.ok) {
-      this.push({ event: index, tUs, dir, channel: 'ble', kind: 'att', command: 'att-invalid' }, '', {
-        hex: toHex(bytes),
-      });
+      const key = this.key('att', 0, dir, 'att att-invalid');
+      this.push(index, tUs, dir, 'ble', 'att', key, 'att-invalid', { hex: toHex(bytes) });
       return;
     }
-    const pdu = decoded.value;
-    const scpValue =
-      (pdu.kind === 'writeRequest' ||
-        pdu.kind === 'writeCommand' ||
-        pdu.kind === 'handleValueNotification') &&
-      pdu.handle === HANDLES.scp;
-    if (scpValue) {
-      const key = `${connection}:${dir}`;
-      let assembler = this.assemblers.get(key);
-      if (!assembler) {
-        assembler = new BlePacketAssembler();
-        this.assemblers.set(key, assembler);
-      }
-      const frame = assembler.push(pdu.value, tUs / 1000);
-      if (frame === undefined) return;
-      if (frame.ok) this.scp(frame.value, dir, 'ble', tUs, index);
-      else this.badFrame(toHex(pdu.value), frame.error.code, dir, 'ble', tUs, index);
-      return;
-    }
-    const fields: Record<string, FieldValue> = {};
-    for (const [name, value] of Object.entries(pdu))
-      if (name !== 'kind' && name !== 'handle') flatten(fields, name, value);
+    const pdu: AttPdu = decoded.value;
     const handle = 'handle' in pdu ? pdu.handle : undefined;
-    this.push(
-      {
-        event: index,
-        tUs,
+    const key =
+      this.keys.get(pdu.kind, handle ?? -1, dir) ??
+      this.keys.set(
+        pdu.kind,
+        handle ?? -1,
         dir,
-        channel: 'ble',
-        kind: 'att',
-        command: pdu.kind,
-        ...(handle === undefined ? {} : { handle }),
-      },
-      handle === undefined ? '' : ` 0x${hex4(handle)}`,
-      fields,
-    );
+        `att ${pdu.kind}${handle === undefined ? '' : ` 0x${hex4(handle)}`}`,
+      );
+    this.push(index, tUs, dir, 'ble', 'att', key, pdu.kind, 'att', bytes, undefined, handle);
+  }
+
+  /** One value of the SCP characteristic: reassembled per connection and direction (docs/protocol.md §4.1). */
+  private scpPacket(
+    value: Uint8Array,
+    dir: CaptureDirection,
+    connection: number,
+    tUs: number,
+    index: number,
+  ): void {
+    const slot = connection * 2 + (dir === 'toDevice' ? 0 : 1);
+    let assembler = this.assemblers.get(slot);
+    if (!assembler) {
+      assembler = new BlePacketAssembler();
+      this.assemblers.set(slot, assembler);
+    }
+    const frame = assembler.push(value, tUs / 1000);
+    if (frame === undefined) return;
+    if (frame.ok) this.scp(frame.value, dir, 'ble', tUs, index);
+    else this.badFrame(value, frame.error.code, dir, 'ble', tUs, index);
   }
 
   private serial(bytes: Uint8Array, dir: CaptureDirection, tUs: number, index: number): void {
@@ -177,12 +243,13 @@ class TranscriptBuilder {
     for (const found of stream.push(bytes)) {
       if (found.type === 'frame') this.scp(found.frame, dir, 'serial', tUs, index);
       else
-        this.push({ event: index, tUs, dir, channel: 'serial', kind: 'garbage', command: 'garbage' }, '', {
+        this.push(index, tUs, dir, 'serial', 'garbage', this.key('garbage', 0, dir, 'garbage'), 'garbage', {
           bytes: found.bytes,
         });
     }
   }
 
+  /** An SCP frame: its command from the header and catalogue now, its fields when read. */
   private scp(
     frame: Uint8Array,
     dir: CaptureDirection,
@@ -190,20 +257,44 @@ class TranscriptBuilder {
     tUs: number,
     index: number,
   ): void {
-    const decoded = decodeFrame(frame);
-    if (!decoded.ok) {
-      this.badFrame(toHex(frame), decoded.error.code, dir, channel, tUs, index);
+    const h = this.header;
+    const status = parseFrameInto(frame, 0, frame.length, h);
+    const unit: Unit | undefined =
+      status === FrameStatus.OK
+        ? h.response
+          ? unitOfReplyNode(h.node)
+          : unitOfRequestNode(h.node)
+        : undefined;
+    if (unit === undefined) {
+      const decoded = decodeFrame(frame);
+      this.badFrame(
+        frame,
+        decoded.ok ? 'PROTOCOL_UNKNOWN_NODE' : decoded.error.code,
+        dir,
+        channel,
+        tUs,
+        index,
+      );
       return;
     }
-    const f = decoded.value;
-    const fields: Record<string, FieldValue> = {};
-    for (const [name, value] of Object.entries(f.fields)) flatten(fields, name, value);
-    if (!f.known) fields.payload = f.payloadHex;
-    const target = `${f.unit} ${matchTarget(f)}`;
+    const payload = frame.subarray(h.payloadOffset, h.payloadOffset + h.payloadLength);
+    const address = h.long ? h.table : h.address;
+    const command = findCommand(unit, h.long, address, h.write, h.response, payload);
+    const code = (h.long ? 0x10000 : 0) + address;
+    const target =
+      this.targets.get(unit, code, 'toDevice') ??
+      this.targets.set(
+        unit,
+        code,
+        'toDevice',
+        `${unit} ${h.long ? `table 0x${hex4(address)}` : `S 0x${address.toString(16).toUpperCase()}`}`,
+      );
+    const key =
+      this.keys.get(command, code, dir) ?? this.keys.set(command, code, dir, `${command.name} ${target}`);
     let latencyUs: number | undefined;
     const queue = this.pending.get(channel) ?? [];
     this.pending.set(channel, queue);
-    if (f.kind === 'request') queue.push({ tUs, target });
+    if (!h.response) queue.push({ tUs, target });
     else {
       const at = queue.findIndex((p) => p.target === target);
       if (at >= 0) {
@@ -211,55 +302,78 @@ class TranscriptBuilder {
         queue.splice(0, at + 1);
       }
     }
-    const entry = {
-      event: index,
-      tUs,
-      dir,
-      channel,
-      kind: 'scp' as const,
-      command: f.command,
-      target,
-      frame,
-      latencyUs,
-    };
-    this.push(entry, ` ${target}`, fields);
+    this.push(index, tUs, dir, channel, 'scp', key, command.name, 'scp', frame, target, undefined, latencyUs);
   }
 
   private badFrame(
-    hex: string,
+    bytes: Uint8Array,
     code: string,
     dir: CaptureDirection,
     channel: TranscriptChannel,
     tUs: number,
     index: number,
   ): void {
-    this.push({ event: index, tUs, dir, channel, kind: 'bad-frame', command: 'bad-frame' }, '', {
-      hex,
-      code,
-    });
+    const key = this.key('bad-frame', 0, dir, 'bad-frame');
+    this.push(index, tUs, dir, channel, 'bad-frame', key, 'bad-frame', { hex: toHex(bytes), code }, bytes);
   }
 
   private link(command: string, fields: Record<string, FieldValue>, tUs: number, index: number): void {
-    this.push({ event: index, tUs, channel: 'link', kind: 'link', command }, '', fields);
+    this.push(index, tUs, undefined, 'link', 'link', `link ${command}`, command, fields);
+  }
+
+  /** A key without variable parts, made once per direction. */
+  private key(group: string, code: number, dir: CaptureDirection, text: string): string {
+    return this.keys.get(group, code, dir) ?? this.keys.set(group, code, dir, text);
   }
 
   private push(
-    entry: Omit<TranscriptEntry, 'key' | 'fields'>,
-    target: string,
-    fields: Record<string, FieldValue>,
+    event: number,
+    tUs: number,
+    dir: CaptureDirection | undefined,
+    channel: TranscriptChannel,
+    kind: TranscriptKind,
+    key: string,
+    command: string,
+    values: Values,
+    raw?: Uint8Array,
+    target?: string,
+    handle?: number,
+    latencyUs?: number,
   ): void {
-    const arrow = entry.dir ? `${ARROW[entry.dir]} ` : '';
-    const what =
-      entry.kind === 'scp' || entry.kind === entry.command ? entry.command : `${entry.kind} ${entry.command}`;
-    this.out.push({ ...entry, key: `${arrow}${what}${target}`, fields });
+    this.out.push(
+      new Entry(event, tUs, dir, channel, kind, key, command, values, raw, target, handle, latencyUs),
+    );
   }
 }
 
-/** The register or table of a frame: what pairs a reply with its request (a write's echo has the write's command name). */
-function matchTarget(f: DecodedFrame): string {
-  return f.frame === 'long'
-    ? `table 0x${hex4(f.table ?? 0)}`
-    : `S 0x${(f.register ?? 0).toString(16).toUpperCase()}`;
+/**
+ * Strings made once and reused: a transcript of 100,000 packets has a few dozen distinct keys, and one
+ * string per key is cheaper to make, hash and compare than one per entry. Looked up by a group (a
+ * command or a PDU kind), a number and the direction; `set` prefixes the direction's arrow.
+ */
+class StringCache {
+  private readonly groups = new Map<unknown, Map<number, string>>();
+
+  get(group: unknown, code: number, dir: CaptureDirection): string | undefined {
+    return this.groups.get(group)?.get(code * 2 + (dir === 'toDevice' ? 0 : 1));
+  }
+
+  set(group: unknown, code: number, dir: CaptureDirection, text: string): string {
+    let codes = this.groups.get(group);
+    if (!codes) {
+      codes = new Map();
+      this.groups.set(group, codes);
+    }
+    const value = this.arrows ? `${ARROW[dir]} ${text}` : text;
+    codes.set(code * 2 + (dir === 'toDevice' ? 0 : 1), value);
+    return value;
+  }
+
+  constructor(private readonly arrows: boolean) {}
+}
+
+function readU16(bytes: Uint8Array, at: number): number {
+  return (bytes[at] as number) | ((bytes[at + 1] as number) << 8);
 }
 
 function hex4(value: number): string {
