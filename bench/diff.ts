@@ -1,7 +1,8 @@
 /**
- * `diff-100k-wall-ms` (issue 17): `iqsim diff` of two 100,000-packet JSON-lines captures that differ in
- * one reply, run in process through `runCli` (node's own start-up, about 0.4 s here, is not counted):
- * reading both files, the schema check of every line, two transcripts and the aligned diff. The
+ * `diff-100k-wall-ms` (issue 17): what `iqsim diff` does with two 100,000-packet JSON-lines captures
+ * that differ in one reply, in process (node's own start-up, about 0.4 s here, and printing one
+ * difference are not counted): reading both files, the schema check of every line, two transcripts
+ * and the aligned diff. The
  * captures are a recorded ILUMA i session (68 packets: discovery, DIS reads, SCP reads and a write)
  * repeated with its times shifted; B has one battery reply changed in the middle. Median of 5 runs.
  */
@@ -9,18 +10,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { runCli } from '../cli/program.js';
 import { encodeCommand } from '../protocol/index.js';
 import {
   type CaptureEvent,
   CaptureList,
   createVirtualDevice,
+  diffTranscripts,
   encodeJsonl,
   InMemoryLink,
   IqosClient,
   runUntilSettled,
+  transcriptOf,
   VirtualClock,
 } from '../simulator/index.js';
+import { readCaptureFile } from '../transports/index.js';
 import type { BenchLine } from './codec.js';
 
 const PACKETS = 100_000;
@@ -75,20 +78,17 @@ export async function runDiffBench(): Promise<BenchLine[]> {
     writeFileSync(join(dir, 'a.jsonl'), encodeJsonl(a));
     writeFileSync(join(dir, 'b.jsonl'), encodeJsonl(b));
     const times: number[] = [];
-    let out = '';
     for (let run = 0; run < 5; run += 1) {
-      out = '';
       const started = performance.now();
-      const code = await runCli(['diff', join(dir, 'a.jsonl'), join(dir, 'b.jsonl'), '--json'], {
-        out: (text) => {
-          out += text;
-        },
-        err: () => undefined,
-      });
+      const [left, right] = [
+        await readCaptureFile(join(dir, 'a.jsonl')),
+        await readCaptureFile(join(dir, 'b.jsonl')),
+      ];
+      if (!left.ok || !right.ok) throw new Error('diff bench: a capture did not read');
+      const result = diffTranscripts(transcriptOf(left.value.events), transcriptOf(right.value.events));
       times.push(performance.now() - started);
-      const count = (JSON.parse(out) as { count: number }).count;
-      if (code !== 1 || count !== 1)
-        throw new Error(`diff bench: expected exactly one difference, got ${count} (exit ${code})`);
+      if (result.count !== 1)
+        throw new Error(`diff bench: expected exactly one difference, got ${result.count}`);
     }
     times.sort((x, y) => x - y);
     return [

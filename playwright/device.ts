@@ -10,6 +10,7 @@ import {
   type DeviceEvent,
   FaultInjector,
   type FaultOptions,
+  type FaultRef,
   HANDLES,
   type VirtualDevice,
 } from '../simulator/index.js';
@@ -75,15 +76,15 @@ export class VirtualHolder {
     this.hub.input(this.virtual, input);
   }
 
-  /** A device fault of docs/faults.md §15.1 (`F-01`…`F-28`) now. */
-  fault(id: string, options?: FaultOptions): void {
+  /** A device fault of docs/faults.md §15.1 now, by id or name (`F-02` or `heater-too-hot`). */
+  fault(ref: FaultRef, options?: FaultOptions): void {
     this.hub.nowMs();
-    this.faults.inject(id, options);
+    this.faults.inject(ref, options);
   }
 
-  clearFault(id: string, options?: FaultOptions): void {
+  clearFault(ref: FaultRef, options?: FaultOptions): void {
     this.hub.nowMs();
-    this.faults.clear(id, options);
+    this.faults.clear(ref, options);
   }
 
   /**

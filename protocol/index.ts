@@ -134,7 +134,7 @@ export {
   type FrameDecodeResult,
   type FrameSummary,
 } from './codec.js';
-export { type CommandArgs, type CommandSpec, parseOnOff } from './command.js';
+export { type CommandArgs, type CommandSpec, nearest, parseOnOff } from './command.js';
 export { crc8, crc16, RECORD_CHECK_INIT } from './crc.js';
 export { ProtocolError, type ProtocolErrorCode, type ProtocolErrorDetails, type Result } from './errors.js';
 export {

@@ -6,6 +6,7 @@
  */
 import type { FaultName, FirmwareInput, UnitName } from '../../firmware-model/index.js';
 import type { VirtualDevice } from '../device/device.js';
+import type { FaultId } from './fault-names.js';
 
 /** Parameters of one injection; each fault reads the ones its catalogue row names, the rest are ignored. */
 export interface FaultOptions {
@@ -50,7 +51,7 @@ export interface FaultStep {
 }
 
 export interface DeviceFault {
-  readonly id: string;
+  readonly id: FaultId;
   readonly name: string;
   /** How the injector applies it, or why it cannot. */
   readonly applied: string;
@@ -60,7 +61,7 @@ export interface DeviceFault {
 }
 
 export interface LinkFault {
-  readonly id: string;
+  readonly id: FaultId;
   readonly name: string;
   readonly applied: string;
   /** False: out of scope for the injector (`inject` throws SIM_BAD_INPUT). */

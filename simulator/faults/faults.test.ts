@@ -15,7 +15,7 @@ import {
   startSession,
   status,
 } from '../../test/helpers/fault-rig.js';
-import { DEVICE_FAULTS, FaultInjector, LINK_FAULTS } from './faults.js';
+import { DEVICE_FAULTS, FaultInjector, type FaultRef, LINK_FAULTS } from './faults.js';
 
 describe('catalogue', () => {
   it('has one row per docs/faults.md §15 id, in order', () => {
@@ -38,7 +38,9 @@ describe('catalogue', () => {
       expect(f).toThrow(
         expect.objectContaining({ code: 'SIM_BAD_INPUT', message: expect.stringMatching(text) }),
       );
-    bad(() => r.faults.inject('F-99'), /unknown fault id 'F-99'/);
+    // A JavaScript caller (or a cast) can pass anything; the id is checked at run time too.
+    bad(() => r.faults.inject('F-99' as FaultRef), /unknown fault 'F-99' \(did you mean 'F-09'\?\)/);
+    bad(() => r.faults.inject('heater-to-hot' as FaultRef), /did you mean 'heater-too-hot'/);
     bad(() => r.faults.inject('F-43'), /F-43 needs an open link/);
     bad(() => r.faults.inject('F-43', { count: 0 }), /F-43: options \/count: must be ≥ 1, not 0/);
     bad(() => r.faults.inject('F-44', { delayMs: Number.NaN }), /delayMs/);
@@ -113,7 +115,7 @@ describe('device faults (docs/faults.md §15.1, ILUMA i unless named)', () => {
   it('F-02…F-04 outside a session change nothing until heating starts', () => {
     const r = deviceRig();
     const before = r.device.snapshot().firmware.state.holder;
-    for (const id of ['F-02', 'F-03', 'F-04']) r.faults.inject(id);
+    for (const id of ['F-02', 'F-03', 'F-04'] as const) r.faults.inject(id);
     expect(r.device.snapshot().firmware.state.holder).toEqual(before);
   });
 

@@ -12,6 +12,7 @@ import { SimulatorError } from '../errors.js';
 import type { InMemoryLink, LinkTap } from '../link.js';
 import { SeededRandom } from '../random.js';
 import type { WirePacket } from '../wire.js';
+import { type FaultId, type FaultRef, faultIdOf } from './fault-names.js';
 import {
   DEVICE_FAULTS,
   type FaultOptions,
@@ -23,6 +24,13 @@ import { checkFaultOptions } from './faults-format.js';
 import { hex2, isRequestEnd, LinkFaults, type Routed } from './faults-link.js';
 import { disHandle, ProtocolFaults } from './faults-protocol.js';
 
+export {
+  FAULT_GUIDE,
+  type FaultAlias,
+  type FaultId,
+  type FaultRef,
+  faultIdOf,
+} from './fault-names.js';
 export {
   DEVICE_FAULTS,
   type DeviceFault,
@@ -52,7 +60,7 @@ export interface FaultInjectorOptions {
 }
 
 export interface FaultTrigger {
-  inject(id: string, options?: FaultOptions): ScheduledFault;
+  inject(ref: FaultRef, options?: FaultOptions): ScheduledFault;
 }
 
 export interface ScheduledFault {
@@ -60,7 +68,7 @@ export interface ScheduledFault {
 }
 
 interface Pending {
-  readonly id: string;
+  readonly id: FaultId;
   readonly options: FaultOptions;
   readonly when: { kind: 'request'; n: number } | { kind: 'chance'; p: number; per: 'request' | 'packet' };
   cancelled: boolean;
@@ -127,8 +135,9 @@ export class FaultInjector {
     this.packets.resetReply();
   }
 
-  /** Applies a fault now. */
-  inject(id: string, options: FaultOptions = {}): void {
+  /** Applies a fault now; `ref` is its id or name (`F-02`, `heater-too-hot`). */
+  inject(ref: FaultRef, options: FaultOptions = {}): void {
+    const id = faultIdOf(ref);
     this.check(id, options);
     const needsLink = LINK_FAULTS.some((f) => f.id === id) && id !== 'F-50';
     if (needsLink && !this.link?.open)
@@ -140,7 +149,8 @@ export class FaultInjector {
   at(tMs: number): FaultTrigger {
     if (!Number.isFinite(tMs)) throw new SimulatorError('SIM_BAD_INPUT', `at(${tMs}): not a finite time`);
     return {
-      inject: (id, options = {}) => {
+      inject: (ref, options = {}) => {
+        const id = faultIdOf(ref);
         this.check(id, options);
         const timer = this.clock.schedule(tMs, () => {
           this.timers.delete(timer);
@@ -175,7 +185,8 @@ export class FaultInjector {
   }
 
   /** Lifts a fault: its firmware clear inputs (bits as last injected, unless given), or disarms it. */
-  clear(id: string, options?: FaultOptions): void {
+  clear(ref: FaultRef, options?: FaultOptions): void {
+    const id = faultIdOf(ref);
     const device = DEVICE_FAULTS.find((f) => f.id === id);
     if (device?.clear) {
       if (id === 'F-17') this.stopWeakUsb();
@@ -199,7 +210,8 @@ export class FaultInjector {
 
   private trigger(when: Pending['when']): FaultTrigger {
     return {
-      inject: (id, options = {}) => {
+      inject: (ref, options = {}) => {
+        const id = faultIdOf(ref);
         this.check(id, options);
         const entry: Pending = { id, options, when, cancelled: false };
         this.pending.push(entry);
@@ -213,13 +225,9 @@ export class FaultInjector {
   }
 
   /** Throws SIM_BAD_INPUT for an unknown or inapplicable id, or options out of range. */
-  private check(id: string, o: FaultOptions): void {
+  private check(id: FaultId, o: FaultOptions): void {
     const row = findFault(id);
-    if (!row)
-      throw new SimulatorError(
-        'SIM_BAD_INPUT',
-        `unknown fault id '${id}' (docs/faults.md §15 has F-01…F-28, F-40…F-57)`,
-      );
+    if (!row) throw new SimulatorError('SIM_BAD_INPUT', `${id} has no row in the injector's catalogue`);
     const usable = 'supported' in row ? row.supported : row.steps !== undefined;
     if (!usable) throw new SimulatorError('SIM_BAD_INPUT', `${id} (${row.name}) is ${row.applied}`);
     const problem = checkFaultOptions(o)[0];
@@ -244,7 +252,7 @@ export class FaultInjector {
     }
   }
 
-  private apply(id: string, o: FaultOptions, cause: string): void {
+  private apply(id: FaultId, o: FaultOptions, cause: string): void {
     const device = DEVICE_FAULTS.find((f) => f.id === id);
     if (device?.steps) {
       const steps = device.steps(this.device, o);

@@ -75,7 +75,7 @@ export async function runLinkSoak(seed: number): Promise<SoakResult> {
     return client;
   };
   for (let k = 0; k < 3; k++) {
-    const id = FAULTS[rng.int(FAULTS.length)] as string;
+    const id = FAULTS[rng.int(FAULTS.length)] as (typeof FAULTS)[number];
     faults.withProbability(0.1).inject(id, { index: rng.int(3), count: 1 + rng.int(3) });
   }
   for (let step = 0; step < 20; step++) {
