@@ -31,6 +31,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'probe', load: async () => (await import('./probe.js')).registerProbe },
   { name: 'send', load: async () => (await import('./send.js')).registerSend },
   { name: 'diagnose', load: async () => (await import('./diagnose.js')).registerDiagnose },
+  { name: 'conformance', load: async () => (await import('./conformance.js')).registerConformance },
   // fastify and libsql load only for `iqsim registry …`.
   { name: 'registry', load: async () => (await import('./registry.js')).registerRegistry },
   {

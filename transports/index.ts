@@ -25,6 +25,7 @@ export {
   VirtualNobleBindings,
   type VirtualNobleBindingsOptions,
 } from './noble/index.js';
+export { simDevice } from './open-sim.js';
 export type { OpenedTransport, OpenTransportOptions } from './opened.js';
 export { loadOverridesFile } from './overrides-file.js';
 export {
