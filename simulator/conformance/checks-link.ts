@@ -113,7 +113,9 @@ export const USB_FRAMING: Check = {
               ? `length byte ${length}, outside 4…${USB_MAX_FRAME}`
               : !decoded.ok
                 ? `the ${length} bytes the length byte covers do not decode`
-                : undefined;
+                : decoded.value.extraHex !== undefined
+                  ? `the length byte says ${length} bytes, the frame has ${length - decoded.value.extraHex.split(' ').length}`
+                  : undefined;
       if (problem === undefined) continue;
       mismatches.push({
         what: `report ${i + 1}: ${problem}`,

@@ -125,7 +125,7 @@ export const BAD_CRC: Check = {
       encodeShortFrame({ node: 0xc0, address: 0x8e, write: true, payload: Uint8Array.of(other, 0, 0, 0) }),
     );
     const bad = [withBadCrc(read), badWrite];
-    const { arrivals } = await session.exchange(bad, 1, ctx.timeoutMs);
+    const { arrivals } = await session.exchange(bad, Number.POSITIVE_INFINITY, ctx.timeoutMs);
     const mismatches: Mismatch[] = arrivals.map((arrival) => ({
       what: `a reply to ${bad.map((f) => toHex(f)).join(' / ')} (bad CRCs)`,
       expected: 'no reply (D-5)',
@@ -180,7 +180,7 @@ export const READ_ONLY: Check = {
         continue;
       }
       const frame = write(before.frame);
-      const { arrivals } = await session.exchange([frame], 1, ctx.timeoutMs);
+      const { arrivals } = await session.exchange([frame], Number.POSITIVE_INFINITY, ctx.timeoutMs);
       for (const arrival of arrivals)
         mismatches.push({
           what: `a reply to the write ${toHex(frame)} of read-only ${label}`,

@@ -146,7 +146,8 @@ export class Session {
   /**
    * Sends `frames` back to back (each once the previous one is written: ATT allows one write
    * request at a time) and resolves with the SCP frames that arrived from the first send on: once
-   * `expect` have come, or `windowMs` after the last send. `sentAtMs[i]` is when frame i left. A
+   * `expect` have come, or `windowMs` after the last send (`expect` infinite: listen the whole
+   * window, for checks that expect silence). `sentAtMs[i]` is when frame i left. A
    * send that fails (the link went away) ends the sending; the wait still runs.
    */
   async exchange(
