@@ -65,7 +65,7 @@ export {
   VirtualClock,
   type VirtualClockOptions,
 } from './clock.js';
-export { escapeXml, formatResult, formatSummary, toJunit } from './conformance/report.js';
+export { formatResult, formatSummary, toJunit } from './conformance/report.js';
 export { CHECKS, type RunOptions, runConformance } from './conformance/runner.js';
 export type {
   Check,

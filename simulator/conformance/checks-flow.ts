@@ -10,11 +10,11 @@ import type { Check, Mismatch } from './types.js';
 import { isVerdict, notApplicable, readFrame, scpOnly, sessionOn, verdictOf } from './verdict.js';
 
 /** D-11 `scp.queueDepth`: replies a device owes at most. */
-export const QUEUE_DEPTH = 16;
+const QUEUE_DEPTH = 16;
 /** D-9 `scp.reassemblyTimeoutMs`: a partial frame older than this is dropped. */
-export const REASSEMBLY_TIMEOUT_MS = 1000;
+const REASSEMBLY_TIMEOUT_MS = 1000;
 /** Tightest client timeouts (docs/protocol.md §6.4): 120 ms per BLE request, 350 ms over USB. */
-export const TIMING_TOLERANCE_MS = { ble: 120, usb: 350 } as const;
+const TIMING_TOLERANCE_MS = { ble: 120, usb: 350 } as const;
 /** Reads the timing check measures. */
 const TIMING_SAMPLES = 10;
 
@@ -130,5 +130,3 @@ export const STALE_PARTIAL: Check = {
     );
   },
 };
-
-export const FLOW_CHECKS: readonly Check[] = [QUEUE_DEPTH_CHECK, REPLY_TIMING, STALE_PARTIAL];

@@ -26,7 +26,7 @@ import type { Check, Mismatch } from './types.js';
 import { fail, isVerdict, notApplicable, readFrame, scpOnly, sessionOn, verdictOf } from './verdict.js';
 
 /** The MTUs the fragmentation check asks for: the default, a common phone value, the largest (D-22). */
-export const FRAGMENTATION_MTUS = [23, 185, 247] as const;
+const FRAGMENTATION_MTUS = [23, 185, 247] as const;
 
 /** Table 01 01 of the charger: the longest reply every ILUMA model gives (docs/protocol.md §9.3). */
 const LONG_READ = encodeLongFrame({ node: 0xc0, table: 0x0101 });
@@ -343,11 +343,3 @@ export const ADVERTISING: Check = {
     );
   },
 };
-
-export const LINK_CHECKS: readonly Check[] = [
-  FRAGMENTATION,
-  USB_FRAMING,
-  BATTERY_NOTIFY,
-  STATUS_NOTIFY,
-  ADVERTISING,
-];

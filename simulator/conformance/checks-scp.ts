@@ -202,5 +202,3 @@ export const READ_ONLY: Check = {
     );
   },
 };
-
-export const SCP_REPLY_CHECKS: readonly Check[] = [READ_REGISTERS, WRITE_ECHO, BAD_CRC, READ_ONLY];

@@ -28,7 +28,7 @@ export function formatSummary(report: ConformanceReport): string {
 }
 
 /** Text safe inside XML attributes and elements: the five entities, and no characters XML 1.0 forbids. */
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
     .replace(/&/g, '&amp;')

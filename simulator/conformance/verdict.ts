@@ -22,7 +22,7 @@ export function scpOnly(target: ConformanceTarget): string | undefined {
 }
 
 /** Why a target cannot give a session on `channel`. */
-export function noLink(target: ConformanceTarget, channel: LinkChannel): string {
+function noLink(target: ConformanceTarget, channel: LinkChannel): string {
   return `the target's link is ${target.channel.toUpperCase()} and it cannot open a ${channel.toUpperCase()} link`;
 }
 
