@@ -2,6 +2,8 @@
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Whether stdout is a terminal (progress bars); false when not said. */
+  readonly isTTY?: boolean;
 }
 
 /** Exit codes: 0 all good, 1 some item failed, 2 bad usage or input. */

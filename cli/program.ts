@@ -33,6 +33,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'diagnose', load: async () => (await import('./diagnose.js')).registerDiagnose },
   { name: 'diff', load: async () => (await import('./diff.js')).registerDiff },
   { name: 'replay', load: async () => (await import('./replay.js')).registerReplay },
+  { name: 'conformance', load: async () => (await import('./conformance.js')).registerConformance },
   // fastify and libsql load only for `iqsim registry …`.
   { name: 'registry', load: async () => (await import('./registry.js')).registerRegistry },
   {

@@ -82,6 +82,17 @@ export {
   VirtualClock,
   type VirtualClockOptions,
 } from './clock.js';
+export { formatResult, formatSummary, toJunit } from './conformance/report.js';
+export { CHECKS, type RunOptions, runConformance } from './conformance/runner.js';
+export type {
+  Check,
+  CheckOutcome,
+  CheckResult,
+  ConformanceReport,
+  ConformanceTarget,
+  Mismatch,
+} from './conformance/types.js';
+export { type VirtualTargetOptions, virtualTarget } from './conformance/virtual-target.js';
 export {
   type Advertising,
   type BatteryEvent,

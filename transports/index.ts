@@ -26,6 +26,7 @@ export {
   type VirtualNobleBindingsOptions,
 } from './noble/index.js';
 export { loadRecordedDevice } from './open-replay.js';
+export { simDevice } from './open-sim.js';
 export type { OpenedTransport, OpenTransportOptions } from './opened.js';
 export { loadOverridesFile } from './overrides-file.js';
 export {

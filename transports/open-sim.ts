@@ -17,7 +17,7 @@ import type { SimSpec } from './spec.js';
  * The device a spec names: restored from `snapshot=` (its own clock and state) or fresh with the RTC
  * at the host clock (D-27), with `overrides=` on top. Bad files are SIM_SNAPSHOT / SIM_OVERRIDES.
  */
-function simDevice(spec: SimSpec): VirtualDevice {
+export function simDevice(spec: SimSpec): VirtualDevice {
   const overrides = spec.overrides === undefined ? undefined : loadOverridesFile(spec.overrides);
   if (spec.snapshot === undefined)
     return createVirtualDevice({
