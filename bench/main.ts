@@ -4,6 +4,7 @@
  * baseline exists; otherwise a table.
  */
 import { type BenchLine, runCodecBench } from './codec.js';
+import { conformanceSimWallMs } from './conformance.js';
 import { runDeviceBench } from './device.js';
 import { runDiffBench } from './diff.js';
 import { runHeatingBench } from './heating.js';
@@ -14,7 +15,7 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   heating: runHeatingBench,
   device: runDeviceBench,
   serial: runSerialBench,
-  capture: runDiffBench,
+  capture: async () => [...(await runDiffBench()), await conformanceSimWallMs()],
   // Loaded on demand: playwright-core takes about 0.5 s to import.
   webbluetooth: async () => (await import('./webbluetooth.js')).runWebBluetoothBench(),
   // Loaded on demand: fastify and libsql are not needed by the other benchmarks.

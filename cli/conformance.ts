@@ -31,6 +31,7 @@ import {
   type CheckResult,
   type ConformanceReport,
   type ConformanceTarget,
+  createReplayDevice,
   formatResult,
   formatSummary,
   GattClient,
@@ -40,6 +41,7 @@ import {
   virtualTarget,
 } from '../simulator/index.js';
 import {
+  loadRecordedDevice,
   type OpenedTransport,
   openTransport,
   parseTransportSpec,
@@ -64,7 +66,10 @@ export function registerConformance(program: Command, { io, setExit }: CliContex
   program
     .command('conformance')
     .description('check a device, virtual or real, against the protocol docs (pass / fail / n/a per check)')
-    .argument('<transport>', 'sim:<model>[?seed=n&channel=ble|usb], serial:<path>[?baud=n] or ble:<address>')
+    .argument(
+      '<transport>',
+      'sim:<model>[?seed=n&channel=ble|usb], replay:<capture>, serial:<path>[?baud=n] or ble:<address>',
+    )
     .option('-m, --model <name>', 'model of a real unit (default: from its model number)')
     .option('--json', 'print one JSON document')
     .option('--junit <file>', 'also write the report as JUnit XML')
@@ -91,10 +96,14 @@ Examples:
         const report = await runConformance(target, { timeoutMs, ...progress(io, flags.json === true) });
         finish(io, report, flags, junit, setExit);
       };
-      if (parsed.kind === 'sim') {
-        if (asked && asked.id !== parsed.model)
+      if (parsed.kind === 'sim' || parsed.kind === 'replay') {
+        if (parsed.kind === 'sim' && asked && asked.id !== parsed.model)
           throw new CliUsageError('CLI_BAD_OPTION', `--model ${asked.id} but the spec names ${parsed.model}`);
-        const device = simDevice(parsed);
+        // A recorded device is a virtual device answering from its capture: it runs in virtual time too.
+        const device =
+          parsed.kind === 'sim'
+            ? simDevice(parsed)
+            : createReplayDevice(await loadRecordedDevice(parsed.path, parsed.model ?? asked?.id));
         await run(
           virtualTarget({ device, clock: new VirtualClock(device.now), channel: parsed.channel, name: spec }),
         );

@@ -11,6 +11,7 @@ import {
   CHECKS,
   type ConformanceReport,
   FaultInjector,
+  type FaultRef,
   HANDLES,
   type InMemoryLink,
   type WirePacket,
@@ -22,7 +23,7 @@ const usbFrame = (packet: WirePacket) => packet.bytes.slice(2, 2 + (packet.bytes
 const usb = (frame: Uint8Array): WirePacket => ({ channel: 'usb', bytes: encodeUsbReport(frame) });
 
 /** A link with catalogue faults `ids` injected once, on the first link the target opens. */
-function withFaults(ids: readonly string[], options: Record<string, number> = {}) {
+function withFaults(ids: readonly FaultRef[], options: Record<string, number> = {}) {
   let faults: FaultInjector | undefined;
   return (link: InMemoryLink) => {
     const first = faults === undefined;

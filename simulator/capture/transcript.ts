@@ -55,6 +55,8 @@ export interface TranscriptEntry {
   readonly raw?: Uint8Array;
   /** SCP entries: the unit and register or table, as `charger S 0x90` (a request and its reply share it). */
   readonly target?: string;
+  /** SCP entries: the frame's write bit (a write's echo has it too, so a reply is paired by target and write bit). */
+  readonly write?: boolean;
   /** ATT entries: the attribute handle, when the PDU names one. */
   readonly handle?: number;
   /** SCP entries: the logical frame. */
@@ -85,6 +87,7 @@ class Entry implements TranscriptEntry {
     readonly target: string | undefined,
     readonly handle: number | undefined,
     readonly latencyUs: number | undefined,
+    readonly write: boolean | undefined,
   ) {}
 
   get frame(): Uint8Array | undefined {
@@ -124,6 +127,7 @@ export function transcriptOf(events: readonly CaptureEvent[]): TranscriptEntry[]
 interface Pending {
   readonly tUs: number;
   readonly target: string;
+  readonly write: boolean;
 }
 
 class TranscriptBuilder {
@@ -294,15 +298,30 @@ class TranscriptBuilder {
     let latencyUs: number | undefined;
     const queue = this.pending.get(channel) ?? [];
     this.pending.set(channel, queue);
-    if (!h.response) queue.push({ tUs, target });
+    const write = h.write;
+    if (!h.response) queue.push({ tUs, target, write });
     else {
-      const at = queue.findIndex((p) => p.target === target);
+      const at = queue.findIndex((p) => p.target === target && p.write === write);
       if (at >= 0) {
         latencyUs = tUs - (queue[at] as Pending).tUs;
         queue.splice(0, at + 1);
       }
     }
-    this.push(index, tUs, dir, channel, 'scp', key, command.name, 'scp', frame, target, undefined, latencyUs);
+    this.push(
+      index,
+      tUs,
+      dir,
+      channel,
+      'scp',
+      key,
+      command.name,
+      'scp',
+      frame,
+      target,
+      undefined,
+      latencyUs,
+      write,
+    );
   }
 
   private badFrame(
@@ -339,9 +358,10 @@ class TranscriptBuilder {
     target?: string,
     handle?: number,
     latencyUs?: number,
+    write?: boolean,
   ): void {
     this.out.push(
-      new Entry(event, tUs, dir, channel, kind, key, command, values, raw, target, handle, latencyUs),
+      new Entry(event, tUs, dir, channel, kind, key, command, values, raw, target, handle, latencyUs, write),
     );
   }
 }

@@ -83,10 +83,13 @@ export function recordedDeviceOf(events: readonly CaptureEvent[], model?: string
     hex: string;
     tUs: number;
     target: string;
+    write: boolean;
     answer?: { frames: Uint8Array[]; delayMs: number };
   }[] = [];
+  const silent = new Set<string>();
   let lastRead: number | undefined;
   let address: string | undefined;
+  let modelCode: string | undefined;
   for (const entry of entries) {
     if (entry.kind === 'link' && typeof entry.fields.address === 'string') address ??= entry.fields.address;
     if (entry.kind === 'att') {
@@ -102,23 +105,33 @@ export function recordedDeviceOf(events: readonly CaptureEvent[], model?: string
       if (handle !== undefined) push(values, handle, hexBytes(value));
       continue;
     }
+    // A request that does not decode (a bad CRC) was met with silence: the script says so.
+    if (entry.kind === 'bad-frame' && entry.dir === 'toDevice' && entry.raw) silent.add(toHex(entry.raw));
     if (entry.kind !== 'scp' || !entry.frame || entry.target === undefined) continue;
-    const target = entry.target;
+    if (
+      entry.command === 'get-model-code' &&
+      entry.dir === 'toHost' &&
+      typeof entry.fields.modelCode === 'string'
+    )
+      modelCode ??= entry.fields.modelCode.replace(/\0+$/, '');
+    const { target, write = false } = entry;
     if (entry.dir === 'toDevice') {
-      open.push({ hex: toHex(entry.frame), tUs: entry.tUs, target });
+      open.push({ hex: toHex(entry.frame), tUs: entry.tUs, target, write });
       continue;
     }
-    // The first request of its register still unanswered; else the last one answered (a reply of several frames).
-    const owner =
-      open.find((r) => r.target === target && !r.answer) ?? open.filter((r) => r.target === target).at(-1);
+    // The first request of its register and kind (read or write) still unanswered; else the last one
+    // answered (a reply of several frames). Requests met with silence stay unanswered.
+    const mine = (r: (typeof open)[number]) => r.target === target && r.write === write;
+    const owner = open.find((r) => mine(r) && !r.answer) ?? open.filter(mine).at(-1);
     if (!owner) continue;
     owner.answer ??= { frames: [], delayMs: Math.max(0, (entry.tUs - owner.tUs) / 1000) };
     owner.answer.frames.push(entry.frame);
   }
   for (const request of open) push(answers, request.hex, request.answer ?? { frames: [], delayMs: 0 });
+  for (const hex of silent) if (!answers.has(hex)) answers.set(hex, [{ frames: [], delayMs: 0 }]);
   if (answers.size === 0)
     throw new SimulatorError('SIM_REPLAY_EMPTY', 'the capture holds no SCP request to replay');
-  const served = model ?? modelOfRecording(values);
+  const served = model ?? modelOfRecording(values, modelCode);
   return { model: served, ...(address ? { address } : {}), script: new RecordedScript(answers, values) };
 }
 
@@ -138,17 +151,24 @@ export function createReplayDevice(
   });
 }
 
-function modelOfRecording(values: ReadonlyMap<number, readonly Uint8Array[]>): string {
+/**
+ * The model a recording shows: by the device name (2A00) it read, else by a model number that only one
+ * model has, from DIS 2A24 or the holder's S 0x88 reply (docs/protocol.md §3.3, §7.1).
+ */
+function modelOfRecording(
+  values: ReadonlyMap<number, readonly Uint8Array[]>,
+  modelCode: string | undefined,
+): string {
   const name = values.get(HANDLES.deviceName)?.[0];
   const byName = name ? modelFromAdvertisedName(decodeDisString(name).text) : undefined;
   if (byName) return byName.id;
   const number = values.get(HANDLES.modelNumber)?.[0];
-  const text = number ? decodeDisString(number).text : undefined;
+  const text = number ? decodeDisString(number).text : modelCode;
   const byNumber = MODELS.filter((m) => m.disModelNumber === text);
   if (byNumber.length === 1) return (byNumber[0] as (typeof MODELS)[number]).id;
   throw new SimulatorError(
     'SIM_REPLAY_MODEL',
-    'the capture does not say which model it recorded (no device name or unique DIS model number read); name one',
+    'the capture does not say which model it recorded (no device name read, no model number that only one model has); name one',
   );
 }
 
