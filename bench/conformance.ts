@@ -33,7 +33,7 @@ export async function conformanceSimWallMs(): Promise<BenchLine> {
   for (let i = 0; i < RUNS; i++) runs.push(await suiteWallMs());
   runs.sort((a, b) => a - b);
   return {
-    bench: 'conformance',
+    bench: 'capture',
     metric: 'conformance-sim-wall-ms',
     value: Math.round((runs[Math.floor(RUNS / 2)] as number) * 10) / 10,
     unit: 'ms',
