@@ -15,6 +15,7 @@ export { installWebBluetooth, webBluetoothInitScript } from './install.js';
 export { type ChooserCandidate, HubSession } from './session.js';
 export { type StaticServer, serveStatic } from './static-server.js';
 export type {
+  AdapterState,
   Bluetooth,
   BluetoothCharacteristicProperties,
   BluetoothDevice,

@@ -71,6 +71,7 @@ const METHODS: ReadonlySet<BridgeCall['method']> = new Set([
   'connect',
   'disconnect',
   'services',
+  'characteristics',
   'read',
   'write',
   'notify',

@@ -8,6 +8,12 @@
  * routine without the DOM library.
  */
 
+/**
+ * The adapter, in the spec's states of a simulated adapter (docs/webbluetooth.md "Situations and
+ * errors"): off keeps `getAvailability()` true, absent makes it false; both drop every link.
+ */
+export type AdapterState = 'powered-on' | 'powered-off' | 'absent';
+
 /** One filter after canonicalisation (Web Bluetooth §4.1 "canonicalizing the filter"). */
 export interface ScanFilterJson {
   readonly services?: readonly string[];
@@ -84,6 +90,8 @@ export interface WebBluetoothBackend {
   disconnect(id: string): Promise<void>;
   /** Primary services the page may access, with their characteristics. */
   services(id: string): Promise<ServiceJson[]>;
+  /** The characteristics of the service at `serviceHandle` (a round trip, as Chromium's). */
+  characteristics(id: string, serviceHandle: number): Promise<CharacteristicJson[]>;
   read(id: string, handle: number): Promise<number[]>;
   write(id: string, handle: number, bytes: number[], withResponse: boolean): Promise<void>;
   notify(id: string, handle: number, enable: boolean): Promise<void>;
