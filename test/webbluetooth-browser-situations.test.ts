@@ -160,6 +160,43 @@ describe('situations in headless Chromium (docs/webbluetooth.md "Situations and 
   });
 });
 
+describe('the page channel reaches child frames', () => {
+  it('an iframe is its own session: it connects, reads and hears the drop, as the main frame does', async () => {
+    const created = new WebBluetoothHub();
+    hubs.push(created);
+    const id = created.addDevice(createVirtualDevice({ model: 'iluma-i', replyDelayMs: 0 }));
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    const attachment = await attachWebBluetooth(page, created);
+    await page.route('**/outer.html', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<iframe src="pairing.html"></iframe>' }),
+    );
+    await page.goto(`${server.url}outer.html`);
+    const child = page.frames()[1];
+    if (!child) throw new Error('no child frame');
+    await child.waitForLoadState();
+    const read = await child.evaluate(async (uuid) => {
+      const device = await navigator.bluetooth.requestDevice({ filters: [{ services: [uuid] }] });
+      const gatt = await device.gatt.connect();
+      const service = await gatt.getPrimaryService(uuid);
+      const battery = await service.getCharacteristic('f8a54120-b041-11e4-9be7-0002a5d5c51b');
+      const dropped = new Promise((resolve) => device.addEventListener('gattserverdisconnected', resolve));
+      Object.assign(globalThis, { dropped });
+      return (await battery.readValue()).byteLength;
+    }, IQOS_SERVICE_UUID);
+    expect(read).toBeGreaterThan(2);
+    expect(attachment.session(child)).toBeDefined();
+    expect(attachment.session(page)).not.toBe(attachment.session(child));
+    created.disconnect(id);
+    expect(
+      await child.evaluate(() =>
+        (globalThis as unknown as { dropped: Promise<Event> }).dropped.then((e) => e.type),
+      ),
+    ).toBe('gattserverdisconnected');
+  });
+});
+
 /** The page-side handle `connectedPage` leaves on `globalThis`. */
 declare const t: {
   device: import('../transports/webbluetooth/index.js').BluetoothDevice;
