@@ -1,9 +1,10 @@
 /**
- * Web Bluetooth request→reply latency (issue #5 item 1; goal ≤ 2 ms p50 through the browser bridge).
+ * Web Bluetooth request→reply latency (issue 18 item 6; goal ≤ 1.0 ms p50 and ≤ 5 ms p99 through the
+ * browser bridge; figures and the design: docs/webbluetooth.md "Latency").
  * One sample: the app writes an SCP read (get-battery-percent) to the control point with
  * `writeValueWithResponse` and the time runs until the reply's `characteristicvaluechanged` fires.
  * - `browser-request-reply-ms-p50` / `-p99`: the sample pairing page in headless Chromium, the
- *   routine running in the page (page → binding → hub → virtual device → `frame.evaluate` → page).
+ *   routine running in the page (page → CDP binding → hub → virtual device → `Runtime.evaluate` → page).
  * - `node-request-reply-ms-p50` / `-p99`: the same routine against the Node shim in-process.
  * The device answers reads with no delay (`replyDelayMs: 0`), so the figures are the bridge's own
  * cost; a default device adds its D-10 5 ms read latency on top. 300 samples after 30 warm-up ones.

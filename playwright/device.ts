@@ -35,7 +35,6 @@ export class VirtualHolder {
   readonly events: DeviceEvent[] = [];
   private readonly faults: FaultInjector;
   private readonly unsubscribe: () => void;
-  private inHub = true;
 
   constructor(
     private readonly hub: WebBluetoothHub,
@@ -97,12 +96,12 @@ export class VirtualHolder {
   }
 
   get connected(): boolean {
-    return this.inHub && this.hub.isConnected(this.virtual);
+    return this.hub.isConnected(this.virtual);
   }
 
   /** Drops the link from the device side now; the page gets `gattserverdisconnected`. */
   disconnect(reason?: string): boolean {
-    return this.inHub && this.hub.disconnect(this.virtual, reason);
+    return this.hub.disconnect(this.virtual, reason);
   }
 
   /**
@@ -129,18 +128,23 @@ export class VirtualHolder {
     });
   }
 
-  /** Out of range: no longer advertised to the chooser, and any link drops. */
+  /**
+   * Out of range: the link drops (the page gets `gattserverdisconnected`), the chooser no longer
+   * offers it and a reconnect fails with NetworkError; the page keeps its permission
+   * (docs/webbluetooth.md "Situations and errors").
+   */
   outOfRange(): void {
-    if (!this.inHub) return;
-    this.hub.removeDevice(this.virtual);
-    this.inHub = false;
+    this.hub.outOfRange(this.virtual);
   }
 
-  /** Back in range (same Web Bluetooth id: the hub derives it from the device). */
+  /** Back in range: the same `BluetoothDevice` reconnects with `gatt.connect()`. */
   inRange(): void {
-    if (this.inHub) return;
-    this.hub.addDevice(this.virtual);
-    this.inHub = true;
+    this.hub.inRange(this.virtual);
+  }
+
+  /** The user withdraws the page's permission (site settings): as `forget()`, from outside. */
+  revokePermission(): void {
+    this.hub.revoke(this.virtual);
   }
 
   close(): void {

@@ -8,6 +8,14 @@ import { AttError, SimulatorError } from '../../simulator/index.js';
 export const DISCONNECTED_MESSAGE =
   'GATT Server is disconnected. Cannot perform GATT operations. (Re)connect first with `device.gatt.connect`.';
 export const NOT_PERMITTED_MESSAGE = 'GATT operation not permitted.';
+/** Chromium's DEVICE_NO_LONGER_IN_RANGE (docs/webbluetooth.md "Situations and errors"). */
+export const OUT_OF_RANGE_MESSAGE = 'Bluetooth Device is no longer in range.';
+/** Chromium's CONNECT_CONN_FAILED: the link went while connecting. */
+export const CONNECT_FAILED_MESSAGE = 'Connection Error: Connection attempt failed.';
+/** Chromium's GATT_NOT_AUTHORIZED: connect() to a device without permission (forgotten, revoked). */
+export const NOT_AUTHORIZED_MESSAGE = 'GATT operation not authorized.';
+/** Chromium's NO_BLUETOOTH_ADAPTER. */
+export const NO_ADAPTER_MESSAGE = 'Bluetooth adapter not available.';
 export const CANCELLED_MESSAGE = 'User cancelled the requestDevice() chooser.';
 export const NOT_ALLOWED_SERVICE_MESSAGE =
   "Origin is not allowed to access the service. Tip: Add the service UUID to 'optionalServices' in " +

@@ -18,11 +18,11 @@ import {
   type VirtualDevice,
 } from '../../simulator/index.js';
 import { type ClockPump, startClockPump } from '../clock-pump.js';
-import { domError, gattError } from './errors.js';
+import { CONNECT_FAILED_MESSAGE, domError, OUT_OF_RANGE_MESSAGE } from './errors.js';
 import { matchesRequest, type ScanRecord, scanRecordOf } from './filters.js';
 import { installWebBluetooth } from './install.js';
 import { type ChooserCandidate, HubSession, type SessionHost } from './session.js';
-import type { Bluetooth, RequestDeviceOptionsJson } from './types.js';
+import type { AdapterState, Bluetooth, RequestDeviceOptionsJson } from './types.js';
 
 /** A candidate as the chooser policy sees it. */
 export interface ChooserOption extends ChooserCandidate {
@@ -67,6 +67,8 @@ interface DeviceEntry {
   readonly device: VirtualDevice;
   /** Last scan data seen: a connected device does not advertise, but the chooser still lists it. */
   scan: ScanRecord | undefined;
+  /** False after `outOfRange`: not offered by the chooser, and a connect fails. */
+  inRange: boolean;
   link: InMemoryLink | undefined;
   gatt: GattClient | undefined;
   services: readonly DiscoveredService[];
@@ -103,13 +105,12 @@ function kicking(link: InMemoryLink, kick: () => void): Transport {
 export class WebBluetoothHub implements SessionHost {
   readonly clock: VirtualClock;
   chooser: ChooserPolicy;
-  /** `getAvailability()`; false makes requestDevice fail as with no adapter. */
-  available = true;
   private readonly mtu: number;
   private readonly pump: ClockPump;
   private readonly entries = new Map<string, DeviceEntry>();
   private readonly byDevice = new Map<VirtualDevice, DeviceEntry>();
   private readonly sessions = new Set<HubSession>();
+  private adapterState: AdapterState = 'powered-on';
 
   constructor(options: WebBluetoothHubOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -132,6 +133,7 @@ export class WebBluetoothHub implements SessionHost {
       id,
       device,
       scan: undefined,
+      inRange: true,
       link: undefined,
       gatt: undefined,
       services: [],
@@ -151,6 +153,55 @@ export class WebBluetoothHub implements SessionHost {
     this.byDevice.set(device, entry);
     this.pump.kick();
     return id;
+  }
+
+  /** The adapter's state now (default powered on). */
+  get adapter(): AdapterState {
+    return this.adapterState;
+  }
+
+  /** Switches the adapter off, removes it or brings it back; off or absent, every link drops. */
+  setAdapter(state: AdapterState): void {
+    this.adapterState = state;
+    if (state === 'powered-on') return;
+    for (const entry of this.entries.values()) entry.link?.disconnect(`adapter ${state}`);
+    this.pump.kick();
+  }
+
+  /** `getAvailability()`: an adapter is present (on or off). Setting false removes it, true powers it on. */
+  get available(): boolean {
+    return this.adapterState !== 'absent';
+  }
+
+  set available(available: boolean) {
+    this.setAdapter(available ? 'powered-on' : 'absent');
+  }
+
+  /** Out of range: the link drops, the chooser no longer offers it, connects fail; grants stay. */
+  outOfRange(target: VirtualDevice | string): void {
+    const entry = this.entryOf(target);
+    entry.inRange = false;
+    entry.link?.disconnect('out of range');
+    this.pump.kick();
+  }
+
+  /** Back in range: offered again and connectable (the same id, so pages keep their grants). */
+  inRange(target: VirtualDevice | string): void {
+    this.entryOf(target).inRange = true;
+  }
+
+  isInRange(target: VirtualDevice | string): boolean {
+    return this.entryOf(target).inRange;
+  }
+
+  /**
+   * Revokes every session's permission for the device (the user in site settings): connected pages
+   * get `gattserverdisconnected`, it leaves `getDevices()`, and a connect is a SecurityError.
+   */
+  revoke(target: VirtualDevice | string): void {
+    const { id } = this.entryOf(target);
+    for (const session of this.sessions) session.revoke(id);
+    this.pump.kick();
   }
 
   /** Removes a device; its connections drop first. */
@@ -226,6 +277,7 @@ export class WebBluetoothHub implements SessionHost {
   candidates(options: RequestDeviceOptionsJson): ChooserOption[] {
     const out: ChooserOption[] = [];
     for (const entry of this.entries.values()) {
+      if (!entry.inRange) continue;
       const advertising = entry.device.advertising();
       if (advertising) entry.scan = scanRecordOf(advertising.advertisement, advertising.scanResponse);
       // Off air and not ours: not in range. Connected through this hub: listed with its last scan data.
@@ -262,7 +314,10 @@ export class WebBluetoothHub implements SessionHost {
   }
 
   async attach(session: HubSession, id: string): Promise<void> {
-    const entry = this.entryOf(id);
+    const entry = this.entries.get(id);
+    // Chromium's answer for a device the adapter no longer lists (an adapter off lists none).
+    if (!entry?.inRange || this.adapterState !== 'powered-on')
+      throw domError('NetworkError', OUT_OF_RANGE_MESSAGE);
     // A link still discovering is not ready: a second connect waits for the first one's discovery.
     if (!entry.link || entry.opening) {
       entry.opening ??= this.open(entry).finally(() => {
@@ -270,7 +325,7 @@ export class WebBluetoothHub implements SessionHost {
       });
       await entry.opening;
     }
-    if (!entry.link) throw domError('NetworkError', 'Bluetooth Device is no longer in range.');
+    if (!entry.link) throw this.connectFailure(entry);
     if (!session.closed) entry.sessions.add(session);
   }
 
@@ -357,7 +412,7 @@ export class WebBluetoothHub implements SessionHost {
       device.connect(this.clock.now());
     } catch {
       link.close();
-      throw domError('NetworkError', 'Bluetooth Device is no longer in range.');
+      throw this.connectFailure(entry);
     }
     const gatt = new GattClient(
       kicking(link, () => this.pump.kick()),
@@ -377,12 +432,20 @@ export class WebBluetoothHub implements SessionHost {
     try {
       await gatt.exchangeMtu(this.mtu);
       services = await gatt.discover();
-    } catch (error) {
+    } catch {
       if (entry.link === link) link.close();
-      throw gattError(error);
+      throw this.connectFailure(entry);
     }
-    if (entry.link !== link) throw domError('NetworkError', 'Bluetooth Device is no longer in range.');
+    if (entry.link !== link) throw this.connectFailure(entry);
     entry.services = services;
+  }
+
+  /** A connect that lost its link: out of range (or adapter off), else a failed attempt. */
+  private connectFailure(entry: DeviceEntry): DOMException {
+    return domError(
+      'NetworkError',
+      entry.inRange && this.adapterState === 'powered-on' ? CONNECT_FAILED_MESSAGE : OUT_OF_RANGE_MESSAGE,
+    );
   }
 
   /** The link dropped (device side, fault, or the last client left): tell the clients still on it. */

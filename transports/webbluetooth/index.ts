@@ -15,6 +15,7 @@ export { installWebBluetooth, webBluetoothInitScript } from './install.js';
 export { type ChooserCandidate, HubSession } from './session.js';
 export { type StaticServer, serveStatic } from './static-server.js';
 export type {
+  AdapterState,
   Bluetooth,
   BluetoothCharacteristicProperties,
   BluetoothDevice,
@@ -24,6 +25,10 @@ export type {
   BluetoothUUIDStatic,
   BridgeCall,
   BridgeReply,
+  ChannelCall,
+  ChannelReply,
+  DispatchItem,
+  DispatchMessage,
   InstalledWebBluetooth,
   InstallOptions,
   PermittedDeviceJson,

@@ -94,7 +94,7 @@ function installShim(scope: object, options: InstallOptions, parts: ShimParts): 
     // A new document: the frame's connections from the previous one end, as on navigation in Chromium.
     const binding = globals[options.bindingName ?? '__iqsimBluetooth'];
     if (typeof binding === 'function')
-      Promise.resolve(binding({ method: 'reset', args: [] })).catch(() => undefined);
+      Promise.resolve(binding({ method: 'reset', args: [], token: bridge.token })).catch(() => undefined);
   }
   if (define) {
     const bluetooth = devices.bluetooth;

@@ -1,21 +1,16 @@
 /**
  * The browser bridge: puts the Web Bluetooth shim into every frame of a Playwright page (or of
  * every page of a context) before any page script runs, and connects it to a `WebBluetoothHub`.
- * Page → Node: one exposed binding carrying `{ method, args }`, answered with a `BridgeReply`.
- * Node → page: hub events evaluated into the frame's dispatch function (CDP `Runtime.evaluate` for
- * a main frame, `frame.evaluate` otherwise). Each frame is one hub
- * session (its own grants, like an origin in Chromium); a new document resets its connections.
+ * Calls and replies travel on the page channel (`playwright-channel.ts`: a CDP binding out, one
+ * `Runtime.evaluate` per batch of replies and events back) in every frame the page's CDP session
+ * reaches; other frames use an exposed Playwright binding carrying `{ method, args }` answered with a
+ * `BridgeReply`, and get events by `frame.evaluate`. Each frame is one hub session (its own grants,
+ * like an origin in Chromium); a new document resets its connections.
  */
-import {
-  type Browser,
-  type BrowserContext,
-  type CDPSession,
-  chromium,
-  type Frame,
-  type Page,
-} from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
 import type { WebBluetoothHub } from './hub.js';
 import { webBluetoothInitScript } from './install.js';
+import { openPageChannel, type PageChannel } from './playwright-channel.js';
 import type { HubSession } from './session.js';
 import type { BridgeCall, BridgeReply, WebBluetoothEvent } from './types.js';
 
@@ -53,6 +48,8 @@ export interface AttachOptions {
   bindingName?: string;
   /** Page dispatch function name (default `__iqsimBluetoothDispatch`). */
   dispatchName?: string;
+  /** Page channel binding name (default `__iqsimBluetoothChannel`). */
+  channelName?: string;
   /** Require a user gesture for requestDevice, as Chromium does (default true). */
   requireUserActivation?: boolean;
 }
@@ -71,6 +68,7 @@ const METHODS: ReadonlySet<BridgeCall['method']> = new Set([
   'connect',
   'disconnect',
   'services',
+  'characteristics',
   'read',
   'write',
   'notify',
@@ -91,16 +89,14 @@ export async function attachWebBluetooth(
   const dispatchName = options.dispatchName ?? '__iqsimBluetoothDispatch';
   const sessions = new Map<Frame, HubSession>();
 
-  /** Per page, a raw CDP session once it is open: the quickest way into the main frame. */
-  const cdpSessions = new Map<Page, CDPSession>();
+  const channelName = options.channelName ?? '__iqsimBluetoothChannel';
+  /** Per page, its channel once open (docs/webbluetooth.md "Latency"). */
+  const channels = new Map<Page, PageChannel>();
   const forward = (frame: Frame, event: WebBluetoothEvent): void => {
+    if (channels.get(frame.page())?.send(frame, event)) return;
+    // A frame without the channel (out-of-process iframe, or no CDP): evaluate into it.
     const expression = `globalThis[${JSON.stringify(dispatchName)}]?.(${JSON.stringify(event)})`;
-    const page = frame.page();
-    const cdp = frame === page.mainFrame() ? cdpSessions.get(page) : undefined;
-    // Runtime.evaluate skips Playwright's utility-script wrapping (about 0.3 ms of a 1.5 ms round
-    // trip); child frames, and browsers without CDP, go through frame.evaluate.
-    const sent = cdp ? cdp.send('Runtime.evaluate', { expression }) : frame.evaluate(expression);
-    sent.catch(() => undefined);
+    frame.evaluate(expression).catch(() => undefined);
   };
   const sessionOf = (frame: Frame): HubSession => {
     let session = sessions.get(frame);
@@ -115,18 +111,21 @@ export async function attachWebBluetooth(
   const dropFrame = (frame: Frame): void => {
     sessions.get(frame)?.close();
     sessions.delete(frame);
+    channels.get(frame.page())?.drop(frame);
   };
   const watchPage = async (page: Page): Promise<void> => {
     page.on('framedetached', dropFrame);
     page.on('close', () => {
-      cdpSessions.delete(page);
+      channels.delete(page);
       for (const frame of [...sessions.keys()]) if (frame.page() === page) dropFrame(frame);
     });
-    const cdp = await page
-      .context()
-      .newCDPSession(page)
-      .catch(() => undefined);
-    if (cdp && !page.isClosed()) cdpSessions.set(page, cdp);
+    try {
+      const cdp = await page.context().newCDPSession(page);
+      const channel = await openPageChannel(cdp, { channelName, dispatchName }, handle);
+      if (!page.isClosed()) channels.set(page, channel);
+    } catch {
+      // No CDP (another browser) or the page closed meanwhile: the Playwright binding serves it.
+    }
   };
 
   /** One binding call; the reply carries the session's event count so the shim orders it (shim-bridge.ts). */
@@ -136,6 +135,8 @@ export async function attachWebBluetooth(
       if (!METHODS.has(call?.method) || !Array.isArray(call.args))
         throw new TypeError(`unknown Web Bluetooth bridge call ${String(call?.method)}`);
       session = sessionOf(frame);
+      if (call.method === 'reset' && typeof call.token === 'string')
+        channels.get(frame.page())?.register(call.token, frame);
       const method = session[call.method] as (...args: unknown[]) => Promise<unknown>;
       const value = await method.apply(session, call.args);
       return { ok: true, value: value ?? null, session: session.id, seq: session.eventSequence() };
@@ -158,6 +159,7 @@ export async function attachWebBluetooth(
     content: webBluetoothInitScript({
       bindingName,
       dispatchName,
+      channelName,
       requireUserActivation: options.requireUserActivation ?? true,
     }),
   });

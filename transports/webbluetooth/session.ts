@@ -15,11 +15,16 @@ import {
   DISCONNECTED_MESSAGE,
   domError,
   gattError,
+  NO_ADAPTER_MESSAGE,
   NOT_ALLOWED_SERVICE_MESSAGE,
+  NOT_AUTHORIZED_MESSAGE,
   NOT_PERMITTED_MESSAGE,
+  OUT_OF_RANGE_MESSAGE,
 } from './errors.js';
 import { allowedServicesOf } from './filters.js';
 import type {
+  AdapterState,
+  CharacteristicJson,
   PermittedDeviceJson,
   RequestDeviceOptionsJson,
   ServiceJson,
@@ -35,7 +40,7 @@ export interface ChooserCandidate {
 
 /** What a session needs of the hub (the hub implements it). */
 export interface SessionHost {
-  readonly available: boolean;
+  readonly adapter: AdapterState;
   candidates(options: RequestDeviceOptionsJson): ChooserCandidate[];
   choose(
     candidates: readonly ChooserCandidate[],
@@ -99,7 +104,10 @@ export class HubSession implements WebBluetoothBackend {
   async requestDevice(options: RequestDeviceOptionsJson): Promise<PermittedDeviceJson> {
     this.assertOpen();
     assertOptions(options);
-    if (!this.host.available) throw domError('NotFoundError', 'Bluetooth adapter not available.');
+    // docs/webbluetooth.md "Situations and errors": no adapter fails at once; an adapter that is
+    // off shows a chooser with nothing in it, which the user can only cancel.
+    if (this.host.adapter === 'absent') throw domError('NotFoundError', NO_ADAPTER_MESSAGE);
+    if (this.host.adapter === 'powered-off') throw domError('NotFoundError', CANCELLED_MESSAGE);
     const candidates = this.host.candidates(options);
     const id = await this.host.choose(candidates, options);
     if (id === undefined || !candidates.some((c) => c.id === id))
@@ -118,13 +126,21 @@ export class HubSession implements WebBluetoothBackend {
   }
 
   async getAvailability(): Promise<boolean> {
-    return this.host.available;
+    return this.host.adapter !== 'absent';
   }
 
+  /** Chromium: no permission (forgotten, revoked) is GATT_NOT_AUTHORIZED; the hub says why else not. */
   async connect(id: string): Promise<void> {
     this.assertOpen();
-    this.allowedOf(id);
-    if (!this.host.isAttached(this, id)) await this.host.attach(this, id);
+    if (!this.granted.has(id)) throw domError('SecurityError', NOT_AUTHORIZED_MESSAGE);
+    if (!this.host.has(id)) throw domError('NetworkError', OUT_OF_RANGE_MESSAGE);
+    if (this.host.isAttached(this, id)) return;
+    await this.host.attach(this, id);
+    // Revoked while the link was being set up: the new connection goes too.
+    if (!this.granted.has(id)) {
+      this.host.detach(this, id);
+      throw domError('SecurityError', NOT_AUTHORIZED_MESSAGE);
+    }
   }
 
   async disconnect(id: string): Promise<void> {
@@ -146,6 +162,12 @@ export class HubSession implements WebBluetoothBackend {
           properties: c.properties,
         })),
       }));
+  }
+
+  async characteristics(id: string, serviceHandle: number): Promise<CharacteristicJson[]> {
+    const service = (await this.services(id)).find((s) => s.handle === serviceHandle);
+    if (!service) throw domError('InvalidStateError', 'GATT Service no longer exists.');
+    return [...service.characteristics];
   }
 
   async read(id: string, handle: number): Promise<number[]> {
@@ -184,6 +206,19 @@ export class HubSession implements WebBluetoothBackend {
 
   async forget(id: string): Promise<void> {
     this.host.detach(this, id);
+    this.granted.delete(id);
+  }
+
+  /**
+   * The permission is withdrawn from outside the page (the hub's `revoke`): a connected page hears of
+   * the drop first, then loses the grant (spec "revoke Bluetooth access"; Chromium closes the link).
+   */
+  revoke(id: string): void {
+    if (!this.granted.has(id)) return;
+    if (this.host.isAttached(this, id)) {
+      this.push({ type: 'disconnected', id });
+      this.host.detach(this, id);
+    }
     this.granted.delete(id);
   }
 

@@ -13,7 +13,7 @@
  * Self-contained (no run-time imports, no module-level references): `install.ts` serialises it.
  */
 import type { ShimBase, ShimBridge } from './shim-types.js';
-import type { BackendMethod, BridgeReply, InstallOptions } from './types.js';
+import type { BackendMethod, BridgeReply, ChannelReply, InstallOptions } from './types.js';
 
 export function createShimBridge(
   globals: Record<string, unknown>,
@@ -23,6 +23,14 @@ export function createShimBridge(
   const { domError, asWebError } = base;
   const backend = options.backend;
   const bindingName = options.bindingName ?? '__iqsimBluetooth';
+  // The page channel, captured before page scripts run (docs/webbluetooth.md "Latency"): one CDP
+  // binding out, replies back with the events through dispatch, so a request costs two crossings.
+  const channelFn = globals[options.channelName ?? '__iqsimBluetoothChannel'];
+  const channel =
+    backend || typeof channelFn !== 'function' ? undefined : (channelFn as (json: string) => void);
+  const token = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`;
+  let calls = 0;
+  const pending = new Map<number, (reply: BridgeReply) => void>();
 
   /** Per backend session (0 for a Node backend): the highest event number dispatched. */
   const dispatched = new Map<number, number>();
@@ -68,13 +76,21 @@ export function createShimBridge(
       if (outcome.ok) return outcome.value;
       throw asWebError(outcome.error);
     }
-    const binding = globals[bindingName];
-    if (typeof binding !== 'function') throw domError('NotFoundError', 'Bluetooth adapter not available.');
     let reply: BridgeReply;
-    try {
-      reply = (await binding({ method, args })) as BridgeReply;
-    } catch (error) {
-      throw asWebError(error);
+    if (channel) {
+      const call = ++calls;
+      reply = await new Promise<BridgeReply>((resolve) => {
+        pending.set(call, resolve);
+        channel(JSON.stringify({ token, call, method, args }));
+      });
+    } else {
+      const binding = globals[bindingName];
+      if (typeof binding !== 'function') throw domError('NotFoundError', 'Bluetooth adapter not available.');
+      try {
+        reply = (await binding({ method, args })) as BridgeReply;
+      } catch (error) {
+        throw asWebError(error);
+      }
     }
     const wait = after(reply.session ?? 0, reply.seq ?? 0);
     if (wait) await wait;
@@ -82,5 +98,11 @@ export function createShimBridge(
     return reply.value as T;
   };
 
-  return { invoke, seen };
+  const replied = (reply: ChannelReply): void => {
+    const resolve = pending.get(reply.call);
+    pending.delete(reply.call);
+    resolve?.(reply);
+  };
+
+  return { invoke, seen, replied, token };
 }

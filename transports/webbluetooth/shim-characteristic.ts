@@ -72,7 +72,10 @@ export function createShimCharacteristics(
     const state = slot(slots.characteristics, characteristic);
     if (!state.device.connected) throw notConnected(GATT);
     if (state.generation !== state.device.generation)
-      throw domError('InvalidStateError', 'GATT Characteristic no longer exists.');
+      throw domError(
+        'InvalidStateError',
+        `Characteristic with UUID ${state.json.uuid} is no longer valid. Remember to retrieve the characteristic again after reconnecting.`,
+      );
     return state;
   };
   const WRITE = "Failed to execute 'writeValue' on 'BluetoothRemoteGATTCharacteristic'";
@@ -182,11 +185,20 @@ export function createShimCharacteristics(
         },
       );
     }
+    /**
+     * Leaves the active notification context set at once; the CCCD write runs in the
+     * connection-checking wrapper (Chromium's stop joins `activeAlgorithms`: a drop meanwhile
+     * rejects), and its outcome is otherwise ignored, as Chromium reports success regardless.
+     */
     async stopNotifications(): Promise<BluetoothRemoteGATTCharacteristic> {
       const state = live(this);
       state.notifying = false;
-      await invoke('notify', state.device.id, state.json.handle, false).catch(() => undefined);
-      return new Promise((resolve) => queueTask(() => resolve(this)));
+      return gattOperation(
+        state.device,
+        GATT,
+        () => invoke('notify', state.device.id, state.json.handle, false).catch(() => undefined),
+        () => this,
+      );
     }
     getDescriptor(): Promise<never> {
       return Promise.reject(domError('NotSupportedError', 'Descriptors are not implemented by iqsim.'));

@@ -5,13 +5,19 @@
  * Self-contained (no run-time imports, no module-level references): `install.ts` serialises it.
  */
 import type { ShimBase, ShimBridge, ShimGatt, ShimSlots } from './shim-types.js';
-import type { PermittedDeviceJson, RequestDeviceOptionsJson, WebBluetoothEvent } from './types.js';
+import type {
+  DispatchItem,
+  DispatchMessage,
+  PermittedDeviceJson,
+  RequestDeviceOptionsJson,
+  WebBluetoothEvent,
+} from './types.js';
 
 export interface ShimDevices {
   readonly Bluetooth: abstract new (...args: never[]) => object;
   readonly BluetoothDevice: abstract new (...args: never[]) => object;
   readonly bluetooth: EventTarget;
-  dispatch(event: WebBluetoothEvent): void;
+  dispatch(message: DispatchMessage): void;
 }
 
 export function createShimDevices(
@@ -126,10 +132,25 @@ export function createShimDevices(
     else gatt.notified(state, event.handle, event.bytes);
   };
   /** A backend event; then the bridge may release replies that waited for it. */
-  const dispatch = (event: WebBluetoothEvent): void => {
-    if (dispatchIsTask) base.asTask(() => handle(event));
-    else handle(event);
-    if (event.seq !== undefined) bridge.seen(event.session ?? 0, event.seq);
+  const event = (message: WebBluetoothEvent): void => {
+    handle(message);
+    if (message.seq !== undefined) bridge.seen(message.session ?? 0, message.seq);
+  };
+  /**
+   * One event, or a batch from the page channel: events and replies in the order the Node side sent
+   * them, all in the one task that CDP's evaluate runs (so only its first queued task runs inline).
+   */
+  const dispatch = (message: DispatchMessage): void => {
+    const run = (): void => {
+      if (!Array.isArray(message)) event(message as WebBluetoothEvent);
+      else
+        for (const item of message as readonly DispatchItem[]) {
+          if ('reply' in item) bridge.replied(item.reply);
+          else event(item);
+        }
+    };
+    if (dispatchIsTask) base.asTask(run);
+    else run();
   };
 
   return { Bluetooth, BluetoothDevice, bluetooth: new Bluetooth(key), dispatch };

@@ -19,7 +19,7 @@ import type {
   ShimSlots,
   ShimUuids,
 } from './shim-types.js';
-import type { ServiceJson } from './types.js';
+import type { CharacteristicJson, ServiceJson } from './types.js';
 
 export function createShimGatt(
   base: ShimBase,
@@ -173,7 +173,11 @@ export function createShimGatt(
     }
   }
 
-  /** §GetGATTChildren for characteristics, from the discovery of the service's connection. */
+  /**
+   * §GetGATTChildren for characteristics: a backend round trip in the connection-checking wrapper,
+   * as Chromium asks its browser process, so a drop meanwhile rejects it (docs/webbluetooth.md
+   * "Situations and errors").
+   */
   const characteristicsOf = async (
     service: BluetoothRemoteGATTService,
     requested: unknown,
@@ -182,10 +186,20 @@ export function createShimGatt(
     const state = slot(slots.services, service);
     const uuid = single || requested !== undefined ? getCharacteristic(requested) : undefined;
     const device = state.device;
-    if (!device.connected) throw notConnected('retrieve characteristics');
+    const what = 'retrieve characteristics';
+    if (!device.connected) throw notConnected(what);
     if (state.generation !== device.generation)
-      throw domError('InvalidStateError', 'GATT Service no longer exists.');
-    const matching = state.json.characteristics.filter((c) => uuid === undefined || c.uuid === uuid);
+      throw domError(
+        'InvalidStateError',
+        `Service with UUID ${state.json.uuid} is no longer valid. Remember to retrieve the service again after reconnecting.`,
+      );
+    const listed = await gattOperation(
+      device,
+      what,
+      () => invoke<CharacteristicJson[]>('characteristics', device.id, state.json.handle),
+      (list) => list,
+    );
+    const matching = listed.filter((c) => uuid === undefined || c.uuid === uuid);
     if (matching.length === 0)
       throw domError(
         'NotFoundError',

@@ -2,7 +2,7 @@
  * Types shared by the parts of the Web Bluetooth shim (`shim-*.ts`, composed by `install.ts`).
  * Type-only: the parts run in a page as serialised source, so nothing here may exist at run time.
  */
-import type { BackendMethod, CharacteristicJson, ServiceJson } from './types.js';
+import type { BackendMethod, ChannelReply, CharacteristicJson, ServiceJson } from './types.js';
 
 /** A class the shim defines (its constructor takes the private key first). */
 export type ShimClass = abstract new (...args: never[]) => object;
@@ -62,6 +62,10 @@ export interface ShimBridge {
   invoke<T>(method: BackendMethod, ...args: unknown[]): Promise<T>;
   /** Records that the events up to `seq` of backend session `session` have been dispatched. */
   seen(session: number, seq: number): void;
+  /** A reply that came back on the page channel (`ChannelReply`), for the call it answers. */
+  replied(reply: ChannelReply): void;
+  /** Names this document to the Node side on the page channel (sent with `reset`). */
+  readonly token: string;
 }
 
 /** The internal state of a `BluetoothDevice` and its `BluetoothRemoteGATTServer`. */

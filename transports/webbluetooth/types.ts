@@ -8,6 +8,12 @@
  * routine without the DOM library.
  */
 
+/**
+ * The adapter, in the spec's states of a simulated adapter (docs/webbluetooth.md "Situations and
+ * errors"): off keeps `getAvailability()` true, absent makes it false; both drop every link.
+ */
+export type AdapterState = 'powered-on' | 'powered-off' | 'absent';
+
 /** One filter after canonicalisation (Web Bluetooth §4.1 "canonicalizing the filter"). */
 export interface ScanFilterJson {
   readonly services?: readonly string[];
@@ -84,6 +90,8 @@ export interface WebBluetoothBackend {
   disconnect(id: string): Promise<void>;
   /** Primary services the page may access, with their characteristics. */
   services(id: string): Promise<ServiceJson[]>;
+  /** The characteristics of the service at `serviceHandle` (a round trip, as Chromium's). */
+  characteristics(id: string, serviceHandle: number): Promise<CharacteristicJson[]>;
   read(id: string, handle: number): Promise<number[]>;
   write(id: string, handle: number, bytes: number[], withResponse: boolean): Promise<void>;
   notify(id: string, handle: number, enable: boolean): Promise<void>;
@@ -102,6 +110,18 @@ export interface BridgeCall {
   /** `reset`: a new document in the frame; its connections go (the shim sends it when it installs). */
   readonly method: BackendMethod | 'reset';
   readonly args: readonly unknown[];
+  /**
+   * On `reset`: the document's channel token, which names the frame to the Node side when later
+   * calls come through the page channel (`ChannelCall`) rather than this binding.
+   */
+  readonly token?: string;
+}
+
+/** One call through the page channel (a CDP binding, `playwright-channel.ts`): a JSON string of this. */
+export interface ChannelCall extends BridgeCall {
+  readonly token: string;
+  /** Numbers the document's calls; its reply carries it back. */
+  readonly call: number;
 }
 
 /**
@@ -113,11 +133,25 @@ export type BridgeReply = (
   | { readonly ok: false; readonly name: string; readonly message: string }
 ) & { readonly session?: number; readonly seq?: number };
 
+/** A reply on the page channel, delivered through the dispatch function with the events. */
+export type ChannelReply = BridgeReply & { readonly call: number };
+
+/** One item of a page-channel batch: an event or a reply. */
+export type DispatchItem = WebBluetoothEvent | { readonly reply: ChannelReply };
+
+/** What the dispatch function takes: one event, or (page channel) events and replies in order. */
+export type DispatchMessage = WebBluetoothEvent | readonly DispatchItem[];
+
 export interface InstallOptions {
   /** Node: the backend object. Without it the shim calls the page binding `bindingName`. */
   readonly backend?: WebBluetoothBackend;
   /** Page binding the shim calls (default `__iqsimBluetooth`). */
   readonly bindingName?: string;
+  /**
+   * Page channel (a CDP binding taking a JSON `ChannelCall`, default `__iqsimBluetoothChannel`): used
+   * instead of `bindingName` for calls when the frame has it; replies come back through dispatch.
+   */
+  readonly channelName?: string;
   /** Global function the shim defines for pushed events (default `__iqsimBluetoothDispatch`). */
   readonly dispatchName?: string;
   /**
