@@ -49,6 +49,7 @@ import {
   TransportError,
   type TransportSpec,
 } from '../transports/index.js';
+import { CAPTURE_FLAGS, CAPTURE_HELP, openCaptureFlag } from './capture-flag.js';
 import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED, EXIT_OK } from './io.js';
 import { numericOption, OPTIONS } from './options.js';
 
@@ -57,6 +58,7 @@ interface ConformanceFlags {
   json?: boolean;
   junit?: string;
   timeoutMs: string;
+  capture?: string;
 }
 
 /** Reply timeout and silence window over a real link, ms (the slowest client of §6.4 waits 450). */
@@ -73,6 +75,7 @@ export function registerConformance(program: Command, { io, setExit }: CliContex
     .option('-m, --model <name>', 'model of a real unit (default: from its model number)')
     .option('--json', 'print one JSON document')
     .option('--junit <file>', 'also write the report as JUnit XML')
+    .option(CAPTURE_FLAGS, CAPTURE_HELP)
     .option(
       '--timeout-ms <n>',
       'reply timeout and silence window, ms (1..600000)',
@@ -104,15 +107,29 @@ Examples:
           parsed.kind === 'sim'
             ? simDevice(parsed)
             : createReplayDevice(await loadRecordedDevice(parsed.path, parsed.model ?? asked?.id));
-        await run(
-          virtualTarget({ device, clock: new VirtualClock(device.now), channel: parsed.channel, name: spec }),
-        );
+        const capture = openCaptureFlag(flags.capture);
+        device.captureTo(capture);
+        try {
+          await run(
+            virtualTarget({
+              device,
+              clock: new VirtualClock(device.now),
+              channel: parsed.channel,
+              name: spec,
+            }),
+          );
+        } finally {
+          device.captureTo(undefined);
+          await capture?.finish();
+        }
         return;
       }
+      const capture = openCaptureFlag(flags.capture);
       let opened: OpenedTransport;
       try {
-        opened = await openTransport(spec);
+        opened = await openTransport(spec, capture ? { capture } : {});
       } catch (e) {
+        await capture?.finish();
         if (!(e instanceof TransportError)) throw e;
         if (e.code === 'TRANSPORT_BAD_SPEC' || e.code === 'TRANSPORT_UNSUPPORTED')
           throw new CliUsageError(e.code, e.message);
@@ -131,6 +148,7 @@ Examples:
         });
       } finally {
         await opened.close();
+        await capture?.finish();
       }
     });
 }

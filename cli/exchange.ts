@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { getProfile } from '../firmware-model/index.js';
 import { hexBytes } from '../protocol/index.js';
 import { type ExchangeOptions, runExchange, SimulatorError } from '../simulator/index.js';
+import { CAPTURE_FLAGS, CAPTURE_HELP, openCaptureFlag } from './capture-flag.js';
 import { parseRequests, printExchanges, toExchange } from './frames.js';
 import { type CliContext, EXIT_FAILED } from './io.js';
 import { choiceOption, numericOption, OPTIONS } from './options.js';
@@ -18,6 +19,7 @@ interface Flags {
   json?: boolean;
   snapshot?: string;
   overrides?: string;
+  capture?: string;
 }
 
 export function registerExchange(program: Command, { io, setExit }: CliContext): void {
@@ -35,6 +37,7 @@ export function registerExchange(program: Command, { io, setExit }: CliContext):
       'ble',
     )
     .option('--seed <n>', 'identity seed, 0..4294967295', '1')
+    .option(CAPTURE_FLAGS, CAPTURE_HELP)
     .option('--json', 'print {"ok", "model", "transport", "exchanges": [{"request", "replies"}]}')
     .option(
       '--snapshot <file>',
@@ -62,7 +65,15 @@ Examples:
       const model = getProfile(flags.model).id;
       const requests = parseRequests(hex);
       const device = await deviceFiles(flags, model);
-      const results = await runExchange(requests, { model, transport, seed, device });
+      const capture = openCaptureFlag(flags.capture);
+      const results = await runExchange(requests, {
+        model,
+        transport,
+        seed,
+        device,
+        ...(capture ? { capture } : {}),
+      });
+      await capture?.finish();
       const exchanges = results.map((e, i) => toExchange(requests[i] as Uint8Array, e.replies.map(hexBytes)));
       const ok = printExchanges(io, exchanges, flags.json === true, { model, transport });
       if (!ok) setExit(EXIT_FAILED);

@@ -10,7 +10,13 @@
 import type { Command } from 'commander';
 import type { DecodedFrame, EncodeOptions, Fields } from '../protocol/index.js';
 import { IqosClient, SimulatorError, type Transport } from '../simulator/index.js';
-import { type OpenedTransport, openTransport, TransportError } from '../transports/index.js';
+import {
+  type OpenedTransport,
+  openTransport,
+  parseTransportSpec,
+  TransportError,
+} from '../transports/index.js';
+import { CAPTURE_FLAGS, CAPTURE_HELP, openCaptureFlag } from './capture-flag.js';
 import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
 import { numericOption, OPTIONS } from './options.js';
 
@@ -20,6 +26,7 @@ const DEFAULT_TIMEOUT_MS = 500;
 
 export interface LinkFlags {
   record?: string;
+  capture?: string;
   timeoutMs: string;
   json?: boolean;
 }
@@ -43,10 +50,19 @@ export async function withClient(
     if (flags.json) io.out(`${JSON.stringify({ ok: false, transport: spec, error: { code, message } })}\n`);
     setExit(EXIT_FAILED);
   };
+  // The spec is checked before the capture file is created: a usage error writes nothing.
+  try {
+    parseTransportSpec(spec);
+  } catch (e) {
+    if (e instanceof TransportError) throw new CliUsageError(e.code, e.message);
+    throw e;
+  }
+  const capture = openCaptureFlag(flags.capture);
   let opened: OpenedTransport;
   try {
-    opened = await openTransport(spec, { record: flags.record });
+    opened = await openTransport(spec, { record: flags.record, ...(capture ? { capture } : {}) });
   } catch (e) {
+    await capture?.finish();
     if (!(e instanceof TransportError)) throw e;
     if (e.code === 'TRANSPORT_BAD_SPEC' || e.code === 'TRANSPORT_UNSUPPORTED')
       throw new CliUsageError(e.code, e.message);
@@ -71,6 +87,8 @@ export async function withClient(
   } finally {
     client?.close();
     await opened.close();
+    opened.device?.captureTo(undefined);
+    await capture?.finish();
   }
 }
 
@@ -78,6 +96,7 @@ export async function withClient(
 export function linkOptions(command: Command): Command {
   return command
     .option('--record <file>', 'record every packet as JSON lines {"tMs","dir","channel","hex"}')
+    .option(CAPTURE_FLAGS, CAPTURE_HELP)
     .option('--timeout-ms <n>', 'per-request reply timeout, ms (1..600000)', String(DEFAULT_TIMEOUT_MS));
 }
 

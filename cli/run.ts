@@ -18,6 +18,7 @@ import {
   saveSnapshotAtomic,
   startRealTimePump,
 } from '../transports/index.js';
+import { CAPTURE_FLAGS, CAPTURE_HELP, openCaptureFlag } from './capture-flag.js';
 import { type CliContext, type CliIo, EXIT_FAILED } from './io.js';
 import { numericOption, OPTIONS } from './options.js';
 import { KeyControls, parseInputLine } from './run-input.js';
@@ -41,6 +42,7 @@ interface Flags {
   speed: string;
   durationMs?: string;
   serial?: string;
+  capture?: string;
 }
 
 /** One serving of a device: where it prints, how it reads inputs, how long, and the pty it may serve. */
@@ -83,6 +85,7 @@ export function registerRun(
       'stop after n ms of real time, 0..2147483647 (default: until q, SIGINT or SIGTERM)',
     )
     .option('--serial <path>', 'also serve 64-byte 3F reports on a pty at <path> (made with socat)')
+    .option(CAPTURE_FLAGS, `${CAPTURE_HELP}; everything the device does, complete on exit`)
     .addHelpText(
       'after',
       `
@@ -106,7 +109,29 @@ Examples:
         flags.serial === undefined
           ? undefined
           : await openSerialForRun(flags.serial, io, setExit, flags.json === true);
-      await runSession(device, { io, stdio, setExit, mode, speed, durationMs, statePath: flags.state, pty });
+      let capture: ReturnType<typeof openCaptureFlag>;
+      try {
+        capture = openCaptureFlag(flags.capture);
+      } catch (e) {
+        pty?.close();
+        throw e;
+      }
+      device.captureTo(capture);
+      try {
+        await runSession(device, {
+          io,
+          stdio,
+          setExit,
+          mode,
+          speed,
+          durationMs,
+          statePath: flags.state,
+          pty,
+        });
+      } finally {
+        device.captureTo(undefined);
+        await capture?.finish();
+      }
     });
 }
 

@@ -14,12 +14,14 @@ import {
   type ScenarioFailure,
   type ScenarioReport,
 } from '../simulator/index.js';
+import { CAPTURE_FLAGS, CAPTURE_HELP, openCaptureFlag } from './capture-flag.js';
 import { type CliContext, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
 
 interface Flags {
   model?: string;
   stopOnFailure?: boolean;
   json?: boolean;
+  capture?: string;
 }
 
 export function registerScenario(program: Command, { io, setExit }: CliContext): void {
@@ -31,6 +33,7 @@ export function registerScenario(program: Command, { io, setExit }: CliContext):
     .argument('<file>', 'scenario file (format: docs/scenarios.md, schema: schema/scenario.schema.json)')
     .option('-m, --model <name>', 'run against this model instead of the file\'s "model"')
     .option('--stop-on-failure', 'stop at the first step that fails')
+    .option(CAPTURE_FLAGS, CAPTURE_HELP)
     .option('--json', 'print the report as JSON: {"ok", "name", "model", "steps": [...], "durationMs"}')
     .addHelpText(
       'after',
@@ -63,10 +66,13 @@ Examples:
         setExit(EXIT_USAGE);
         return;
       }
+      const capture = openCaptureFlag(flags.capture);
       const report = await runScenario(parsed.scenario, {
         ...(flags.model !== undefined ? { model: flags.model } : {}),
         stopOnFailure: flags.stopOnFailure ?? false,
+        ...(capture ? { capture } : {}),
       });
+      await capture?.finish();
       if (flags.json) io.out(`${JSON.stringify({ ...report, source: file })}\n`);
       else io.out(humanReport(report, file));
       setExit(report.ok ? EXIT_OK : EXIT_FAILED);

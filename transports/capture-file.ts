@@ -5,6 +5,7 @@
  */
 import { createWriteStream, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import {
   btsnoopHeader,
   btsnoopRecord,
@@ -18,6 +19,7 @@ import {
   pcapngHeader,
   type ReadCapture,
   readCapture,
+  usOf,
 } from '../simulator/index.js';
 import { messageOf, TransportError } from './errors.js';
 
@@ -25,6 +27,11 @@ export interface CaptureFile extends CaptureSink {
   readonly format: CaptureFormat;
   /** Stops writing and closes the file; resolves when it is flushed. Idempotent. */
   finish(): Promise<void>;
+}
+
+/** The wall clock as capture time: whole µs since 1970 (what a real link's capture is stamped with). */
+export function wallClockUs(): number {
+  return usOf(performance.timeOrigin + performance.now());
 }
 
 /** `.btsnoop` / `.log` → btsnoop, `.pcapng` → pcapng, anything else → JSON lines. */

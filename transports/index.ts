@@ -9,6 +9,7 @@ export {
   captureFormatOfPath,
   openCaptureFile,
   readCaptureFile,
+  wallClockUs,
 } from './capture-file.js';
 export {
   type ClockPump,

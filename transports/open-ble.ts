@@ -4,19 +4,39 @@
  * (`GATT_SERVICES`, hence the same handles as a virtual device) whose values come from the real one:
  * readable characteristics are read once at connect and kept current by notifications, writes and
  * subscriptions are forwarded. Not exercised in CI (no adapter there); the failure paths are.
+ *
+ * With a capture sink (docs/captures.md "Recording a link"), what the unit did is recorded as ATT PDUs
+ * in wall-clock time: each read, write and subscription when it was sent and its response when the
+ * unit answered (a write is acknowledged in the capture only once noble reports the unit's Write
+ * Response), and each notification as it came. noble's API does not expose attribute handles, so the
+ * PDUs carry the handle map of docs/protocol.md §3.2, which is the one observed on a real unit.
  */
 import type { Characteristic, Noble, Peripheral, withBindings } from '@stoprocent/noble';
 import {
   ATT_ERROR_INVALID_HANDLE,
   ATT_ERROR_WRITE_NOT_PERMITTED,
   BATTERY_CHAR_UUID,
+  encodeHandleValueNotification,
+  encodeReadRequest,
+  encodeReadResponse,
+  encodeWriteCommand,
+  encodeWriteRequest,
+  encodeWriteResponse,
   GATT_SERVICES,
   normalizeUuid,
   SCP_CHAR_UUID,
   STATUS_CHAR_UUID,
   sigUuid,
 } from '../protocol/index.js';
-import { GattServer, HANDLES, ListenerSet, type Transport, type WirePacket } from '../simulator/index.js';
+import {
+  type CaptureSink,
+  GattServer,
+  HANDLES,
+  ListenerSet,
+  type Transport,
+  type WirePacket,
+} from '../simulator/index.js';
+import { wallClockUs } from './capture-file.js';
 import { messageOf, TransportError } from './errors.js';
 import type { RawOpen } from './opened.js';
 import { requireOptional } from './optional-package.js';
@@ -24,7 +44,7 @@ import { requireOptional } from './optional-package.js';
 /** Connects to `address` (adapter and connect waits bounded) and serves its GATT table as ATT. */
 export async function openBleTransport(
   address: string,
-  limits: { adapterTimeoutMs: number; connectTimeoutMs: number },
+  limits: { adapterTimeoutMs: number; connectTimeoutMs: number; capture?: CaptureSink },
 ): Promise<Omit<RawOpen, 'channel' | 'scheduler'>> {
   const noble = loadNoble();
   let peripheral: Peripheral | undefined;
@@ -36,7 +56,8 @@ export async function openBleTransport(
       `connect to ${address}`,
     );
     const { characteristics } = await peripheral.discoverAllServicesAndCharacteristicsAsync();
-    return await nobleFacade(noble, peripheral, characteristics);
+    const recorder = limits.capture ? new UnitRecorder(limits.capture, address, peripheral.mtu) : undefined;
+    return await nobleFacade(noble, peripheral, characteristics, recorder);
   } catch (error) {
     await peripheral?.disconnectAsync().catch(() => undefined);
     noble.stop();
@@ -92,6 +113,7 @@ async function nobleFacade(
   noble: Noble,
   peripheral: Peripheral,
   characteristics: Characteristic[],
+  recorder: UnitRecorder | undefined,
 ): Promise<Omit<RawOpen, 'channel' | 'scheduler'>> {
   const byHandle = new Map<number, Characteristic>();
   const values = new Map<number, Uint8Array>();
@@ -132,29 +154,41 @@ async function nobleFacade(
       write(handle, value, withResponse) {
         const characteristic = byHandle.get(handle);
         if (!characteristic) return ATT_ERROR_WRITE_NOT_PERMITTED;
-        characteristic.writeAsync(Buffer.from(value), !withResponse).catch(lostOn);
+        const sent = characteristic.writeAsync(Buffer.from(value), !withResponse);
+        recorder?.sent(withResponse ? encodeWriteRequest(handle, value) : encodeWriteCommand(handle, value));
+        sent.then(() => withResponse && recorder?.answered(encodeWriteResponse()), lostOn);
         return 0;
       },
       subscribed(handle, enabled) {
         const characteristic = byHandle.get(handle);
-        (enabled ? characteristic?.subscribeAsync() : characteristic?.unsubscribeAsync())?.catch(lostOn);
+        const done = enabled ? characteristic?.subscribeAsync() : characteristic?.unsubscribeAsync();
+        if (!done) return;
+        // The CCCD is the value handle + 1 (docs/protocol.md §3.2).
+        recorder?.sent(encodeWriteRequest(handle + 1, Uint8Array.of(enabled ? 1 : 0, 0)));
+        done.then(() => recorder?.answered(encodeWriteResponse()), lostOn);
       },
     },
     { maxMtu: Math.min(517, Math.max(23, peripheral.mtu ?? 23)) },
   );
   for (const [handle, characteristic] of byHandle) {
-    if (characteristic.properties.includes('read'))
-      values.set(handle, new Uint8Array(await characteristic.readAsync()));
-    characteristic.on('data', (data: Buffer) => {
+    if (characteristic.properties.includes('read')) {
+      recorder?.sent(encodeReadRequest(handle));
+      const value = new Uint8Array(await characteristic.readAsync());
+      recorder?.answered(encodeReadResponse(value));
+      values.set(handle, value);
+    }
+    characteristic.on('data', (data: Buffer, isNotification: boolean) => {
       const value = new Uint8Array(data);
+      if (isNotification) recorder?.answered(encodeHandleValueNotification(handle, value));
       values.set(handle, value);
       const pdu = server.notify(handle, value);
       if (pdu) deliver(pdu);
     });
   }
-  peripheral.once('disconnect', (reason: unknown) =>
-    drop(`TRANSPORT_LOST: device disconnected (${String(reason)})`),
-  );
+  peripheral.once('disconnect', (reason: unknown) => {
+    recorder?.disconnected();
+    drop(`TRANSPORT_LOST: device disconnected (${String(reason)})`);
+  });
   const transport: Transport = {
     write(packet) {
       if (!open) throw new TransportError('TRANSPORT_LOST', 'the BLE link is closed');
@@ -182,6 +216,33 @@ async function nobleFacade(
       noble.stop();
     },
   };
+}
+
+/** The unit's side of a `ble:` link as capture events, on connection handle 0x0040, in wall-clock time. */
+class UnitRecorder {
+  private readonly handle = 0x0040;
+
+  constructor(
+    private readonly sink: CaptureSink,
+    address: string,
+    mtu: number | null | undefined,
+  ) {
+    const tUs = wallClockUs();
+    sink.capture({ kind: 'connect', tUs, handle: this.handle, address: address.toUpperCase() });
+    if (mtu && mtu !== 23) sink.capture({ kind: 'mtu', tUs, handle: this.handle, mtu });
+  }
+
+  sent(bytes: Uint8Array): void {
+    this.sink.capture({ kind: 'att', tUs: wallClockUs(), dir: 'toDevice', handle: this.handle, bytes });
+  }
+
+  answered(bytes: Uint8Array): void {
+    this.sink.capture({ kind: 'att', tUs: wallClockUs(), dir: 'toHost', handle: this.handle, bytes });
+  }
+
+  disconnected(): void {
+    this.sink.capture({ kind: 'disconnect', tUs: wallClockUs(), handle: this.handle, reason: 0x13 });
+  }
 }
 
 /** noble writes 128-bit UUIDs as 32 bare hex digits. */

@@ -3,7 +3,12 @@
  * "Replay"). The file is read whole; a bad one is its SIM_CAPTURE_* error, a capture with nothing to
  * replay SIM_REPLAY_EMPTY, one that does not say its model (and no `model=`) SIM_REPLAY_MODEL.
  */
-import { createReplayDevice, type RecordedDevice, recordedDeviceOf } from '../simulator/index.js';
+import {
+  type CaptureSink,
+  createReplayDevice,
+  type RecordedDevice,
+  recordedDeviceOf,
+} from '../simulator/index.js';
 import { readCaptureFile } from './capture-file.js';
 import { openDevice } from './open-sim.js';
 import type { RawOpen } from './opened.js';
@@ -16,7 +21,7 @@ export async function loadRecordedDevice(path: string, model?: string): Promise<
   return recordedDeviceOf(read.value.events, model);
 }
 
-export async function openReplay(spec: ReplaySpec): Promise<RawOpen> {
+export async function openReplay(spec: ReplaySpec, capture?: CaptureSink): Promise<RawOpen> {
   const recorded = await loadRecordedDevice(spec.path, spec.model);
-  return { ...openDevice(createReplayDevice(recorded), spec.channel), recorded };
+  return { ...openDevice(createReplayDevice(recorded), spec.channel, capture), recorded };
 }

@@ -1,5 +1,6 @@
 /** `sim:<model>` (and `replay:`): an in-process virtual device over the in-memory link, its clock pumped in real time. */
 import {
+  type CaptureSink,
   createVirtualDevice,
   InMemoryLink,
   SimulatorError,
@@ -35,12 +36,14 @@ export function simDevice(spec: SimSpec): VirtualDevice {
   return createVirtualDevice({ model: spec.model, snapshot, ...(overrides ? { overrides } : {}) });
 }
 
-export function openSim(spec: SimSpec): RawOpen {
-  return openDevice(simDevice(spec), spec.channel);
+export function openSim(spec: SimSpec, capture?: CaptureSink): RawOpen {
+  return openDevice(simDevice(spec), spec.channel, capture);
 }
 
 /** Serves `device` in process over the in-memory link, its clock pumped in real time (`sim:`, `replay:`). */
-export function openDevice(device: VirtualDevice, channel: 'ble' | 'usb'): RawOpen {
+export function openDevice(device: VirtualDevice, channel: 'ble' | 'usb', capture?: CaptureSink): RawOpen {
+  // Attached before the link exists, so the capture starts with the advertisement and the connection.
+  if (capture) device.captureTo(capture);
   // A restored device continues from its own virtual time.
   const clock = new VirtualClock(device.now);
   // Over USB nothing connects: a BLE central would make the device stop advertising.

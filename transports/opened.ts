@@ -4,7 +4,7 @@
  * a `RawOpen`; `finishOpen` adds the recorder and the bookkeeping.
  */
 import type { Writable } from 'node:stream';
-import type { RecordedDevice, Scheduler, Transport, VirtualDevice } from '../simulator/index.js';
+import type { CaptureSink, RecordedDevice, Scheduler, Transport, VirtualDevice } from '../simulator/index.js';
 import { TransportError } from './errors.js';
 import { recordTransport } from './recorder.js';
 import type { SerialBinding } from './serial/port.js';
@@ -13,6 +13,12 @@ import type { TransportSpec } from './spec.js';
 export interface OpenTransportOptions {
   /** Record every packet as JSON lines to this stream or file (see `recordTransport`). */
   record?: Writable | string;
+  /**
+   * Send the link's capture stream here (docs/captures.md "Recording a link"): everything a `sim:` or
+   * `replay:` device does from before the connection, the raw bytes of a `serial:` line both ways,
+   * the ATT traffic of a `ble:` unit as the unit gave it.
+   */
+  capture?: CaptureSink;
   /** serial: a serialport binding instead of the native one (`MockBinding` in tests). */
   serialBinding?: SerialBinding;
   /** ble: how long to wait for the adapter to be powered on, ms (default 3000). */

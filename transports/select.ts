@@ -31,13 +31,14 @@ export async function openTransport(
   }
   switch (parsed.kind) {
     case 'sim':
-      return finishOpen(parsed, openSim(parsed), options);
+      return finishOpen(parsed, openSim(parsed, options.capture), options);
     case 'replay':
-      return finishOpen(parsed, await openReplay(parsed), options);
+      return finishOpen(parsed, await openReplay(parsed, options.capture), options);
     case 'serial': {
       const serial = await openSerialTransport(parsed.path, {
         baudRate: parsed.baudRate,
         binding: options.serialBinding,
+        ...(options.capture ? { capture: options.capture } : {}),
       });
       return finishOpen(
         parsed,
@@ -50,6 +51,7 @@ export async function openTransport(
       const ble = await openBleTransport(parsed.address, {
         adapterTimeoutMs: options.adapterTimeoutMs ?? 3000,
         connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+        ...(options.capture ? { capture: options.capture } : {}),
       });
       return finishOpen(parsed, { ...ble, channel: 'ble', scheduler: realTimeScheduler() }, options);
     }

@@ -11,6 +11,7 @@ import {
   type ProtocolError,
   toHex,
 } from '../../protocol/index.js';
+import type { CaptureSink } from '../capture-event.js';
 import { VirtualClock } from '../clock.js';
 import { createVirtualDevice, type VirtualDeviceOptions } from '../device/device.js';
 import { InMemoryLink, runUntilSettled } from '../link.js';
@@ -23,6 +24,8 @@ export interface ExchangeOptions {
   device?: Omit<VirtualDeviceOptions, 'model' | 'seed'>;
   /** How long to collect replies after each request, ms of virtual time (default 200). */
   windowMs?: number;
+  /** Sends the device's capture stream here, from before the client connects (docs/captures.md). */
+  capture?: CaptureSink;
 }
 
 export interface Exchange {
@@ -54,6 +57,7 @@ export async function runExchange(
   options: ExchangeOptions,
 ): Promise<Exchange[]> {
   const device = createVirtualDevice({ ...options.device, model: options.model, seed: options.seed ?? 1 });
+  if (options.capture) device.captureTo(options.capture);
   // A device restored from a snapshot continues from its own virtual time.
   const clock = new VirtualClock(device.now);
   const channel = options.transport === 'usb' ? 'usb' : 'ble';

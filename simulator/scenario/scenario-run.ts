@@ -12,6 +12,7 @@ import {
   type ProtocolError,
   toHex,
 } from '../../protocol/index.js';
+import type { CaptureSink } from '../capture-event.js';
 import { IqosClient } from '../client/client.js';
 import { requestFrame } from '../client/exchange.js';
 import { VirtualClock } from '../clock.js';
@@ -34,6 +35,8 @@ export interface RunScenarioOptions {
   stopOnFailure?: boolean;
   /** Default `pollMs` of waitUntil steps (10). */
   pollMs?: number;
+  /** Sends the device's capture stream here from before the first step (docs/captures.md). */
+  capture?: CaptureSink;
 }
 
 export interface StepReport {
@@ -116,6 +119,7 @@ class Run {
         ...(scenario.params ? { params: scenario.params } : {}),
       },
     });
+    if (options.capture) this.device.captureTo(options.capture);
     this.subscription = this.device.events$.subscribe((e) => this.events.push(e));
     // Until a link exists (it follows the device itself), the clock drives the device's deadlines.
     this.unfollow = this.clock.follow({

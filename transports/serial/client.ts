@@ -5,7 +5,8 @@
  * split across reads, or the stale tail of a report sent before we opened cost only the bytes they
  * spoil.
  */
-import { ListenerSet, type Transport, type WirePacket } from '../../simulator/index.js';
+import { type CaptureSink, ListenerSet, type Transport, type WirePacket } from '../../simulator/index.js';
+import { wallClockUs } from '../capture-file.js';
 import { TransportError } from '../errors.js';
 import { type ByteEndpoint, openSerialPort, type SerialOpenOptions } from './port.js';
 import { UsbReportStream } from './report-stream.js';
@@ -24,8 +25,15 @@ export class SerialTransport implements Transport {
   private readonly closeListeners = new ListenerSet<string>();
   private lostError: TransportError | undefined;
 
-  constructor(private readonly endpoint: ByteEndpoint) {
-    endpoint.onData((bytes) => this.onBytes(bytes));
+  constructor(
+    private readonly endpoint: ByteEndpoint,
+    /** Gets the raw bytes both ways, as they were written and read (docs/captures.md "Recording a link"). */
+    private readonly capture?: CaptureSink,
+  ) {
+    endpoint.onData((bytes) => {
+      capture?.capture({ kind: 'serial', tUs: wallClockUs(), dir: 'toHost', bytes: bytes.slice() });
+      this.onBytes(bytes);
+    });
     endpoint.onClose((lost) => {
       this.lostError = lost;
       const reason = lost ? `${lost.code}: ${lost.message}` : 'closed by the client';
@@ -57,6 +65,7 @@ export class SerialTransport implements Transport {
   writeBytes(bytes: Uint8Array): void {
     if (!this.endpoint.open)
       throw this.lostError ?? new TransportError('TRANSPORT_LOST', 'the serial port is closed');
+    this.capture?.capture({ kind: 'serial', tUs: wallClockUs(), dir: 'toDevice', bytes: bytes.slice() });
     this.endpoint.write(bytes);
   }
 
@@ -91,7 +100,7 @@ export class SerialTransport implements Transport {
 /** Opens `path` (or a port of `options.binding`) as a client transport. */
 export async function openSerialTransport(
   path: string,
-  options: SerialOpenOptions = {},
+  options: SerialOpenOptions & { capture?: CaptureSink } = {},
 ): Promise<SerialTransport> {
-  return new SerialTransport(await openSerialPort(path, options));
+  return new SerialTransport(await openSerialPort(path, options), options.capture);
 }
