@@ -27,6 +27,12 @@ import type { Condition } from './conditions.js';
 import { hostTurn } from './host-turn.js';
 
 export {
+  type CompanionServer,
+  type CompanionServerOptions,
+  companionRoot,
+  startCompanionServer,
+} from './companion.js';
+export {
   batteryAtLeast,
   batteryAtMost,
   type Condition,
@@ -44,8 +50,10 @@ export {
   type Registry,
   RegistryApiError,
   RegistryClient,
+  type RegistryUser,
   readDeviceId,
 } from './registry.js';
+export type { RegistryServerHandle, RegistryServerOptions } from './registry-types.js';
 
 export interface RigOptions {
   model: string;

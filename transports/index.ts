@@ -27,6 +27,7 @@ export {
 } from './noble/index.js';
 export { loadRecordedDevice } from './open-replay.js';
 export type { OpenedTransport, OpenTransportOptions } from './opened.js';
+export { importWithOptional, REGISTRY_PACKAGES } from './optional-package.js';
 export { loadOverridesFile } from './overrides-file.js';
 export {
   createSnapshotWriter,

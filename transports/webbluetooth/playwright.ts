@@ -14,6 +14,7 @@ import {
   type Frame,
   type Page,
 } from 'playwright-core';
+import { chromiumExecutable } from './chromium.js';
 import type { WebBluetoothHub } from './hub.js';
 import { webBluetoothInitScript } from './install.js';
 import type { HubSession } from './session.js';
@@ -29,8 +30,10 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--disable-sync',
 ];
 
+export { chromiumExecutable, DEFAULT_CHROMIUM } from './chromium.js';
+
 export interface LaunchChromiumOptions {
-  /** Default `$IQSIM_CHROMIUM` or `/usr/bin/chromium` (Playwright never downloads a browser here). */
+  /** Default `$IQSIM_CHROMIUM` or `/usr/bin/chromium`; TRANSPORT_BROWSER_MISSING when it is not there. */
   executablePath?: string;
   /** Extra command-line flags after `CHROMIUM_FLAGS`. */
   args?: readonly string[];
@@ -41,8 +44,10 @@ export interface LaunchChromiumOptions {
  * and deletes it on close (it refuses a `--user-data-dir` flag with `launch`).
  */
 export function launchChromium(options: LaunchChromiumOptions = {}): Promise<Browser> {
+  // Throws at once, not as a rejection: `Promise.all([launchChromium(), startApp()])` then starts nothing.
+  const executablePath = chromiumExecutable(options.executablePath);
   return chromium.launch({
-    executablePath: options.executablePath ?? process.env.IQSIM_CHROMIUM ?? '/usr/bin/chromium',
+    executablePath,
     headless: true,
     args: [...CHROMIUM_FLAGS, ...(options.args ?? [])],
   });
