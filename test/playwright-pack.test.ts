@@ -111,8 +111,13 @@ const scratch = mkdtempSync(join(tmpdir(), 'iqsim-playwright-'));
 const project = join(scratch, 'qa');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const playwright = (env: Record<string, string> = {}) =>
-  run(process.execPath, [join(project, 'node_modules/@playwright/test/cli.js'), 'test'], project, env);
+const playwright = (files: string[], env: Record<string, string> = {}) =>
+  run(
+    process.execPath,
+    [join(project, 'node_modules/@playwright/test/cli.js'), 'test', ...files],
+    project,
+    env,
+  );
 
 it('installed without the optional packages, iqsim/playwright and iqsim/testing type-check without skipLibCheck', () => {
   const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], ROOT);
@@ -178,13 +183,13 @@ it('with the registry’s packages, runs the docs’ and README’s fixture exam
   writeFileSync(join(project, 'docs.spec.ts'), block('docs/companion.md', '## The fixture'));
   writeFileSync(join(project, 'readme.spec.ts'), block('README.md', '## Test your app'));
   writeFileSync(join(project, 'own-app.spec.ts'), OWN_APP);
-  const test = playwright();
+  const test = playwright([]);
   expect(test.status, test.output).toBe(0);
   expect(test.output).toMatch(/4 passed/);
 });
 
 it('without a browser, the fixture fails with TRANSPORT_BROWSER_MISSING', () => {
-  const test = playwright({ IQSIM_CHROMIUM: join(scratch, 'no-chromium') });
+  const test = playwright(['pair.spec.ts'], { IQSIM_CHROMIUM: join(scratch, 'no-chromium') });
   expect(test.status).not.toBe(0);
-  expect(test.output).toContain('TRANSPORT_BROWSER_MISSING');
+  expect(test.output).toContain('TransportError [TRANSPORT_BROWSER_MISSING]: no Chromium at');
 });
