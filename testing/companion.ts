@@ -44,7 +44,7 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 
 /** examples/companion beside dist/ (installed package) or beside cli/ (sources). */
-export function companionRoot(): string {
+function companionRoot(): string {
   for (const up of ['../../examples/companion/', '../examples/companion/']) {
     const dir = fileURLToPath(new URL(up, import.meta.url));
     if (existsSync(join(dir, 'index.html'))) return dir;

@@ -29,7 +29,6 @@ import { hostTurn } from './host-turn.js';
 export {
   type CompanionServer,
   type CompanionServerOptions,
-  companionRoot,
   startCompanionServer,
 } from './companion.js';
 export {
