@@ -34,8 +34,17 @@ if (unknown.length > 0) {
   );
   process.exit(2);
 }
+
+/** A benchmark that cannot run here (no browser, an optional package missing): its code, no stack. */
+function failure(error: unknown): never {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (!(error instanceof Error) || typeof code !== 'string' || !/^[A-Z]+_[A-Z_]+$/.test(code)) throw error;
+  process.stderr.write(`error ${code}: ${error.message}\n`);
+  process.exit(2);
+}
+
 for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
-  const lines = await (BENCHES[name] as () => Promise<BenchLine[]>)();
+  const lines = await (BENCHES[name] as () => Promise<BenchLine[]>)().catch(failure);
   for (const l of lines) {
     if (json) process.stdout.write(`${JSON.stringify(l)}\n`);
     else {

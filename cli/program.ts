@@ -34,7 +34,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'diff', load: async () => (await import('./diff.js')).registerDiff },
   { name: 'replay', load: async () => (await import('./replay.js')).registerReplay },
   { name: 'conformance', load: async () => (await import('./conformance.js')).registerConformance },
-  // fastify and libsql load only for `iqsim registry …`.
+  // fastify and libsql load only when an `iqsim registry …` command runs.
   { name: 'registry', load: async () => (await import('./registry.js')).registerRegistry },
   {
     name: 'label',
@@ -123,6 +123,9 @@ Examples:
     const { FirmwareError } = await import('../firmware-model/index.js');
     const { SimulatorError } = await import('../simulator/index.js');
     if (e instanceof FirmwareError || e instanceof SimulatorError) return usage(e.code, e.message);
+    // A transport error no command turned into its own exit (an optional package missing, no browser).
+    const { TransportError } = await import('../transports/index.js');
+    if (e instanceof TransportError) return usage(e.code, e.message);
     throw e;
   }
 }

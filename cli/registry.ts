@@ -9,19 +9,19 @@
  *
  * `--url` talks to a server started with --test-mode (its /_test routes); `--db` opens the store file
  * directly (no server needed; SQLite locking keeps a file shared with a running server consistent).
- * Loaded lazily: only these commands load fastify and libsql.
+ * Loaded lazily: only these commands load fastify and libsql, when they run (not for the help), and
+ * without them installed they say TRANSPORT_PACKAGE_MISSING with the packages to install (optional
+ * peers, docs/transports.md "Optional packages").
  */
 import type { Command } from 'commander';
 import { RegistryError } from '../registration/index.js';
-import {
-  LibsqlStore,
-  listAccounts,
-  listDevices,
-  purchase,
-  startRegistryServer,
-  storeContext,
-} from '../registration/server/index.js';
+import type { LibsqlStore } from '../registration/server/index.js';
+import { importWithOptional, REGISTRY_PACKAGES } from '../transports/index.js';
 import { type CliContext, CliUsageError, EXIT_FAILED, EXIT_USAGE } from './io.js';
+
+const registryServer = () =>
+  importWithOptional(REGISTRY_PACKAGES, 'iqsim registry', () => import('../registration/server/index.js'));
+type ServerModule = Awaited<ReturnType<typeof registryServer>>;
 
 interface Target {
   url?: string;
@@ -87,6 +87,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         json?: boolean;
       }) => {
         const port = integer(flags.port, '--port', 0, 65_535);
+        const { startRegistryServer } = await registryServer();
         const server = await startRegistryServer({
           db: flags.db ?? ':memory:',
           port,
@@ -129,7 +130,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
   const run = async (
     target: Target,
     viaUrl: (url: string) => Promise<unknown>,
-    viaDb: (store: LibsqlStore) => Promise<unknown>,
+    viaDb: (store: LibsqlStore, server: ServerModule) => Promise<unknown>,
   ) => {
     if (!target.url === !target.db)
       throw new CliUsageError('CLI_REGISTRY_TARGET', 'give exactly one of --url or --db');
@@ -149,14 +150,14 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     run(
       flags,
       (url) => http(url, 'GET', '/_test/accounts'),
-      (store) => listAccounts(store),
+      (store, server) => server.listAccounts(store),
     ),
   );
   targetOptions(registry.command('devices').description('list devices')).action((flags: Target) =>
     run(
       flags,
       (url) => http(url, 'GET', '/_test/devices'),
-      (store) => listDevices(store),
+      (store, server) => server.listDevices(store),
     ),
   );
   targetOptions(
@@ -180,7 +181,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       return run(
         flags,
         (url) => http(url, 'POST', '/_test/purchases', body),
-        (store) => purchase(storeContext(store), body),
+        (store, server) => server.purchase(server.storeContext(store), body),
       );
     },
   );
@@ -199,12 +200,16 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     );
 }
 
-async function withStore<T>(path: string, body: (store: LibsqlStore) => Promise<T>): Promise<T> {
-  const store = await LibsqlStore.open({ path }).catch((error: unknown) => {
+async function withStore<T>(
+  path: string,
+  body: (store: LibsqlStore, server: ServerModule) => Promise<T>,
+): Promise<T> {
+  const server = await registryServer();
+  const store = await server.LibsqlStore.open({ path }).catch((error: unknown) => {
     throw startFailure(error, path);
   });
   try {
-    return await body(store);
+    return await body(store, server);
   } finally {
     await store.close();
   }

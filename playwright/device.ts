@@ -14,7 +14,7 @@ import {
   HANDLES,
   type VirtualDevice,
 } from '../simulator/index.js';
-import type { WebBluetoothHub } from '../transports/index.js';
+import type { WebBluetoothHub } from '../transports/webbluetooth/index.js';
 
 export interface VirtualHolderOptions {
   model: string;

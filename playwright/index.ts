@@ -6,36 +6,54 @@
  *   from the test (inputs, faults, virtual time, radio);
  * - `bluetooth`: the device chooser (`choose`, `cancel`), more devices, adapter on/off;
  * - `registry`: a fresh registration service in test mode (`:memory:`, outbox, clock, faults);
- * - `page`: Playwright's page with the Web Bluetooth shim injected and bridged to the device.
+ * - `page`: Playwright's page with the Web Bluetooth shim injected and bridged to the device;
+ * - `app`: the reference companion app served for this test and wired to `registry` (or your app at
+ *   `appUrl`), open in `page`;
+ * - `user`: a fresh verified user, logged into `app` in `page`.
  *
  * The browser is Debian's Chromium (`/usr/bin/chromium` or `$IQSIM_CHROMIUM`; Playwright downloads
- * nothing), headless unless `--headed`. Everything a test made is closed after it, pass or fail.
+ * nothing; none there is TRANSPORT_BROWSER_MISSING), headless unless `--headed`. Everything a test
+ * made is closed after it, pass or fail.
+ *
+ * Types come from the Web Bluetooth sub-entry, not the transports' index, so this entry's `.d.ts`
+ * names no type of noble or serialport (optional peers; docs/transports.md "Optional packages").
  */
 import { type BrowserContext, test as base, expect, type Page } from '@playwright/test';
-import { createRegistry, type Registry } from '../testing/index.js';
-import { type ChooserPolicy, type HubSession, WebBluetoothHub } from '../transports/index.js';
+import { createRegistry, type Registry, type RegistryUser } from '../testing/index.js';
+import { type ChooserPolicy, type HubSession, WebBluetoothHub } from '../transports/webbluetooth/index.js';
 import {
   attachWebBluetooth,
   CHROMIUM_FLAGS,
+  chromiumExecutable,
   type WebBluetoothAttachment,
 } from '../transports/webbluetooth/playwright.js';
+import { type AppSession, type AppUnderTest, openApp, REFERENCE_SESSION, signIn } from './app.js';
 import { VirtualHolder, type VirtualHolderOptions } from './device.js';
 
 export { expect };
-export type { Registry, RegistryClient } from '../testing/index.js';
+export type {
+  CompanionServer,
+  Registry,
+  RegistryClient,
+  RegistryUser,
+} from '../testing/index.js';
+export type { AppSession, AppUnderTest } from './app.js';
 export { VirtualHolder, type VirtualHolderOptions } from './device.js';
 
-/** Chromium executable: `$IQSIM_CHROMIUM`, else Debian's. */
+/** Chromium executable: `$IQSIM_CHROMIUM`, else Debian's; TRANSPORT_BROWSER_MISSING when it is not there. */
 export function chromiumPath(): string {
-  return process.env.IQSIM_CHROMIUM ?? '/usr/bin/chromium';
+  return chromiumExecutable();
 }
+
+/** The container flags; Playwright adds `--headless` unless the run is `--headed`. */
+const HEADED_OR_NOT_FLAGS = CHROMIUM_FLAGS.filter((flag) => flag !== '--headless');
 
 /**
  * Launch options for Debian's Chromium in a container (no sandbox, GPU, network services). Without
  * `--headless`: Playwright adds it unless the run is `--headed`.
  */
 export function chromiumLaunchOptions(): { executablePath: string; args: string[] } {
-  return { executablePath: chromiumPath(), args: CHROMIUM_FLAGS.filter((flag) => flag !== '--headless') };
+  return { executablePath: chromiumPath(), args: [...HEADED_OR_NOT_FLAGS] };
 }
 
 export interface IqsimOptions {
@@ -47,6 +65,13 @@ export interface IqsimOptions {
   chooser: ChooserPolicy;
   /** Require a user gesture for `requestDevice`, as Chromium does (default true). */
   requireUserActivation: boolean;
+  /**
+   * Your app's address (default: none, the fixture serves the reference app). The page's calls to
+   * `<appUrl>api/…` then reach the test's `registry`.
+   */
+  appUrl: string | undefined;
+  /** Where your app keeps its bearer token (default the reference app's: sessionStorage `iqsim-companion-token`). */
+  appSession: AppSession;
 }
 
 /** The chooser and the adapter, as the user sees them. */
@@ -75,6 +100,10 @@ export interface IqsimFixtures {
    * free loopback port (`registry.url`); outbox, clock, typed client; faults by `PUT /_test/faults`.
    */
   registry: Registry;
+  /** The app under test, open in `page`, its API wired to `registry`. */
+  app: AppUnderTest;
+  /** A fresh verified user (`registry.newUser()`), logged into `app` in `page`. */
+  user: RegistryUser;
 }
 
 export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoothHub }>({
@@ -82,6 +111,8 @@ export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoo
   seed: [1, { option: true }],
   chooser: ['first', { option: true }],
   requireUserActivation: [true, { option: true }],
+  appUrl: [undefined, { option: true }],
+  appSession: [REFERENCE_SESSION, { option: true }],
 
   hub: async ({ chooser }, use) => {
     const hub = new WebBluetoothHub({ chooser });
@@ -155,13 +186,27 @@ export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoo
     await use(page);
   },
 
+  app: async ({ page, registry, appUrl }, use) => {
+    const { app, close } = await openApp(page, registry, appUrl);
+    try {
+      await use(app);
+    } finally {
+      await close();
+    }
+  },
+
+  user: async ({ page, registry, app, appSession }, use) => {
+    await use(await signIn(page, registry, app, appSession));
+  },
+
   launchOptions: [
     async ({ launchOptions }, use) => {
-      const defaults = chromiumLaunchOptions();
+      // A config's own executablePath wins and is not checked here; ours must exist.
+      const executablePath = launchOptions.executablePath ?? chromiumExecutable();
       await use({
         ...launchOptions,
-        executablePath: launchOptions.executablePath ?? defaults.executablePath,
-        args: [...defaults.args, ...(launchOptions.args ?? [])],
+        executablePath,
+        args: [...HEADED_OR_NOT_FLAGS, ...(launchOptions.args ?? [])],
       });
     },
     { scope: 'worker' },

@@ -51,6 +51,8 @@ for (const path of Object.keys(createRequire(import.meta.url).cache)) appendFile
 }
 
 const TRANSPORT_PACKAGES = /node_modules\/(playwright-core|@stoprocent\/noble|serialport|@serialport\/)/;
+/** The registration service's optional peers (docs/transports.md "Optional packages"). */
+const REGISTRY_PACKAGES = /node_modules\/(fastify|@fastify\/|libsql|@libsql\/)/;
 
 describe('package entries load only what they need', () => {
   it('iqsim/protocol loads only dist/protocol', () => {
@@ -59,11 +61,16 @@ describe('package entries load only what they need', () => {
     expect(loaded.filter((path) => !path.startsWith('dist/protocol/'))).toEqual([]);
   });
 
-  it('iqsim, iqsim/firmware, iqsim/simulator and iqsim/testing load no transport nor their packages', () => {
+  it('iqsim, iqsim/firmware, iqsim/simulator and iqsim/testing load no transport, registry nor their packages', () => {
     const loaded = loadedBy('iqsim', 'iqsim/firmware', 'iqsim/simulator', 'iqsim/testing');
     expect(loaded).toContain('dist/testing/index.js');
     expect(
-      loaded.filter((path) => path.startsWith('dist/transports/') || TRANSPORT_PACKAGES.test(path)),
+      loaded.filter(
+        (path) =>
+          /^dist\/(transports|registration\/server)\//.test(path) ||
+          TRANSPORT_PACKAGES.test(path) ||
+          REGISTRY_PACKAGES.test(path),
+      ),
     ).toEqual([]);
   });
 

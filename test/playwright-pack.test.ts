@@ -1,11 +1,16 @@
 /**
- * Issue #12 acceptance: a scratch project outside the repository installs the packed tarball plus
- * `@playwright/test` (offline from the npm cache where it can), writes a 15-line test with the
- * iqsim/playwright fixture (pair + register + assert battery) and runs it with `npx playwright test`
- * and no config: the fixture brings Debian's Chromium. Needs dist/ built (`npm test` builds first).
+ * The fixture as a QA user gets it (issue #12 acceptance, issue 18 items 1, 4 and 5): one packed
+ * tarball, installed into a scratch project outside the repository (offline from the npm cache where
+ * it can) with `@playwright/test` and `@types/node` but none of the optional packages. There:
+ * `iqsim/playwright` and `iqsim/testing` type-check with `strict` and no `skipLibCheck`; the
+ * registry says TRANSPORT_PACKAGE_MISSING (library and CLI); then, with the registry's packages
+ * added, `npx playwright test` with no config runs the fixture examples of docs/companion.md
+ * "The fixture" and README.md "Test your app" exactly as printed, a 15-line test of a page of its
+ * own, an `appUrl` test, and fails with TRANSPORT_BROWSER_MISSING when `$IQSIM_CHROMIUM` names no
+ * browser. Needs dist/ built (`npm test` builds first). No timeout: the work is fixed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -28,39 +33,163 @@ test('pair, register, battery', async ({ page, device, registry }) => {
 });
 `;
 
-function run(command: string, args: string[], cwd: string) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+/** An app of the tester's own at `appUrl` (a routed page): `user`'s session reaches its `api/` calls. */
+const OWN_APP = `import { expect, test as base } from 'iqsim/playwright';
+const PAGE = \`<script>fetch('api/me', { headers: { authorization: 'Bearer ' + localStorage.getItem('token') } })
+  .then((r) => r.json()).then((me) => { document.title = me.email ?? 'logged out'; });</script>\`;
+const test = base.extend({
+  page: async ({ page }, use) => {
+    await page.route('http://127.0.0.1:9/', (route) => route.fulfill({ contentType: 'text/html', body: PAGE }));
+    await use(page);
+  },
+});
+test.use({ appUrl: 'http://127.0.0.1:9/', appSession: { storage: 'localStorage', key: 'token' } });
+test('your own app, signed in', async ({ page, user }) => {
+  await expect(page).toHaveTitle(user.email);
+});
+`;
+
+const TYPED = `import { expect, test } from 'iqsim/playwright';
+import { createRegistry, createRig, startCompanionServer, type Registry } from 'iqsim/testing';
+test('typed', async ({ app, user, registry }) => {
+  const own: Registry = await createRegistry();
+  expect(app.url + user.email + registry.url + own.url).toBeTruthy();
+  await (await startCompanionServer({ registryUrl: own.url })).close();
+  (await createRig({ model: 'iluma-i' })).close();
+});
+`;
+
+const REGISTRY_PACKAGES = [
+  'fastify',
+  '@fastify/rate-limit',
+  '@fastify/swagger',
+  '@fastify/type-provider-typebox',
+  'libsql',
+];
+
+/** The first TypeScript block under `heading` (a markdown heading line) of `file`, as printed. */
+function block(file: string, heading: string): string {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const at = text.indexOf(`\n${heading}\n`);
+  const code = at < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(text.slice(at))?.[1];
+  if (code === undefined) throw new Error(`${file} has no ts block under "${heading}"`);
+  return code;
+}
+
+function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1', ...env },
+  });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
 }
 
+/** The version this repository tests with, so the install can come from the npm cache. */
+function pinned(name: string): string {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return `${name}@${version}`;
+}
+
+function install(project: string, packages: string[]): void {
+  const flags = ['--no-audit', '--no-fund', '--no-package-lock'];
+  let result = run('npm', ['install', '--offline', ...flags, ...packages], project);
+  if (result.status !== 0)
+    result = run('npm', ['install', '--prefer-offline', ...flags, ...packages], project);
+  expect(result.status, result.output).toBe(0);
+}
+
+/** `du -sk node_modules`, in kB. */
+function installedKb(project: string): number {
+  const du = run('du', ['-sk', 'node_modules'], project);
+  return Number.parseInt(du.output, 10);
+}
+
 const scratch = mkdtempSync(join(tmpdir(), 'iqsim-playwright-'));
+const project = join(scratch, 'qa');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-it('a scratch project runs a 15-line fixture test from the packed tarball', () => {
-  expect(SPEC.trim().split('\n')).toHaveLength(15);
+const playwright = (files: string[], env: Record<string, string> = {}) =>
+  run(
+    process.execPath,
+    [join(project, 'node_modules/@playwright/test/cli.js'), 'test', ...files],
+    project,
+    env,
+  );
+
+it('installed without the optional packages, iqsim/playwright and iqsim/testing type-check without skipLibCheck', () => {
   const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], ROOT);
   expect(pack.status, pack.output).toBe(0);
   const [{ filename }] = JSON.parse(pack.output.slice(pack.output.indexOf('['))) as [{ filename: string }];
-  const project = join(scratch, 'qa');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'qa', private: true, type: 'module' }));
-  writeFileSync(join(project, 'pair.spec.ts'), SPEC);
-  const version = (
-    JSON.parse(readFileSync(join(ROOT, 'node_modules/@playwright/test/package.json'), 'utf8')) as {
-      version: string;
-    }
-  ).version;
-  const packages = [join(scratch, filename), `@playwright/test@${version}`];
-  const flags = ['--no-audit', '--no-fund', '--no-package-lock'];
-  let install = run('npm', ['install', '--offline', ...flags, ...packages], project);
-  if (install.status !== 0)
-    install = run('npm', ['install', '--prefer-offline', ...flags, ...packages], project);
-  expect(install.status, install.output).toBe(0);
-  const test = run(
+  install(project, [join(scratch, filename), pinned('@playwright/test'), pinned('@types/node')]);
+  for (const name of [...REGISTRY_PACKAGES, '@stoprocent/noble', 'serialport', '@serialport/stream'])
+    expect(existsSync(join(project, 'node_modules', name)), name).toBe(false);
+
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        noEmit: true,
+      },
+      files: ['typed.ts'],
+    }),
+  );
+  writeFileSync(join(project, 'typed.ts'), TYPED);
+  const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.'], project);
+  expect(tsc.output.trim()).toBe('');
+  expect(tsc.status).toBe(0);
+});
+
+it('without the registry’s packages, createRegistry() and `iqsim registry` name them', () => {
+  const library = run(
     process.execPath,
-    [join(project, 'node_modules/@playwright/test/cli.js'), 'test'],
+    [
+      '--input-type=module',
+      '-e',
+      "import('iqsim/testing').then((m) => m.createRegistry()).catch((e) => console.log(e.code, e.message))",
+    ],
     project,
   );
+  expect(library.output).toMatch(/^TRANSPORT_PACKAGE_MISSING .*npm install fastify @fastify\/rate-limit/);
+  const cli = run(
+    process.execPath,
+    [join(project, 'node_modules/iqsim/dist/cli/main.js'), 'registry', 'serve'],
+    project,
+  );
+  expect(cli.status).toBe(2);
+  expect(cli.output).toMatch(
+    /^\nerror TRANSPORT_PACKAGE_MISSING: iqsim registry needs the optional packages fastify,/,
+  );
+});
+
+it('with the registry’s packages, runs the docs’ and README’s fixture examples as printed', () => {
+  const withoutKb = installedKb(project);
+  install(project, REGISTRY_PACKAGES.map(pinned));
+  const withKb = installedKb(project);
+  // The size the issue is about, in the test's output: `du -sk node_modules` without and with.
+  console.log(`node_modules: ${withoutKb} kB without the registry's packages, ${withKb} kB with them`);
+  expect(withKb).toBeGreaterThan(withoutKb);
+
+  expect(SPEC.trim().split('\n')).toHaveLength(15);
+  writeFileSync(join(project, 'pair.spec.ts'), SPEC);
+  writeFileSync(join(project, 'docs.spec.ts'), block('docs/companion.md', '## The fixture'));
+  writeFileSync(join(project, 'readme.spec.ts'), block('README.md', '## Test your app'));
+  writeFileSync(join(project, 'own-app.spec.ts'), OWN_APP);
+  const test = playwright([]);
   expect(test.status, test.output).toBe(0);
-  expect(test.output).toMatch(/1 passed/);
+  expect(test.output).toMatch(/4 passed/);
+});
+
+it('without a browser, the fixture fails with TRANSPORT_BROWSER_MISSING', () => {
+  const test = playwright(['pair.spec.ts'], { IQSIM_CHROMIUM: join(scratch, 'no-chromium') });
+  expect(test.status).not.toBe(0);
+  expect(test.output).toContain('TransportError [TRANSPORT_BROWSER_MISSING]: no Chromium at');
 });

@@ -27,6 +27,11 @@ import type { Condition } from './conditions.js';
 import { hostTurn } from './host-turn.js';
 
 export {
+  type CompanionServer,
+  type CompanionServerOptions,
+  startCompanionServer,
+} from './companion.js';
+export {
   batteryAtLeast,
   batteryAtMost,
   type Condition,
@@ -44,8 +49,10 @@ export {
   type Registry,
   RegistryApiError,
   RegistryClient,
+  type RegistryUser,
   readDeviceId,
 } from './registry.js';
+export type { RegistryServerHandle, RegistryServerOptions } from './registry-types.js';
 
 export interface RigOptions {
   model: string;

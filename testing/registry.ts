@@ -14,8 +14,9 @@
  * ```
  */
 import type { devicesService, Message } from '../registration/index.js';
-import type { RegistryServer, RegistryServerOptions } from '../registration/server/index.js';
 import type { IqosClient, VirtualDevice } from '../simulator/index.js';
+import { loadRegistryServer } from './registry-server.js';
+import type { RegistryServerHandle, RegistryServerOptions } from './registry-types.js';
 
 /** A problem+json answer from the API. */
 export class RegistryApiError extends Error {
@@ -185,7 +186,8 @@ export interface RegistrationOut {
 
 export interface Registry {
   readonly url: string;
-  readonly server: RegistryServer;
+  /** The service itself: `store.query(sql)` reads its database directly. */
+  readonly server: RegistryServerHandle;
   /** Not logged in. */
   readonly client: RegistryClient;
   readonly outbox: {
@@ -200,13 +202,14 @@ export interface Registry {
     advance(ms: number): void;
   };
   /** Sign-up, verification by the outboxed code and login, in one call: a logged-in client. */
-  newUser(
-    options?: Partial<Parameters<RegistryClient['signUp']>[0]>,
-  ): Promise<RegistryClient & { email: string }>;
+  newUser(options?: Partial<Parameters<RegistryClient['signUp']>[0]>): Promise<RegistryUser>;
   /** R-12: reads the charger product number from the rig over BLE and calls the pairing registration. */
   pairRig(user: RegistryClient, rig: PairableRig): Promise<RegistrationOut>;
   close(): Promise<void>;
 }
+
+/** A verified, logged-in user: its API client (`token` is the session), email and password. */
+export type RegistryUser = RegistryClient & { readonly email: string; readonly password: string };
 
 /** What `pairRig` needs of a rig (`createRig`'s result has it); structural, so this file does not import the rig's. */
 export interface PairableRig {
@@ -226,8 +229,9 @@ let users = 0;
 
 export async function createRegistry(options: RegistryServerOptions = {}): Promise<Registry> {
   // Many users per test share one loopback address: a generous default limit (tests of the limit pass their own).
-  // Loaded here, not at import: iqsim/testing users without a registry never load fastify or libsql.
-  const { startRegistryServer } = await import('../registration/server/index.js');
+  // Loaded here, not at import: iqsim/testing users without a registry never load fastify or libsql
+  // (and need not install them).
+  const { startRegistryServer } = await loadRegistryServer();
   const server = await startRegistryServer({
     db: ':memory:',
     testMode: true,
@@ -269,7 +273,7 @@ export async function createRegistry(options: RegistryServerOptions = {}): Promi
       await client.signUp(body);
       await client.verify({ email: body.email, code: outbox.lastCode(body.email, 'verify-email') });
       const session = await client.login(body.email, body.password);
-      return Object.assign(client.as(session.token), { email: body.email });
+      return Object.assign(client.as(session.token), { email: body.email, password: body.password });
     },
     async pairRig(user, rig) {
       return user.pairDevice(await readDeviceId(rig), rig.device.model);

@@ -15,8 +15,10 @@ export type TransportErrorCode =
   | 'TRANSPORT_NO_ADAPTER'
   /** `socat` (Debian package `socat`) is not installed, so no pty pair can be made. */
   | 'TRANSPORT_SOCAT_MISSING'
-  /** The transport's optional npm package (noble, serialport, playwright-core) is not installed. */
-  | 'TRANSPORT_PACKAGE_MISSING';
+  /** An optional npm package (noble, serialport, playwright-core, the registry's) is not installed. */
+  | 'TRANSPORT_PACKAGE_MISSING'
+  /** No Chromium at `$IQSIM_CHROMIUM` or `/usr/bin/chromium` (webbluetooth/chromium.ts). */
+  | 'TRANSPORT_BROWSER_MISSING';
 
 export class TransportError extends Error {
   readonly code: TransportErrorCode;

@@ -29,6 +29,7 @@ export {
 export { loadRecordedDevice } from './open-replay.js';
 export { simDevice } from './open-sim.js';
 export type { OpenedTransport, OpenTransportOptions } from './opened.js';
+export { importWithOptional, REGISTRY_PACKAGES } from './optional-package.js';
 export { loadOverridesFile } from './overrides-file.js';
 export {
   createSnapshotWriter,

@@ -1,27 +1,21 @@
 /**
- * The companion app's test fixture: iqsim/playwright plus `app` (the app's server, forwarding `api/`
- * to the test's registry) and the flows every spec starts with, driven through the UI.
+ * The companion app's test fixture: iqsim/playwright (whose `app` serves the reference app wired to
+ * the test's registry) with a check on the page's console, and the flows every spec starts with,
+ * driven through the UI.
  */
 import type { Page } from '@playwright/test';
-import { type CompanionServer, startCompanionServer } from '../../cli/app.js';
 import { test as base, expect, type Registry } from '../../playwright/index.js';
 
 export { expect };
 
-export const test = base.extend<{ app: CompanionServer }>({
-  app: async ({ registry, page }, use) => {
-    const app = await startCompanionServer({ registryUrl: registry.url });
-    // The app's Content-Security-Policy (cli/app-http.ts) must never refuse anything the app does.
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    // The app's Content-Security-Policy (testing/app-http.ts) must never refuse anything the app does.
     const refused: string[] = [];
     page.on('console', (message) => {
       if (message.text().includes('Content Security Policy')) refused.push(message.text());
     });
-    try {
-      await page.goto(app.url);
-      await use(app);
-    } finally {
-      await app.close();
-    }
+    await use(page);
     expect(refused).toEqual([]);
   },
 });

@@ -27,7 +27,15 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'registration/server',
     'registration',
   ],
-  cli: ['transports', 'simulator', 'firmware-model', 'protocol', 'registration/server', 'registration'],
+  cli: [
+    'testing',
+    'transports',
+    'simulator',
+    'firmware-model',
+    'protocol',
+    'registration/server',
+    'registration',
+  ],
   /** The package's root entry (`index.ts`). */
   index: ['simulator', 'firmware-model', 'protocol'],
   /** Benchmarks may import any library layer, past its index too. */

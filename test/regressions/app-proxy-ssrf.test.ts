@@ -8,7 +8,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompanionServer, startCompanionServer } from '../../cli/app.js';
+import { type CompanionServer, startCompanionServer } from '../../testing/index.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
 let secret: Server;

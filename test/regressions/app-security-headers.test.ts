@@ -4,8 +4,12 @@
  * registry marks every answer `Cache-Control: no-store`, which the app's proxy passes through.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompanionServer, startCompanionServer } from '../../cli/app.js';
-import { createRegistry, type Registry } from '../../testing/index.js';
+import {
+  type CompanionServer,
+  createRegistry,
+  type Registry,
+  startCompanionServer,
+} from '../../testing/index.js';
 
 let registry: Registry;
 let app: CompanionServer;

@@ -5,9 +5,13 @@
  * started with); anything else is 421 problem+json before any route runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompanionServer, startCompanionServer } from '../../cli/app.js';
 import { startRegistryServer } from '../../registration/server/index.js';
-import { createRegistry, type Registry } from '../../testing/index.js';
+import {
+  type CompanionServer,
+  createRegistry,
+  type Registry,
+  startCompanionServer,
+} from '../../testing/index.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
 let registry: Registry;

@@ -6,8 +6,12 @@
  * the app refuses cross-site state-changing `api/` calls itself (it does not pass Origin upstream).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompanionServer, startCompanionServer } from '../../cli/app.js';
-import { createRegistry, type Registry } from '../../testing/index.js';
+import {
+  type CompanionServer,
+  createRegistry,
+  type Registry,
+  startCompanionServer,
+} from '../../testing/index.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
 let registry: Registry;

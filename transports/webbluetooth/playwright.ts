@@ -8,6 +8,7 @@
  * like an origin in Chromium); a new document resets its connections.
  */
 import { type Browser, type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
+import { chromiumExecutable } from './chromium.js';
 import type { WebBluetoothHub } from './hub.js';
 import { webBluetoothInitScript } from './install.js';
 import { openPageChannel, type PageChannel } from './playwright-channel.js';
@@ -24,8 +25,10 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--disable-sync',
 ];
 
+export { chromiumExecutable, DEFAULT_CHROMIUM } from './chromium.js';
+
 export interface LaunchChromiumOptions {
-  /** Default `$IQSIM_CHROMIUM` or `/usr/bin/chromium` (Playwright never downloads a browser here). */
+  /** Default `$IQSIM_CHROMIUM` or `/usr/bin/chromium`; TRANSPORT_BROWSER_MISSING when it is not there. */
   executablePath?: string;
   /** Extra command-line flags after `CHROMIUM_FLAGS`. */
   args?: readonly string[];
@@ -36,8 +39,10 @@ export interface LaunchChromiumOptions {
  * and deletes it on close (it refuses a `--user-data-dir` flag with `launch`).
  */
 export function launchChromium(options: LaunchChromiumOptions = {}): Promise<Browser> {
+  // Throws at once, not as a rejection: `Promise.all([launchChromium(), startApp()])` then starts nothing.
+  const executablePath = chromiumExecutable(options.executablePath);
   return chromium.launch({
-    executablePath: options.executablePath ?? process.env.IQSIM_CHROMIUM ?? '/usr/bin/chromium',
+    executablePath,
     headless: true,
     args: [...CHROMIUM_FLAGS, ...(options.args ?? [])],
   });

@@ -1,7 +1,8 @@
 /**
- * The rules `iqsim app` serves by (issue 15 item 7): the `Host` check, the security headers of every
- * answer, the same-origin rule for API calls that change state, and the `api/` proxy, which reaches
- * the registration service only (its origin and base path) and passes on only a few request headers.
+ * The rules the companion server (`iqsim app`, the fixture's `app`) serves by (issue 15 item 7): the
+ * `Host` check, the security headers of every answer, the same-origin rule for API calls that change
+ * state, and the `api/` proxy, which reaches the registration service only (its origin and base path)
+ * and passes on only a few request headers.
  */
 import { type IncomingMessage, type OutgoingHttpHeaders, request, type ServerResponse } from 'node:http';
 
