@@ -18,8 +18,10 @@
  * Types come from the Web Bluetooth sub-entry, not the transports' index, so this entry's `.d.ts`
  * names no type of noble or serialport (optional peers; docs/transports.md "Optional packages").
  */
-import { type BrowserContext, test as base, expect, type Page } from '@playwright/test';
+import { rm } from 'node:fs/promises';
+import { type BrowserContext, test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import { createRegistry, type Registry, type RegistryUser } from '../testing/index.js';
+import { openCaptureFile } from '../transports/index.js';
 import { type ChooserPolicy, type HubSession, WebBluetoothHub } from '../transports/webbluetooth/index.js';
 import {
   attachWebBluetooth,
@@ -72,7 +74,15 @@ export interface IqsimOptions {
   appUrl: string | undefined;
   /** Where your app keeps its bearer token (default the reference app's: sessionStorage `iqsim-companion-token`). */
   appSession: AppSession;
+  /**
+   * A pcapng capture of the test's device (docs/captures.md "Recording a link"): `retain-on-failure`
+   * (default) keeps it only for a test that did not end as expected, `on` for every test, `off` none.
+   * A kept capture is the report's attachment `iqsim-capture`, in the test's output folder.
+   */
+  iqsimCapture: CaptureMode;
 }
+
+export type CaptureMode = 'retain-on-failure' | 'on' | 'off';
 
 /** The chooser and the adapter, as the user sees them. */
 export interface BluetoothControl {
@@ -106,6 +116,23 @@ export interface IqsimFixtures {
   user: RegistryUser;
 }
 
+/**
+ * Flushes the test's capture and keeps it as the `iqsim-capture` attachment when `mode` says so
+ * (`on`, or `retain-on-failure` and the test did not end as expected); otherwise deletes it.
+ */
+export async function keepCapture(
+  capture: { finish(): Promise<void> } | undefined,
+  path: string,
+  mode: CaptureMode,
+  testInfo: Pick<TestInfo, 'status' | 'expectedStatus' | 'attach'>,
+): Promise<void> {
+  if (!capture) return;
+  await capture.finish();
+  if (mode === 'on' || testInfo.status !== testInfo.expectedStatus)
+    await testInfo.attach('iqsim-capture', { path, contentType: 'application/x-pcapng' });
+  else await rm(path, { force: true });
+}
+
 export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoothHub }>({
   model: ['iluma-i', { option: true }],
   seed: [1, { option: true }],
@@ -113,6 +140,7 @@ export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoo
   requireUserActivation: [true, { option: true }],
   appUrl: [undefined, { option: true }],
   appSession: [REFERENCE_SESSION, { option: true }],
+  iqsimCapture: ['retain-on-failure', { option: true }],
 
   hub: async ({ chooser }, use) => {
     const hub = new WebBluetoothHub({ chooser });
@@ -123,12 +151,17 @@ export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoo
     }
   },
 
-  device: async ({ hub, model, seed }, use) => {
+  device: async ({ hub, model, seed, iqsimCapture }, use, testInfo) => {
     const device = new VirtualHolder(hub, { model, seed });
+    const path = testInfo.outputPath('iqsim-capture.pcapng');
+    const capture = iqsimCapture === 'off' ? undefined : openCaptureFile(path);
+    device.virtual.captureTo(capture);
     try {
       await use(device);
     } finally {
+      device.virtual.captureTo(undefined);
       device.close();
+      await keepCapture(capture, path, iqsimCapture, testInfo);
     }
   },
 

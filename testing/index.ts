@@ -23,6 +23,7 @@ import {
   VirtualClock,
   type VirtualDevice,
 } from '../simulator/index.js';
+import { openCaptureFile } from '../transports/index.js';
 import type { Condition } from './conditions.js';
 import { hostTurn } from './host-turn.js';
 
@@ -65,8 +66,12 @@ export interface RigOptions {
   client?: 'ble' | 'usb' | false;
   latencyMs?: number;
   requestTimeoutMs?: number;
-  /** Sends the device's capture stream here from the start, connection included (docs/captures.md). */
-  capture?: CaptureSink;
+  /**
+   * Records the device's capture stream from the start, connection included: to a sink, or to a file
+   * (`.btsnoop`, `.pcapng`, else JSON lines) complete once `close()` resolves (docs/captures.md
+   * "Recording a link").
+   */
+  capture?: CaptureSink | string;
 }
 
 export interface Rig {
@@ -95,7 +100,8 @@ export interface Rig {
   expectLight(unit: 'holder' | 'charger', light: Partial<Light>): void;
   /** Vibrations since `sinceMs` (default: the rig's start), optionally of one reason. */
   vibrations(reason?: string, sinceMs?: number): DeviceEvent[];
-  close(): void;
+  /** Closes the link and ends the capture; resolves once a capture file is written. */
+  close(): Promise<void>;
 }
 
 export async function createRig(options: RigOptions): Promise<Rig> {
@@ -110,7 +116,8 @@ export async function createRig(options: RigOptions): Promise<Rig> {
     },
     ...(options.overrides ? { overrides: options.overrides } : {}),
   });
-  if (options.capture) device.captureTo(options.capture);
+  const file = typeof options.capture === 'string' ? openCaptureFile(options.capture) : undefined;
+  device.captureTo(typeof options.capture === 'string' ? file : options.capture);
   const events: DeviceEvent[] = [];
   const subscription = device.events$.subscribe((e) => events.push(e));
   const mode = options.client ?? 'ble';
@@ -164,9 +171,11 @@ export async function createRig(options: RigOptions): Promise<Rig> {
       events.filter(
         (e) => e.type === 'vibration' && e.atMs >= sinceMs && (reason === undefined || e.reason === reason),
       ),
-    close: () => {
+    close: async () => {
       subscription.unsubscribe();
       link.close();
+      device.captureTo(undefined);
+      await file?.finish();
     },
   };
   return rig;
