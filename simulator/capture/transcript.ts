@@ -293,8 +293,11 @@ class TranscriptBuilder {
         'toDevice',
         `${unit} ${h.long ? `table 0x${hex4(address)}` : `S 0x${address.toString(16).toUpperCase()}`}`,
       );
+    // One command can serve several units: the unit is part of the key's code.
+    const unitCode = code * 4 + UNITS.indexOf(unit);
     const key =
-      this.keys.get(command, code, dir) ?? this.keys.set(command, code, dir, `${command.name} ${target}`);
+      this.keys.get(command, unitCode, dir) ??
+      this.keys.set(command, unitCode, dir, `${command.name} ${target}`);
     let latencyUs: number | undefined;
     const queue = this.pending.get(channel) ?? [];
     this.pending.set(channel, queue);
@@ -395,6 +398,8 @@ class StringCache {
 function readU16(bytes: Uint8Array, at: number): number {
   return (bytes[at] as number) | ((bytes[at + 1] as number) << 8);
 }
+
+const UNITS: readonly Unit[] = ['charger', 'holder', 'flexpuff'];
 
 function hex4(value: number): string {
   return value.toString(16).toUpperCase().padStart(4, '0');
