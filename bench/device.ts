@@ -27,19 +27,24 @@ import {
   VirtualClock,
 } from '../index.js';
 import { encodeAttPdu } from '../protocol/index.js';
-import type { VirtualClockOptions } from '../simulator/index.js';
+import type { CaptureSink, VirtualClockOptions } from '../simulator/index.js';
 import { hostTurn } from '../testing/index.js';
 import type { BenchLine } from './codec.js';
 
 const MODEL = 'iluma-i';
 
-async function sessionRatio(): Promise<{ ratio: number; notifications: number }> {
+/** The session bench; with `capture`, each run's device sends its capture stream to a fresh sink from it. */
+export async function sessionRatio(
+  capture?: () => CaptureSink,
+  runs = 12,
+): Promise<{ ratio: number; notifications: number }> {
   const ratios: number[] = [];
   let notifications = 0;
-  for (let run = 0; run < 12; run++) {
+  for (let run = 0; run < runs; run++) {
     const started = performance.now();
     const clock = new VirtualClock();
     const device = createVirtualDevice({ model: MODEL });
+    device.captureTo(capture?.());
     const link = new InMemoryLink(clock, device);
     const client = await runUntilSettled(clock, IqosClient.connect(link, { scheduler: clock }));
     let received = 0;

@@ -3,10 +3,9 @@
  * JSON object per line: {"bench", "metric", "value", "unit"} plus "baseline" and "ratio" where a
  * baseline exists; otherwise a table.
  */
+import { runCaptureBench } from './capture.js';
 import { type BenchLine, runCodecBench } from './codec.js';
-import { conformanceSimWallMs } from './conformance.js';
 import { runDeviceBench } from './device.js';
-import { runDiffBench } from './diff.js';
 import { runHeatingBench } from './heating.js';
 import { runSerialBench } from './serial.js';
 
@@ -15,7 +14,7 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   heating: runHeatingBench,
   device: runDeviceBench,
   serial: runSerialBench,
-  capture: async () => [...(await runDiffBench()), await conformanceSimWallMs()],
+  capture: runCaptureBench,
   // Loaded on demand: playwright-core takes about 0.5 s to import.
   webbluetooth: async () => (await import('./webbluetooth.js')).runWebBluetoothBench(),
   // Loaded on demand: fastify and libsql are not needed by the other benchmarks.
