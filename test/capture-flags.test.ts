@@ -60,9 +60,7 @@ describe('--capture on the commands', () => {
     expect((await cli('send', 'sim:iluma-i', '00 C0 02 23 C3', '--capture', file('send.btsnoop'))).code).toBe(
       0,
     );
-    expect(keys((await eventsOf(file('send.btsnoop'))).events)).toContain(
-      '← get-brightness charger S 0x8E',
-    );
+    expect(keys((await eventsOf(file('send.btsnoop'))).events)).toContain('← get-brightness charger S 0x8E');
     expect((await cli('diagnose', 'sim:iluma-i', '--json', '--capture', file('d.btsnoop'))).code).toBe(0);
     expect((await eventsOf(file('d.btsnoop'))).events.length).toBeGreaterThan(20);
     const scenario = await cli(
