@@ -23,7 +23,6 @@ import {
   VirtualClock,
   type VirtualDevice,
 } from '../simulator/index.js';
-import { openCaptureFile } from '../transports/index.js';
 import type { Condition } from './conditions.js';
 import { hostTurn } from './host-turn.js';
 
@@ -116,7 +115,11 @@ export async function createRig(options: RigOptions): Promise<Rig> {
     },
     ...(options.overrides ? { overrides: options.overrides } : {}),
   });
-  const file = typeof options.capture === 'string' ? openCaptureFile(options.capture) : undefined;
+  // Loaded only for a capture file: iqsim/testing alone loads no transport (test/pack-imports.test.ts).
+  const file =
+    typeof options.capture === 'string'
+      ? (await import('../transports/index.js')).openCaptureFile(options.capture)
+      : undefined;
   device.captureTo(typeof options.capture === 'string' ? file : options.capture);
   const events: DeviceEvent[] = [];
   const subscription = device.events$.subscribe((e) => events.push(e));
