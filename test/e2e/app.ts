@@ -3,7 +3,7 @@
  * to the test's registry) and the flows every spec starts with, driven through the UI.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { type CompanionServer, startCompanionServer } from '../../cli/app.js';
 import { test as base, expect, type Registry } from '../../playwright/index.js';
@@ -83,8 +83,21 @@ export const DESKTOP = { width: 1280, height: 800 };
 
 const ROOT = join(import.meta.dirname, '../..');
 const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-/** With `IQSIM_E2E_SCREENSHOTS=<dir>`, checkScreen also writes `<dir>/companion-<name>-<size>.png`. */
+/**
+ * With `IQSIM_E2E_SCREENSHOTS=<dir>` (`docs` for the ones docs/companion.md shows), checkScreen also
+ * writes these screens, scrolled to the top, as `<dir>/<file>` (README.md shows companion.png).
+ */
 const SHOTS = process.env.IQSIM_E2E_SCREENSHOTS;
+const SHOWN = new Map([
+  ['login-desktop', 'companion-login-desktop.png'],
+  ['devices-phone', 'companion-devices-phone.png'],
+  ['device-phone', 'companion-device-phone.png'],
+  ['device-desktop', 'companion.png'],
+  ['session-phone', 'companion-session-phone.png'],
+  ['fault-phone', 'companion-fault-phone.png'],
+  ['one-piece-phone', 'companion-one-piece-phone.png'],
+  ['account-phone', 'companion-account-phone.png'],
+]);
 
 interface AxeViolation {
   id: string;
@@ -124,6 +137,10 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
         `${name} fits ${viewport.width} px`,
       ).toBeLessThanOrEqual(viewport.width);
     expect(await axeViolations(page), `${name} at ${size} size`).toEqual([]);
-    if (SHOTS) await page.screenshot({ path: join(ROOT, SHOTS, `companion-${name}-${size}.png`) });
+    const file = SHOWN.get(`${name}-${size}`);
+    if (SHOTS && file) {
+      await page.evaluate('scrollTo(0, 0)');
+      await page.screenshot({ path: resolve(ROOT, SHOTS, file) });
+    }
   }
 }

@@ -62,7 +62,9 @@ test.describe('ILUMA i', () => {
     await expect(session).toHaveText('Ending soon: up to 15 puffs and about 0:30 left (1 puff taken)');
     await both(30_000); // six minutes from the start of heating
     await expect(session).toHaveText('The last session ended: its time was up, after 1 puff.');
-    await expect(page.locator('#usage-note')).toContainText('A session ended since they were read');
+    await expect(page.locator('#usage-note')).toHaveText(
+      'A session ended since the counters were read: they update when the holder is back in the charger.',
+    );
     device.input({ type: 'stick', action: 'remove' });
     device.input({ type: 'dock' }); // the holder answers through the charger again (D-13)
     await expect(page.locator('#usage-sticks')).toHaveText(String(sticksBefore + 1)); // no Refresh needed

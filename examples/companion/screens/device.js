@@ -198,7 +198,9 @@ function usagePanel(paired) {
     note.hidden = !paired.usageStale && loaded;
     note.textContent = !paired.connected
       ? 'Reconnect to read the usage.'
-      : `The counters update when the holder is back in the charger. ${paired.usageStale ? 'A session ended since they were read.' : ''}`.trim();
+      : loaded
+        ? 'A session ended since the counters were read: they update when the holder is back in the charger.'
+        : 'The counters are read when the holder is back in the charger.';
   };
   refreshButton.addEventListener('click', () => {
     if (paired.holderReachable) load();
@@ -378,7 +380,7 @@ export function deviceScreen(app, deviceId) {
     ),
     alert,
     h('h3', {}, 'Battery'),
-    h('dl', {}, onePiece ? row('Battery', charger) : [row('Charger', charger), row('Holder', holder)]),
+    h('dl', {}, onePiece ? row('Device', charger) : [row('Charger', charger), row('Holder', holder)]),
     h('h3', {}, 'Session'),
     session,
     h(
