@@ -369,7 +369,7 @@ export function deviceScreen(app, deviceId) {
     h('h2', { id: 'device-name' }, paired.model.label),
     h(
       'p',
-      { class: 'device-line' },
+      {},
       'Device ID ',
       h('code', { id: 'device-id' }, deviceId),
       ' · ',
