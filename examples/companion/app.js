@@ -14,9 +14,14 @@ const app = {
   /** Device ID → PairedDevice. */
   paired: new Map(),
   leaving: [],
+  /** The banner survives the next route change: the app moved on and said why (go). */
+  keepNotice: false,
   go(hash) {
     if (location.hash === hash) app.render();
-    else location.hash = hash;
+    else {
+      app.keepNotice = true;
+      location.hash = hash;
+    }
   },
   onLeave(callback) {
     app.leaving.push(callback);
@@ -87,8 +92,10 @@ test('pairs', async ({ page, device }) => {
   );
 }
 
+// A link the user followed clears the banner; a move the app made after saying something keeps it.
 window.addEventListener('hashchange', () => {
-  clearNotice();
+  if (!app.keepNotice) clearNotice();
+  app.keepNotice = false;
   app.render();
 });
 document.getElementById('logout').addEventListener('click', async () => {

@@ -1,6 +1,8 @@
 // One paired IQOS device over standard Web Bluetooth: connect, Device Information, battery and
 // status notifications, and SCP requests on the control point, one at a time (the device answers in
-// order, §6.1). Events: 'battery', 'status', 'disconnected'.
+// order, §6.1); what the app keeps between records: the holder's last level, when a session started,
+// whether the usage counters changed since they were read. Events: 'battery', 'status',
+// 'disconnected'.
 import {
   counters,
   fragments,
@@ -24,17 +26,65 @@ const D2 = 0xd2;
 /** A reply later than this means the device is not answering (iqosctl's 10 s, §6.4). */
 const REPLY_TIMEOUT_MS = 10_000;
 
-/** Models by advertised name, most specific first (§2.3), with their capabilities (§1.3). */
-const MODELS = [
-  ['ILUMA I PRIME', { label: 'ILUMA i PRIME', scp: true, onePiece: false, autoStart: true, flexPuff: true }],
-  ['ILUMA I ONE', { label: 'ILUMA i ONE', scp: true, onePiece: true, autoStart: true, flexPuff: false }],
-  ['ILUMA I', { label: 'ILUMA i', scp: true, onePiece: false, autoStart: true, flexPuff: true }],
-  ['ILUMA PRIME', { label: 'ILUMA PRIME', scp: true, onePiece: false }],
-  ['ILUMA ONE', { label: 'ILUMA ONE', scp: true, onePiece: true }],
-  ['ILUMA', { label: 'ILUMA', scp: true, onePiece: false }],
-  ['IQOS3', { label: 'IQOS 3', scp: false, onePiece: false }],
+/**
+ * Models by advertised name, most specific first (§2.3), with the id the registration service keeps,
+ * the name people know them by and what the app can do with them (§1.3). The IQOS 3 family all
+ * advertise `IQOS3_…`: the app cannot tell a 3 from a 3 DUO or 3 MULTI, so it sends no id for them.
+ */
+export const MODELS = [
+  [
+    'ILUMA I PRIME',
+    {
+      id: 'iluma-i-prime',
+      label: 'ILUMA i PRIME',
+      scp: true,
+      onePiece: false,
+      autoStart: true,
+      flexPuff: true,
+    },
+  ],
+  [
+    'ILUMA I ONE',
+    { id: 'iluma-i-one', label: 'ILUMA i ONE', scp: true, onePiece: true, autoStart: true, flexPuff: false },
+  ],
+  [
+    'ILUMA I',
+    { id: 'iluma-i', label: 'ILUMA i', scp: true, onePiece: false, autoStart: true, flexPuff: true },
+  ],
+  ['ILUMA PRIME', { id: 'iluma-prime', label: 'ILUMA PRIME', scp: true, onePiece: false }],
+  ['ILUMA ONE', { id: 'iluma-one', label: 'ILUMA ONE', scp: true, onePiece: true }],
+  ['ILUMA', { id: 'iluma', label: 'ILUMA', scp: true, onePiece: false }],
+  ['IQOS3', { label: 'IQOS 3 series', scp: false, onePiece: false }],
   ['IQOS', { label: 'IQOS', scp: false, onePiece: false }],
 ];
+
+/** Names of the model ids the registration service may hold (a device it knows from pairing). */
+export const MODEL_NAMES = {
+  'iqos-2.4-plus': 'IQOS 2.4 PLUS',
+  'iqos-3': 'IQOS 3',
+  'iqos-3-duo': 'IQOS 3 DUO',
+  'iqos-3-multi': 'IQOS 3 MULTI',
+  iluma: 'ILUMA',
+  'iluma-prime': 'ILUMA PRIME',
+  'iluma-one': 'ILUMA ONE',
+  'iluma-i': 'ILUMA i',
+  'iluma-i-prime': 'ILUMA i PRIME',
+  'iluma-i-one': 'ILUMA i ONE',
+};
+
+/**
+ * A heating session's documented limits (docs/device.md §2): about 6 minutes from the start of
+ * heating or 14 puffs, whichever comes first, FlexPuff adding 2; pre-heat about 20 s. The device does
+ * not send how long it has been heating, so the app times the session itself: an estimate.
+ */
+export const SESSION = {
+  preheatSeconds: 20,
+  maxSeconds: 360,
+  maxPuffs: 14,
+  flexPuffExtra: 2,
+  warnSeconds: 30,
+  warnPuffs: 2,
+};
 
 export function modelOf(name) {
   const upper = (name ?? '').toUpperCase();
@@ -42,7 +92,7 @@ export function modelOf(name) {
   return {
     autoStart: false,
     flexPuff: false,
-    ...(found ? found[1] : { label: name ?? 'unknown', scp: false }),
+    ...(found ? found[1] : { label: name ?? 'IQOS device', scp: false, onePiece: false }),
   };
 }
 
@@ -65,12 +115,23 @@ export class PairedDevice extends EventTarget {
     this.device = device;
     this.model = modelOf(device.name);
     this.battery = {};
-    this.status = { problems: [] };
+    this.status = {};
+    /** The heating session in progress, as the app saw it start: `{ startedAt, startSeen }`. */
+    this.session = undefined;
+    /** The holder's level when the battery record last carried it (it does only while docked, §3.4). */
+    this.holderLevel = undefined;
+    /** A session ended since the usage counters were read. */
+    this.usageStale = false;
+    /** FlexPuff as last read or written (2 more puffs, docs/device.md §2). */
+    this.flexPuffOn = false;
     this.queue = Promise.resolve();
     this.waiting = undefined;
     this.frames = reassembler();
     device.addEventListener('gattserverdisconnected', () => {
       this.waiting?.fail(new DOMException('The device disconnected.', 'NetworkError'));
+      // Nothing the records said holds any more: no session line, no holder state from before.
+      this.status = {};
+      this.session = undefined;
       this.dispatchEvent(new Event('disconnected'));
     });
   }
@@ -79,19 +140,46 @@ export class PairedDevice extends EventTarget {
     return this.device.gatt.connected;
   }
 
+  /**
+   * Whether the heating unit answers the app: one-piece units always, a two-piece holder only in its
+   * charger (the battery record carries its level only then, §3.4; docs/protocol.md D-13).
+   */
+  get holderReachable() {
+    return this.connected && (this.model.onePiece || this.battery.holderPct !== undefined);
+  }
+
+  onBattery(record) {
+    this.battery = record;
+    if (record.holderPct !== undefined) this.holderLevel = record.holderPct;
+  }
+
+  /** A status record: a session starts at end-of-heat reason 1 and ends at any other (§3.5). */
+  onStatus(record, first) {
+    this.status = record;
+    if (record.heating && !this.session) this.session = { startedAt: Date.now(), startSeen: !first };
+    if (!record.heating && this.session) {
+      this.session = undefined;
+      this.usageStale = true;
+    }
+  }
+
   async connect() {
     const server = await this.device.gatt.connect();
     const info = await server.getPrimaryService(DIS);
+    this.status = {};
+    this.session = undefined;
     this.modelNumber = text(await (await info.getCharacteristic(0x2a24)).readValue());
     // D-R4: the device ID is the main unit's product number, which the device gives as its serial.
     this.deviceId = text(await (await info.getCharacteristic(0x2a25)).readValue());
     const iqos = await server.getPrimaryService(IQOS_SERVICE);
     await this.follow(iqos, BATTERY, (view) => {
-      this.battery = parseBattery(view);
+      this.onBattery(parseBattery(view));
       this.dispatchEvent(new Event('battery'));
     });
+    let first = true;
     await this.follow(iqos, STATUS, (view) => {
-      this.status = parseStatus(view);
+      this.onStatus(parseStatus(view), first);
+      first = false;
       this.dispatchEvent(new Event('status'));
     });
     if (this.model.scp) {
@@ -164,6 +252,7 @@ export class PairedDevice extends EventTarget {
     settings.vibrations = (vibration[2] | vibration[3]) !== 0;
     if (this.model.autoStart) settings.autoStart = (await this.read(C9, 0x93, 1))[1] === 1;
     if (this.model.flexPuff) settings.flexPuff = (await this.read(D2, 0x89, 3))[1] === 1;
+    this.flexPuffOn = settings.flexPuff === true;
     return settings;
   }
 
@@ -185,7 +274,8 @@ export class PairedDevice extends EventTarget {
   }
 
   async setFlexPuff(on) {
-    return (await this.write(D2, 0x89, [3, on ? 1 : 0, 0, 0], 3))[1] === 1;
+    this.flexPuffOn = (await this.write(D2, 0x89, [3, on ? 1 : 0, 0, 0], 3))[1] === 1;
+    return this.flexPuffOn;
   }
 
   async findMy(on) {
@@ -195,6 +285,7 @@ export class PairedDevice extends EventTarget {
   /** Usage counters of the heating unit (§9.3): the holder (C9) or the one-piece unit (C0). */
   async readUsage() {
     const values = counters(await this.send(longRead(this.model.onePiece ? C0 : C9, 0x0101)));
+    this.usageStale = false;
     return { sticks: values['8E'], days: values['17'] };
   }
 }

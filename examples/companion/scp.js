@@ -126,52 +126,36 @@ export function parseBattery(view) {
   return out;
 }
 
-const CHARGER_ERRORS = [
-  'holder charger defect',
-  'charger battery charging timeout',
-  'charger battery charger defect',
-  'self-test failure',
-];
-const HOLDER_ERRORS = [
-  'holder system defect',
-  'holder battery charging timeout',
-  'temperature outside the operating range',
-  'holder identification failure',
-];
-const HOLDER_WARNINGS = [
-  'holder communication problem',
-  'null charging count',
-  'protocol not supported',
-  'holder battery aged',
-];
-const bitsOf = (byte, names) => names.filter((_, i) => byte & (1 << i));
-
-/** Device-status record (§3.5): charger/holder state, errors, warnings, last experience. */
+/**
+ * Device-status record (§3.5), as raw fields: charger and holder state, holder contact, the error,
+ * warning and ambient bits, and the last experience (end-of-heat reason, puffs, flags). What they mean
+ * to a person is in faults.js.
+ */
 export function parseStatus(view) {
   const flags = view.getUint16(0, true);
   let at = 2;
-  const out = { problems: [] };
+  const out = { chargerErrors: 0, holderErrors: 0, holderWarnings: 0, ambient: 0 };
   const u8 = () => view.getUint8(at++);
-  if (flags & 1) out.problems.push(...bitsOf(u8(), CHARGER_ERRORS));
+  if (flags & 1) out.chargerErrors = u8();
   if (flags & 2) {
     const a = u8();
     const b = u8();
     out.chargerState = a & 0x0f;
+    out.chargerLow = (a & 0x40) !== 0;
+    out.chargerDefect = (a & 0x80) !== 0;
     out.holderState = b & 0x0f;
-    if (a & 0x80) out.problems.push('charger defect');
-    if (b & 0x80) out.problems.push('holder defect');
+    out.holderContact = (b >> 4) & 3;
+    out.holderDefect = (b & 0x80) !== 0;
   }
-  if (flags & 0x84) {
-    const ambient = u8() & 3;
-    if (ambient === 1) out.problems.push('too cold to use');
-    if (ambient === 2) out.problems.push('too hot to use');
-  }
-  if (flags & 8) out.problems.push(...bitsOf(u8(), HOLDER_ERRORS));
-  if (flags & 16) out.warnings = bitsOf(u8(), HOLDER_WARNINGS);
+  if (flags & 0x84) out.ambient = u8() & 3;
+  if (flags & 8) out.holderErrors = u8();
+  if (flags & 16) out.holderWarnings = u8();
   if (flags & 32) at += 4;
   if (flags & 64) {
     const a = u8();
     out.endReason = a & 0x0f;
+    out.dutyCycle = (a & 0x20) !== 0;
+    out.intensivePuffing = (a & 0x80) !== 0;
     out.heating = out.endReason === 1;
     out.puffs = u8();
   }

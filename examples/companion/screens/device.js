@@ -1,35 +1,61 @@
-// A paired device: live battery of holder and charger, the session as it happens, settings, usage,
-// minor-malfunction helpers (diagnostics, reset guide) and Find My.
+// A paired device as the model has it (one battery on one-piece units, charger and holder otherwise),
+// the session as the device runs it (pre-heat, ready, time and puffs left, how it ended), settings,
+// usage, what a fault means in plain words, the reset guide and Find My.
+import { SESSION } from '../device.js';
+import { endReasonText, problemsOf } from '../faults.js';
 import { busy, h, notify } from '../ui.js';
 import { bluetoothMessage } from './devices.js';
 
-const HOLDER_STATES = { 1: 'charging', 2: 'charged', 3: 'ready to use', 4: 'cleaning', 5: 'needs charging' };
-const END_REASONS = {
-  1: 'heating',
-  2: 'finished',
-  3: 'stopped by you',
-  4: 'stopped: heater too hot',
-  5: 'stopped: heater power out of range',
-  6: 'stopped: battery low',
-  7: 'stopped: system fault',
-  8: 'finished: puff limit',
-  9: 'stopped: too hot around the device',
-  10: 'stopped: erratic heater readings',
-};
-
 const pct = (value) => (value === undefined ? '—' : `${value} %`);
+const puffs = (n) => `${n} puff${n === 1 ? '' : 's'}`;
+const minutes = (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+/** Problems the screen does not raise unprompted (docs/faults.md F-06: diagnostics only). */
+const QUIET = new Set(['F-06']);
 
-function batteryText(paired) {
-  return { charger: pct(paired.battery.chargerPct), holder: pct(paired.battery.holderPct) };
+/** The holder row of a two-piece device: its level in the charger, "In use" or where it is out of it. */
+function holderText(paired) {
+  if (!paired.connected) return '—';
+  if (paired.battery.holderPct !== undefined) return pct(paired.battery.holderPct);
+  if (paired.status.heating) return 'In use';
+  return paired.holderLevel === undefined
+    ? 'Out of the charger'
+    : `Out of the charger (${paired.holderLevel} % when taken out)`;
 }
 
-function sessionText(status) {
-  if (status.heating) return `Heating: ${status.puffs} puffs`;
-  const holder = HOLDER_STATES[status.holderState] ?? 'out of the charger';
-  const last = status.endReason
-    ? `; last session ${END_REASONS[status.endReason] ?? 'ended'} after ${status.puffs} puffs`
-    : '';
-  return `Holder ${holder}${last}`;
+/**
+ * The session line: `{ phase, text }`. The status record gives only "heating", the puffs and the end
+ * reason (§3.5); pre-heat, time left and puffs left come from the documented limits (device.js
+ * SESSION) and the app's own clock since it saw heating start: estimates (docs/companion.md "The
+ * session").
+ */
+export function sessionLine(paired, now) {
+  const status = paired.status;
+  if (!paired.connected) return { phase: 'unknown', text: 'Not connected: reconnect to see the device.' };
+  const maxPuffs = SESSION.maxPuffs + (paired.flexPuffOn ? SESSION.flexPuffExtra : 0);
+  if (status.heating) {
+    const puffsLeft = Math.max(0, maxPuffs - status.puffs);
+    const session = paired.session;
+    if (!session?.startSeen)
+      return {
+        phase: 'heating',
+        text: `In use: up to ${puffs(puffsLeft)} left (the session started before the app connected; time left unknown)`,
+      };
+    const elapsed = Math.floor((now - session.startedAt) / 1000);
+    if (status.puffs === 0 && elapsed < SESSION.preheatSeconds)
+      return { phase: 'preheat', text: `Heating up: ready in about ${SESSION.preheatSeconds - elapsed} s` };
+    const timeLeft = Math.max(0, SESSION.maxSeconds - elapsed);
+    const ending = timeLeft <= SESSION.warnSeconds || puffsLeft <= SESSION.warnPuffs;
+    return {
+      phase: ending ? 'ending' : 'ready',
+      text: `${ending ? 'Ending soon' : 'Ready'}: up to ${puffs(puffsLeft)} and about ${minutes(timeLeft)} left (${puffs(status.puffs)} taken)`,
+    };
+  }
+  if (status.endReason >= 2)
+    return {
+      phase: 'ended',
+      text: `The last session ${endReasonText(status.endReason)}, after ${puffs(status.puffs)}.`,
+    };
+  return { phase: 'idle', text: 'No session yet.' };
 }
 
 /** A setting control: applies on change, shows the device's read-back, reverts on failure. */
@@ -58,13 +84,24 @@ function setting(paired, id, label, control, apply) {
   return h('label', { for: id, class: 'setting' }, h('span', {}, label), control);
 }
 
+/** D-13 (docs/protocol.md): a two-piece holder answers the app only from its charger. */
+const holderOut = (what) =>
+  `Put the holder back in the charger to ${what}: out of it, the holder does not answer the app.`;
+
+/**
+ * Settings: read when the heating unit answers (a two-piece holder only in its charger), greyed with
+ * the reason otherwise. Returns the panel and `refresh()` for every battery or status change.
+ */
 function settingsPanel(paired) {
   if (!paired.model.scp)
-    return h(
-      'p',
-      { class: 'hint', id: 'no-settings' },
-      `The ${paired.model.label} has no settings over Bluetooth.`,
-    );
+    return {
+      panel: h(
+        'p',
+        { class: 'hint', id: 'no-settings' },
+        `The ${paired.model.label} has no settings over Bluetooth.`,
+      ),
+      refresh() {},
+    };
   const brightness = h(
     'select',
     {},
@@ -72,90 +109,151 @@ function settingsPanel(paired) {
     h('option', { value: 'low' }, 'Low'),
   );
   const vibrations = h('input', { type: 'checkbox' });
+  const autoStart = h('input', { type: 'checkbox' });
+  const flexPuff = h('input', { type: 'checkbox' });
+  const inputs = [brightness, vibrations];
   const controls = [
     setting(paired, 'brightness', 'Brightness', brightness, (v) => paired.setBrightness(v)),
     setting(paired, 'vibrations', 'Vibrations', vibrations, (v) => paired.setVibrations(v)),
   ];
-  const autoStart = h('input', { type: 'checkbox' });
-  const flexPuff = h('input', { type: 'checkbox' });
-  if (paired.model.autoStart)
+  if (paired.model.autoStart) {
+    inputs.push(autoStart);
     controls.push(setting(paired, 'auto-start', 'Auto-start', autoStart, (v) => paired.setAutoStart(v)));
-  if (paired.model.flexPuff)
+  }
+  if (paired.model.flexPuff) {
+    inputs.push(flexPuff);
     controls.push(setting(paired, 'flexpuff', 'FlexPuff', flexPuff, (v) => paired.setFlexPuff(v)));
-  const panel = h('div', { id: 'settings', 'data-state': 'loading' }, controls);
-  busy(undefined, async () => {
-    const s = await paired.readSettings();
-    brightness.value = s.brightness;
-    vibrations.checked = s.vibrations;
-    autoStart.checked = s.autoStart === true;
-    flexPuff.checked = s.flexPuff === true;
-    for (const c of [brightness, vibrations, autoStart, flexPuff]) c.disabled = false;
-    panel.dataset.state = 'ready';
-  });
-  return panel;
+  }
+  const note = h('p', { class: 'hint', id: 'settings-note' });
+  const panel = h('div', { id: 'settings', 'data-state': 'loading' }, note, controls);
+  let loaded = false;
+  let loading = false;
+  const show = (state, text) => {
+    panel.dataset.state = state;
+    note.textContent = text;
+    note.hidden = text === '';
+    for (const input of inputs) input.disabled = state !== 'ready';
+  };
+  const load = () => {
+    loading = true;
+    show('loading', 'Reading the settings from the device…');
+    busy(undefined, async () => {
+      try {
+        const s = await paired.readSettings();
+        brightness.value = s.brightness;
+        vibrations.checked = s.vibrations;
+        autoStart.checked = s.autoStart === true;
+        flexPuff.checked = s.flexPuff === true;
+        loaded = true;
+      } catch (error) {
+        throw new Error(`The settings could not be read. ${bluetoothMessage(error)}`);
+      } finally {
+        loading = false;
+        refresh();
+      }
+    });
+  };
+  const refresh = () => {
+    if (loading) return;
+    if (!paired.connected) show('unavailable', 'Reconnect to change settings.');
+    else if (!paired.holderReachable) show('unavailable', holderOut('change settings'));
+    else if (!loaded) load();
+    else show('ready', '');
+  };
+  return { panel, refresh };
 }
 
+/** Usage counters: read when the heating unit answers, and again after each session. */
 function usagePanel(paired) {
-  if (!paired.model.scp) return h('p', { class: 'hint' }, 'Usage is shown in the app for ILUMA devices.');
+  if (!paired.model.scp)
+    return { panel: h('p', { class: 'hint' }, 'Usage is shown in the app for ILUMA devices.'), refresh() {} };
   const sticks = h('dd', { id: 'usage-sticks' }, '—');
   const days = h('dd', { id: 'usage-days' }, '—');
-  const refresh = h('button', { type: 'button', id: 'usage-refresh' }, 'Refresh');
-  const load = () =>
-    busy(refresh, async () => {
+  const note = h('p', { class: 'hint', id: 'usage-note', hidden: true });
+  const refreshButton = h('button', { type: 'button', id: 'usage-refresh' }, 'Refresh');
+  let loaded = false;
+  let loading = false;
+  const load = () => {
+    loading = true;
+    busy(refreshButton, async () => {
       try {
         const usage = await paired.readUsage();
         sticks.textContent = String(usage.sticks ?? '—');
         days.textContent = String(usage.days ?? '—');
+        loaded = true;
       } catch (error) {
-        throw new Error(
-          error.name === 'TimeoutError'
-            ? 'Put the holder in the charger to read its usage.'
-            : bluetoothMessage(error),
-        );
+        throw new Error(`The usage could not be read. ${bluetoothMessage(error)}`);
+      } finally {
+        loading = false;
+        refresh();
       }
     });
-  refresh.addEventListener('click', load);
-  load();
-  return h(
-    'div',
-    { id: 'usage' },
-    h(
-      'dl',
-      {},
-      h('div', { class: 'row' }, h('dt', {}, 'Sticks used'), sticks),
-      h('div', { class: 'row' }, h('dt', {}, 'Days of use'), days),
+  };
+  const refresh = () => {
+    if (loading) return;
+    if (paired.holderReachable && (!loaded || paired.usageStale)) {
+      load();
+      return;
+    }
+    note.hidden = !paired.usageStale && loaded;
+    note.textContent = !paired.connected
+      ? 'Reconnect to read the usage.'
+      : loaded
+        ? 'A session ended since the counters were read: they update when the holder is back in the charger.'
+        : 'The counters are read when the holder is back in the charger.';
+  };
+  refreshButton.addEventListener('click', () => {
+    if (paired.holderReachable) load();
+    else notify('info', paired.connected ? holderOut('read its usage') : 'Reconnect to read the usage.');
+  });
+  return {
+    panel: h(
+      'div',
+      { id: 'usage' },
+      h(
+        'dl',
+        {},
+        h('div', { class: 'row' }, h('dt', {}, 'Sticks used'), sticks),
+        h('div', { class: 'row' }, h('dt', {}, 'Days of use'), days),
+      ),
+      note,
+      refreshButton,
     ),
     refresh,
-  );
+  };
 }
 
 /** Minor malfunctions: what the status record reports, and the reset every support page gives (hold 10 s). */
-function helpPanel(paired, onStatus) {
+function helpPanel(paired) {
   const out = h('ul', { id: 'diagnostics' });
+  const problems = () => problemsOf(paired.status, paired.model.onePiece);
   const show = () => {
-    const problems = paired.status.problems;
+    const found = problems();
     out.replaceChildren(
-      ...(problems.length
-        ? problems.map((p) => h('li', { class: 'error' }, p))
+      ...(found.length
+        ? found.map((p) => h('li', { class: 'error', 'data-fault': p.id }, p.text))
         : [h('li', { class: 'ok' }, 'No problems found.')]),
     );
-    out.dataset.problems = String(problems.length);
+    out.dataset.problems = String(found.length);
   };
   const guide = h(
     'ol',
     { id: 'reset-guide', hidden: true },
-    h('li', {}, 'Put the holder in the charger.'),
-    h('li', {}, 'Hold the charger button for 10 seconds, until the lights go off and blink twice.'),
+    paired.model.onePiece ? undefined : h('li', {}, 'Put the holder in the charger.'),
+    h(
+      'li',
+      {},
+      `Hold the ${paired.model.onePiece ? 'device' : 'charger'} button for 10 seconds, until the lights go off and blink twice.`,
+    ),
     h('li', {}, 'Release the button; the device restarts.'),
   );
   const waiting = h('p', { id: 'reset-state', hidden: true });
-  onStatus(() => {
+  const refresh = () => {
     if (!out.dataset.problems) return;
     show();
-    if (!waiting.hidden && paired.status.problems.length === 0)
-      waiting.textContent = 'Your device is working again.';
-  });
-  return h(
+    if (!waiting.hidden && problems().length === 0) waiting.textContent = 'Your device is working again.';
+  };
+  const panel = h(
     'div',
     { id: 'help' },
     h('button', { type: 'button', id: 'diagnostics-run', onclick: show }, 'Run diagnostics'),
@@ -168,7 +266,7 @@ function helpPanel(paired, onStatus) {
         onclick: () => {
           guide.hidden = false;
           waiting.hidden = false;
-          waiting.textContent = paired.status.problems.length
+          waiting.textContent = problems().length
             ? 'Waiting for the device to reset…'
             : 'Your device is working again.';
         },
@@ -178,6 +276,11 @@ function helpPanel(paired, onStatus) {
     guide,
     waiting,
   );
+  return { panel, refresh };
+}
+
+function row(label, dd) {
+  return h('div', { class: 'row' }, h('dt', {}, label), dd);
 }
 
 export function deviceScreen(app, deviceId) {
@@ -189,9 +292,11 @@ export function deviceScreen(app, deviceId) {
       h('p', { class: 'error' }, 'This device is not paired with this browser. '),
       h('a', { href: '#/devices' }, 'Back to My devices'),
     );
+  const onePiece = paired.model.onePiece;
   const connection = h('span', { id: 'connection' });
-  const charger = h('dd', { id: 'charger-battery' });
+  const charger = h('dd', { id: onePiece ? 'battery' : 'charger-battery' });
   const holder = h('dd', { id: 'holder-battery' });
+  const alert = h('div', { id: 'device-problem', role: 'alert' });
   const session = h('p', { id: 'session' });
   const reconnect = h('button', { type: 'button', id: 'reconnect' }, 'Reconnect');
   const disconnect = h(
@@ -199,32 +304,42 @@ export function deviceScreen(app, deviceId) {
     { type: 'button', id: 'disconnect', onclick: () => paired.disconnect() },
     'Disconnect',
   );
-  const statusListeners = [];
+  const settings = settingsPanel(paired);
+  const usage = usagePanel(paired);
+  const help = helpPanel(paired);
+  const showSession = () => {
+    const line = sessionLine(paired, Date.now());
+    session.textContent = line.text;
+    session.dataset.phase = line.phase;
+  };
   const update = () => {
-    const battery = batteryText(paired);
-    charger.textContent = battery.charger;
-    holder.textContent = battery.holder;
-    session.textContent = sessionText(paired.status);
-    session.dataset.heating = String(paired.status.heating === true);
+    charger.textContent = pct(paired.connected ? paired.battery.chargerPct : undefined);
+    holder.textContent = holderText(paired);
+    showSession();
+    const problems = problemsOf(paired.status, onePiece).filter((p) => !QUIET.has(p.id));
+    alert.replaceChildren(...problems.map((p) => h('p', { 'data-fault': p.id }, p.text)));
+    alert.hidden = problems.length === 0;
     connection.textContent = paired.connected ? 'Connected' : 'Disconnected';
     document.body.dataset.device = paired.connected ? 'connected' : 'disconnected';
     reconnect.hidden = paired.connected;
     disconnect.hidden = !paired.connected;
-  };
-  const onStatus = () => {
-    update();
-    for (const listener of statusListeners) listener();
+    settings.refresh();
+    usage.refresh();
+    help.refresh();
   };
   const onDisconnected = () => {
     update();
     notify('error', 'The device disconnected. Bring it closer and press Reconnect.');
   };
+  // Time and puffs left count down between records (docs/companion.md "The session").
+  const ticker = setInterval(showSession, 1000);
   paired.addEventListener('battery', update);
-  paired.addEventListener('status', onStatus);
+  paired.addEventListener('status', update);
   paired.addEventListener('disconnected', onDisconnected);
   app.onLeave(() => {
+    clearInterval(ticker);
     paired.removeEventListener('battery', update);
-    paired.removeEventListener('status', onStatus);
+    paired.removeEventListener('status', update);
     paired.removeEventListener('disconnected', onDisconnected);
   });
   reconnect.addEventListener('click', () =>
@@ -248,11 +363,10 @@ export function deviceScreen(app, deviceId) {
     }),
   );
   update();
-  const live = paired.connected;
   return h(
     'section',
     { id: 'device', 'data-device-id': deviceId },
-    h('h2', { id: 'device-name' }, paired.device.name ?? paired.model.label),
+    h('h2', { id: 'device-name' }, paired.model.label),
     h(
       'p',
       {},
@@ -264,20 +378,22 @@ export function deviceScreen(app, deviceId) {
       reconnect,
       disconnect,
     ),
+    alert,
     h('h3', {}, 'Battery'),
-    h(
-      'dl',
-      {},
-      h('div', { class: 'row' }, h('dt', {}, 'Charger'), charger),
-      h('div', { class: 'row' }, h('dt', {}, 'Holder'), holder),
-    ),
+    h('dl', {}, onePiece ? row('Device', charger) : [row('Charger', charger), row('Holder', holder)]),
+    h('h3', {}, 'Session'),
     session,
+    h(
+      'p',
+      { class: 'hint' },
+      'Pre-heat, time left and puffs left are estimates: the device sends only the puffs and how a session ended.',
+    ),
     h('h3', {}, 'Settings'),
-    live ? settingsPanel(paired) : h('p', { class: 'hint' }, 'Reconnect to change settings.'),
+    settings.panel,
     h('h3', {}, 'Usage'),
-    live ? usagePanel(paired) : h('p', { class: 'hint' }, 'Reconnect to read usage.'),
+    usage.panel,
     h('h3', {}, 'Something wrong?'),
-    helpPanel(paired, (listener) => statusListeners.push(listener)),
+    help.panel,
     h('h3', {}, 'Find My'),
     findMy,
   );

@@ -1,11 +1,14 @@
 // "My devices": every device registered to the account, paired with this browser or not (R-12);
 // pair a new one (auto-registered), or register one by its device ID, typed or read from its label.
 import { api } from '../api.js';
-import { PairedDevice } from '../device.js';
+import { MODEL_NAMES, PairedDevice } from '../device.js';
 import { readQrFile } from '../qr.js';
 import { busy, clearNotice, field, form, h, notify } from '../ui.js';
 
-/** What a failed `requestDevice` / `connect` means to the user. */
+/**
+ * What a failed Web Bluetooth call means to the user, by the `DOMException` name Chromium gives
+ * (docs/companion.md "The reference app").
+ */
 export function bluetoothMessage(error) {
   switch (error?.name) {
     case 'NotFoundError':
@@ -13,19 +16,20 @@ export function bluetoothMessage(error) {
     case 'NetworkError':
       return 'The device is out of range or switched off. Bring it closer and try again.';
     case 'SecurityError':
-      return 'Bluetooth access was refused by the browser.';
+      return 'The browser did not let this page use the device. Pair it again from My devices.';
+    case 'NotSupportedError':
+      return 'This device or browser does not support that over Bluetooth.';
     case 'TimeoutError':
+    case 'AbortError':
       return 'The device did not answer. Bring it closer and try again.';
     default:
-      return `${error?.name ?? 'Error'}: ${error?.message ?? error}`;
+      return 'Something went wrong with Bluetooth. Try again.';
   }
 }
 
-const slug = (label) => label.toLowerCase().replace(/\s+/g, '-');
-
 /** R-12: a paired device that is not registered yet is registered to the logged-in account. */
 export async function registerPaired(app, paired) {
-  const out = await api.pair(paired.deviceId, slug(paired.model.label));
+  const out = await api.pair(paired.deviceId, paired.model.id);
   notify(
     'ok',
     out.newlyRegistered
@@ -66,10 +70,14 @@ function deviceCard(app, device) {
     device.program?.status === 'active'
       ? `active until ${device.program.endsBefore}`
       : (device.program?.status ?? 'not activated').replace('-', ' ');
+  // The model as the service knows it from pairing, else as this tab paired it; a device registered
+  // by its ID alone has none until it is paired here (device IDs do not name the model).
+  const model = MODEL_NAMES[device.model] ?? paired?.model.label;
   return h(
     'li',
     { class: 'card', 'data-device-id': device.deviceId },
-    h('h3', {}, device.model ? device.model.toUpperCase().replace(/-/g, ' ') : 'IQOS device'),
+    h('h3', {}, model ?? 'Model not known yet'),
+    model ? undefined : h('p', { class: 'hint' }, 'Pair it with this browser to see its model.'),
     h(
       'dl',
       {},
