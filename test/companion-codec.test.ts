@@ -28,7 +28,7 @@ interface AppCodec {
   reassembler(): { push(value: Uint8Array): number[] | undefined };
   parseBattery(view: DataView): Record<string, number>;
   parseStatus(view: DataView): {
-    problems: string[];
+    holderErrors: number;
     holderState?: number;
     endReason?: number;
     puffs?: number;
@@ -38,6 +38,10 @@ interface AppCodec {
 // A specifier TypeScript does not resolve: the module is plain JavaScript without types.
 const codecPath = '../examples/companion/scp.js';
 const app = (await import(codecPath)) as AppCodec;
+const faultsPath = '../examples/companion/faults.js';
+const faults = (await import(faultsPath)) as {
+  problemsOf(status: object, onePiece: boolean): { id: string; text: string }[];
+};
 const bytes = (hex: string) => Array.from(hexBytes(hex));
 const view = (hex: string) => new DataView(hexBytes(hex).buffer);
 
@@ -86,12 +90,9 @@ describe('the companion app codec', () => {
       chargerTempC: 24,
       chargerMv: 3688,
     });
-    expect(app.parseStatus(view('5B 00 00 00 03 00 00 42 0F'))).toMatchObject({
-      problems: [],
-      holderState: 3,
-      endReason: 2,
-      puffs: 15,
-    });
+    const status = app.parseStatus(view('5B 00 00 00 03 00 00 42 0F'));
+    expect(status).toMatchObject({ holderErrors: 0, holderState: 3, endReason: 2, puffs: 15 });
+    expect(faults.problemsOf(status, false)).toEqual([]);
   });
 
   it('reads a virtual device’s replies: brightness and usage counters', async () => {

@@ -5,7 +5,7 @@
  * `iqsim/playwright` and `iqsim/testing` type-check with `strict` and no `skipLibCheck`; the
  * registry says TRANSPORT_PACKAGE_MISSING (library and CLI); then, with the registry's packages
  * added, `npx playwright test` with no config runs the fixture examples of docs/companion.md
- * "The fixture" and README.md "Test your app" exactly as printed, a 15-line test of a page of its
+ * "The fixture" and "Four flows in one file" and README.md "Test your app" exactly as printed, a 15-line test of a page of its
  * own, an `appUrl` test, and fails with TRANSPORT_BROWSER_MISSING when `$IQSIM_CHROMIUM` names no
  * browser. Needs dist/ built (`npm test` builds first). No timeout: the work is fixed.
  */
@@ -181,11 +181,12 @@ it('with the registry’s packages, runs the docs’ and README’s fixture exam
   expect(SPEC.trim().split('\n')).toHaveLength(15);
   writeFileSync(join(project, 'pair.spec.ts'), SPEC);
   writeFileSync(join(project, 'docs.spec.ts'), block('docs/companion.md', '## The fixture'));
+  writeFileSync(join(project, 'flows.spec.ts'), block('docs/companion.md', '### Four flows in one file'));
   writeFileSync(join(project, 'readme.spec.ts'), block('README.md', '## Test your app'));
   writeFileSync(join(project, 'own-app.spec.ts'), OWN_APP);
   const test = playwright([]);
   expect(test.status, test.output).toBe(0);
-  expect(test.output).toMatch(/4 passed/);
+  expect(test.output).toMatch(/8 passed/);
 });
 
 it('without a browser, the fixture fails with TRANSPORT_BROWSER_MISSING', () => {

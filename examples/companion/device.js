@@ -127,17 +127,21 @@ export class PairedDevice extends EventTarget {
     this.queue = Promise.resolve();
     this.waiting = undefined;
     this.frames = reassembler();
+    this.ready = false;
     device.addEventListener('gattserverdisconnected', () => {
       this.waiting?.fail(new DOMException('The device disconnected.', 'NetworkError'));
       // Nothing the records said holds any more: no session line, no holder state from before.
+      this.ready = false;
       this.status = {};
       this.session = undefined;
+      this.frames = reassembler();
       this.dispatchEvent(new Event('disconnected'));
     });
   }
 
+  /** Connected and set up: the notifications followed and the settings characteristic found. */
   get connected() {
-    return this.device.gatt.connected;
+    return this.ready && this.device.gatt.connected;
   }
 
   /**
@@ -164,6 +168,8 @@ export class PairedDevice extends EventTarget {
   }
 
   async connect() {
+    this.ready = false;
+    this.scp = undefined;
     const server = await this.device.gatt.connect();
     const info = await server.getPrimaryService(DIS);
     this.status = {};
@@ -191,6 +197,7 @@ export class PairedDevice extends EventTarget {
       });
       await this.scp.startNotifications();
     }
+    this.ready = true;
   }
 
   async follow(service, uuid, onValue) {

@@ -3,7 +3,8 @@
  * battery on a one-piece unit, the holder "in use" or out of the charger), a session as the device runs
  * it (pre-heat, ready, time and puffs left, how it ended), usage counters after it without a Refresh,
  * settings per model (FlexPuff only where the model has it), a disconnect in the middle of a settings
- * write, faults in plain words, diagnostics and the reset guide, out of range and back, Find My.
+ * write, faults in plain words, diagnostics and the reset guide, out of range and back (also while the
+ * settings load), Find My.
  */
 import type { Page } from '@playwright/test';
 import { checkScreen, expect, pair, signUp, test } from './app.js';
@@ -142,6 +143,25 @@ test.describe('ILUMA i', () => {
     expect(device.events.some((e) => e.type === 'vibration' && e.reason === 'findMy')).toBe(true);
     await page.click('#find-my');
     await expect(page.locator('#find-my')).toHaveText('Find my device');
+  });
+
+  test('out of range while the settings load, then back: no retry spin, the settings load', async ({
+    page,
+    app: _app,
+    registry,
+    device,
+  }) => {
+    await signUp(page, registry);
+    await pair(page);
+    await openDevice(page, device.deviceId);
+    // The settings read is in flight: it fails with the link. The app used to retry it at once, on the
+    // old connection's objects while Reconnect was still setting up, and the page froze.
+    device.outOfRange();
+    await expect(page.locator('#connection')).toHaveText('Disconnected');
+    device.inRange();
+    await page.click('#reconnect');
+    await expect(page.locator('#connection')).toHaveText('Connected');
+    await expect(page.locator('#settings')).toHaveAttribute('data-state', 'ready');
   });
 
   test('over-temperature in a session in plain words; out of range and back', async ({

@@ -128,6 +128,9 @@ function settingsPanel(paired) {
   const panel = h('div', { id: 'settings', 'data-state': 'loading' }, note, controls);
   let loaded = false;
   let loading = false;
+  // A failed read is retried from the banner's Retry or a reconnect, never by itself: an automatic
+  // retry of a read that fails at once would spin.
+  let failed = false;
   const show = (state, text) => {
     panel.dataset.state = state;
     note.textContent = text;
@@ -136,27 +139,36 @@ function settingsPanel(paired) {
   };
   const load = () => {
     loading = true;
+    failed = false;
     show('loading', 'Reading the settings from the device…');
-    busy(undefined, async () => {
-      try {
-        const s = await paired.readSettings();
-        brightness.value = s.brightness;
-        vibrations.checked = s.vibrations;
-        autoStart.checked = s.autoStart === true;
-        flexPuff.checked = s.flexPuff === true;
-        loaded = true;
-      } catch (error) {
-        throw new Error(`The settings could not be read. ${bluetoothMessage(error)}`);
-      } finally {
-        loading = false;
-        refresh();
-      }
-    });
+    busy(
+      undefined,
+      async () => {
+        try {
+          const s = await paired.readSettings();
+          brightness.value = s.brightness;
+          vibrations.checked = s.vibrations;
+          autoStart.checked = s.autoStart === true;
+          flexPuff.checked = s.flexPuff === true;
+          loaded = true;
+        } catch (error) {
+          failed = true;
+          throw new Error(`The settings could not be read. ${bluetoothMessage(error)}`);
+        } finally {
+          loading = false;
+          refresh();
+        }
+      },
+      () => {
+        if (paired.holderReachable && !loading) load();
+      },
+    );
   };
   const refresh = () => {
     if (loading) return;
     if (!paired.connected) show('unavailable', 'Reconnect to change settings.');
     else if (!paired.holderReachable) show('unavailable', holderOut('change settings'));
+    else if (failed) show('unavailable', 'The settings could not be read.');
     else if (!loaded) load();
     else show('ready', '');
   };
@@ -173,8 +185,11 @@ function usagePanel(paired) {
   const refreshButton = h('button', { type: 'button', id: 'usage-refresh' }, 'Refresh');
   let loaded = false;
   let loading = false;
+  // As for the settings: after a failed read only Refresh or a reconnect reads again.
+  let failed = false;
   const load = () => {
     loading = true;
+    failed = false;
     busy(refreshButton, async () => {
       try {
         const usage = await paired.readUsage();
@@ -182,6 +197,7 @@ function usagePanel(paired) {
         days.textContent = String(usage.days ?? '—');
         loaded = true;
       } catch (error) {
+        failed = true;
         throw new Error(`The usage could not be read. ${bluetoothMessage(error)}`);
       } finally {
         loading = false;
@@ -191,7 +207,7 @@ function usagePanel(paired) {
   };
   const refresh = () => {
     if (loading) return;
-    if (paired.holderReachable && (!loaded || paired.usageStale)) {
+    if (paired.holderReachable && !failed && (!loaded || paired.usageStale)) {
       load();
       return;
     }
