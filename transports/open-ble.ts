@@ -3,25 +3,14 @@
  * `Transport` carries ATT PDUs; so the client meets a local GATT server with the device's table
  * (`GATT_SERVICES`, hence the same handles as a virtual device) whose values come from the real one:
  * readable characteristics are read once at connect and kept current by notifications, writes and
- * subscriptions are forwarded. Not exercised in CI (no adapter there); the failure paths are.
- *
- * With a capture sink (docs/captures.md "Recording a link"), what the unit did is recorded as ATT PDUs
- * in wall-clock time: each read, write and subscription when it was sent and its response when the
- * unit answered (a write is acknowledged in the capture only once noble reports the unit's Write
- * Response), and each notification as it came. noble's API does not expose attribute handles, so the
- * PDUs carry the handle map of docs/protocol.md §3.2, which is the one observed on a real unit.
+ * subscriptions are forwarded. Not exercised in CI with an adapter (there is none); the failure paths
+ * are, and so is the whole path over the virtual noble bindings (`bindings`).
  */
 import type { Characteristic, Noble, Peripheral, withBindings } from '@stoprocent/noble';
 import {
   ATT_ERROR_INVALID_HANDLE,
   ATT_ERROR_WRITE_NOT_PERMITTED,
   BATTERY_CHAR_UUID,
-  encodeHandleValueNotification,
-  encodeReadRequest,
-  encodeReadResponse,
-  encodeWriteCommand,
-  encodeWriteRequest,
-  encodeWriteResponse,
   GATT_SERVICES,
   normalizeUuid,
   SCP_CHAR_UUID,
@@ -33,37 +22,84 @@ import {
   GattServer,
   HANDLES,
   ListenerSet,
+  REMOTE_USER_TERMINATED,
   type Transport,
   type WirePacket,
 } from '../simulator/index.js';
-import { wallClockUs } from './capture-file.js';
+import { BleCapture } from './ble-capture.js';
 import { messageOf, TransportError } from './errors.js';
+import { nobleWithBindings } from './noble/index.js';
 import type { RawOpen } from './opened.js';
 import { requireOptional } from './optional-package.js';
+
+/** HCI reason of a disconnection this host asked for (Core Vol 1 Part F): how a capture ends on close. */
+const LOCAL_HOST_TERMINATED = 0x16;
+
+export interface BleOpenOptions {
+  adapterTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** Gets the ATT PDUs of what noble exchanged with the unit (ble-capture.ts). */
+  capture?: CaptureSink;
+  /** A noble bindings object instead of the HCI default (the virtual bindings of noble/ in tests). */
+  bindings?: object;
+}
 
 /** Connects to `address` (adapter and connect waits bounded) and serves its GATT table as ATT. */
 export async function openBleTransport(
   address: string,
-  limits: { adapterTimeoutMs: number; connectTimeoutMs: number; capture?: CaptureSink },
+  options: BleOpenOptions,
 ): Promise<Omit<RawOpen, 'channel' | 'scheduler'>> {
-  const noble = loadNoble();
+  const noble = options.bindings ? nobleWithBindings(options.bindings) : loadNoble();
   let peripheral: Peripheral | undefined;
   try {
-    await waitPoweredOn(noble, limits.adapterTimeoutMs);
+    await waitPoweredOn(noble, options.adapterTimeoutMs);
     peripheral = await withTimeout(
       noble.connectAsync(address),
-      limits.connectTimeoutMs,
+      options.connectTimeoutMs,
       `connect to ${address}`,
     );
-    const { characteristics } = await peripheral.discoverAllServicesAndCharacteristicsAsync();
-    const recorder = limits.capture ? new UnitRecorder(limits.capture, address, peripheral.mtu) : undefined;
-    return await nobleFacade(noble, peripheral, characteristics, recorder);
+    const capture = options.capture ? new BleCapture(options.capture) : undefined;
+    capture?.connected(peripheral.address || address, peripheral.mtu ?? 23);
+    const discovered = await discoverWithHandles(peripheral);
+    return await nobleFacade(noble, peripheral, discovered, capture);
   } catch (error) {
     await peripheral?.disconnectAsync().catch(() => undefined);
     noble.stop();
     if (error instanceof TransportError) throw error;
     throw new TransportError('TRANSPORT_OPEN_FAILED', `ble:${address}: ${messageOf(error)}`);
   }
+}
+
+/** A characteristic and its value handle on the unit, when the bindings report it. */
+interface Discovered {
+  readonly characteristic: Characteristic;
+  readonly valueHandle: number | undefined;
+}
+
+/**
+ * Every characteristic with its value handle. noble's `Characteristic` has no handle; its HCI
+ * bindings (and the virtual ones) report the handles in the service's `characteristicsDiscovered`
+ * event, which is read here. The D-Bus and macOS bindings report none: `valueHandle` stays undefined.
+ */
+async function discoverWithHandles(peripheral: Peripheral): Promise<Discovered[]> {
+  const found: Discovered[] = [];
+  for (const service of await peripheral.discoverServicesAsync([])) {
+    const handles = new Map<string, number>();
+    const onRaw = (raw: unknown): void => {
+      if (!Array.isArray(raw)) return;
+      for (const entry of raw as { uuid?: unknown; valueHandle?: unknown }[])
+        if (typeof entry?.uuid === 'string' && typeof entry.valueHandle === 'number')
+          handles.set(nobleUuid(entry.uuid), entry.valueHandle);
+    };
+    service.on('characteristicsDiscovered', onRaw);
+    try {
+      for (const characteristic of await service.discoverCharacteristicsAsync([]))
+        found.push({ characteristic, valueHandle: handles.get(nobleUuid(characteristic.uuid)) });
+    } finally {
+      service.removeListener('characteristicsDiscovered', onRaw);
+    }
+  }
+  return found;
 }
 
 /** noble without its default instance: `require('@stoprocent/noble')` opens the HCI socket on import. */
@@ -109,13 +145,20 @@ async function waitPoweredOn(noble: Noble, timeoutMs: number): Promise<void> {
   }
 }
 
+/** One characteristic the facade serves: noble's object and its handle on the unit (for the capture). */
+interface Served {
+  readonly characteristic: Characteristic;
+  /** The unit's value handle, or the table's where noble reports none (docs/captures.md "The ble: link"). */
+  readonly unitHandle: number;
+}
+
 async function nobleFacade(
   noble: Noble,
   peripheral: Peripheral,
-  characteristics: Characteristic[],
-  recorder: UnitRecorder | undefined,
+  discovered: readonly Discovered[],
+  capture: BleCapture | undefined,
 ): Promise<Omit<RawOpen, 'channel' | 'scheduler'>> {
-  const byHandle = new Map<number, Characteristic>();
+  const byHandle = new Map<number, Served>();
   const values = new Map<number, Uint8Array>();
   const dataListeners = new ListenerSet<WirePacket>();
   const closeListeners = new ListenerSet<string>();
@@ -131,8 +174,9 @@ async function nobleFacade(
     [HANDLES.deviceName, sigUuid(0x2a00)],
   ];
   for (const [handle, uuid] of handles) {
-    const characteristic = characteristics.find((c) => nobleUuid(c.uuid) === uuid);
-    if (characteristic) byHandle.set(handle, characteristic);
+    const found = discovered.find((d) => nobleUuid(d.characteristic.uuid) === uuid);
+    if (found)
+      byHandle.set(handle, { characteristic: found.characteristic, unitHandle: found.valueHandle ?? handle });
   }
   const deliver = (bytes: Uint8Array): void => {
     if (!open) return;
@@ -141,54 +185,65 @@ async function nobleFacade(
       if (open) dataListeners.emit(packet);
     });
   };
-  const drop = (reason: string): void => {
+  let ended = false;
+  const drop = (reason: string, hciReason: number): void => {
+    if (!ended) capture?.disconnected(hciReason);
+    ended = true;
     if (!open) return;
     open = false;
     closeListeners.emit(reason);
   };
-  const lostOn = (error: unknown): void => drop(`TRANSPORT_LOST: ${messageOf(error)}`);
+  // A failed operation gives the link up: `closed()` then disconnects from this side.
+  const lostOn = (error: unknown): void => drop(`TRANSPORT_LOST: ${messageOf(error)}`, LOCAL_HOST_TERMINATED);
   const server = new GattServer(
     GATT_SERVICES,
     {
       read: (handle) => values.get(handle) ?? { error: ATT_ERROR_INVALID_HANDLE },
       write(handle, value, withResponse) {
-        const characteristic = byHandle.get(handle);
-        if (!characteristic) return ATT_ERROR_WRITE_NOT_PERMITTED;
-        const sent = characteristic.writeAsync(Buffer.from(value), !withResponse);
-        recorder?.sent(withResponse ? encodeWriteRequest(handle, value) : encodeWriteCommand(handle, value));
-        sent.then(() => withResponse && recorder?.answered(encodeWriteResponse()), lostOn);
+        const served = byHandle.get(handle);
+        if (!served) return ATT_ERROR_WRITE_NOT_PERMITTED;
+        const acknowledged = capture?.write(served.unitHandle, value, withResponse);
+        served.characteristic.writeAsync(Buffer.from(value), !withResponse).then(acknowledged, lostOn);
         return 0;
       },
       subscribed(handle, enabled) {
-        const characteristic = byHandle.get(handle);
-        const done = enabled ? characteristic?.subscribeAsync() : characteristic?.unsubscribeAsync();
-        if (!done) return;
-        // The CCCD is the value handle + 1 (docs/protocol.md §3.2).
-        recorder?.sent(encodeWriteRequest(handle + 1, Uint8Array.of(enabled ? 1 : 0, 0)));
-        done.then(() => recorder?.answered(encodeWriteResponse()), lostOn);
+        const served = byHandle.get(handle);
+        if (!served) return;
+        // noble reports no descriptor handles: the CCCD is taken to follow the value, as on the
+        // IQOS table (docs/captures.md "The ble: link").
+        const indicate = !served.characteristic.properties.includes('notify');
+        const acknowledged = capture?.subscribe(served.unitHandle + 1, enabled, indicate);
+        const { characteristic } = served;
+        (enabled ? characteristic.subscribeAsync() : characteristic.unsubscribeAsync()).then(
+          acknowledged,
+          lostOn,
+        );
       },
     },
     { maxMtu: Math.min(517, Math.max(23, peripheral.mtu ?? 23)) },
   );
-  for (const [handle, characteristic] of byHandle) {
+  for (const [handle, { characteristic, unitHandle }] of byHandle) {
     if (characteristic.properties.includes('read')) {
-      recorder?.sent(encodeReadRequest(handle));
+      const answered = capture?.read(unitHandle);
       const value = new Uint8Array(await characteristic.readAsync());
-      recorder?.answered(encodeReadResponse(value));
+      answered?.(value);
       values.set(handle, value);
     }
-    characteristic.on('data', (data: Buffer, isNotification: boolean) => {
+    characteristic.on('data', (data: Buffer, isNotification?: boolean) => {
       const value = new Uint8Array(data);
-      if (isNotification) recorder?.answered(encodeHandleValueNotification(handle, value));
+      if (isNotification !== false) capture?.notification(unitHandle, value);
       values.set(handle, value);
       const pdu = server.notify(handle, value);
       if (pdu) deliver(pdu);
     });
   }
-  peripheral.once('disconnect', (reason: unknown) => {
-    recorder?.disconnected();
-    drop(`TRANSPORT_LOST: device disconnected (${String(reason)})`);
-  });
+  if (capture) peripheral.on('mtu', (mtu: number) => capture.mtu(mtu));
+  peripheral.once('disconnect', (reason: unknown) =>
+    drop(
+      `TRANSPORT_LOST: device disconnected (${String(reason)})`,
+      typeof reason === 'number' ? reason : REMOTE_USER_TERMINATED,
+    ),
+  );
   const transport: Transport = {
     write(packet) {
       if (!open) throw new TransportError('TRANSPORT_LOST', 'the BLE link is closed');
@@ -202,7 +257,7 @@ async function nobleFacade(
     onData: (listener) => dataListeners.add(listener),
     onClose: (listener) => closeListeners.add(listener),
     close() {
-      drop('closed by the client');
+      drop('closed by the client', LOCAL_HOST_TERMINATED);
     },
     get open() {
       return open;
@@ -216,33 +271,6 @@ async function nobleFacade(
       noble.stop();
     },
   };
-}
-
-/** The unit's side of a `ble:` link as capture events, on connection handle 0x0040, in wall-clock time. */
-class UnitRecorder {
-  private readonly handle = 0x0040;
-
-  constructor(
-    private readonly sink: CaptureSink,
-    address: string,
-    mtu: number | null | undefined,
-  ) {
-    const tUs = wallClockUs();
-    sink.capture({ kind: 'connect', tUs, handle: this.handle, address: address.toUpperCase() });
-    if (mtu && mtu !== 23) sink.capture({ kind: 'mtu', tUs, handle: this.handle, mtu });
-  }
-
-  sent(bytes: Uint8Array): void {
-    this.sink.capture({ kind: 'att', tUs: wallClockUs(), dir: 'toDevice', handle: this.handle, bytes });
-  }
-
-  answered(bytes: Uint8Array): void {
-    this.sink.capture({ kind: 'att', tUs: wallClockUs(), dir: 'toHost', handle: this.handle, bytes });
-  }
-
-  disconnected(): void {
-    this.sink.capture({ kind: 'disconnect', tUs: wallClockUs(), handle: this.handle, reason: 0x13 });
-  }
 }
 
 /** noble writes 128-bit UUIDs as 32 bare hex digits. */

@@ -21,6 +21,11 @@ export interface OpenTransportOptions {
   capture?: CaptureSink;
   /** serial: a serialport binding instead of the native one (`MockBinding` in tests). */
   serialBinding?: SerialBinding;
+  /**
+   * ble: a noble bindings object instead of noble's HCI default (`createVirtualNobleBindings` in
+   * tests: a `ble:` link to a virtual device without an adapter).
+   */
+  nobleBindings?: object;
   /** ble: how long to wait for the adapter to be powered on, ms (default 3000). */
   adapterTimeoutMs?: number;
   /** ble: how long to wait for the connection, ms (default 10000). */

@@ -52,6 +52,7 @@ export async function openTransport(
         adapterTimeoutMs: options.adapterTimeoutMs ?? 3000,
         connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
         ...(options.capture ? { capture: options.capture } : {}),
+        ...(options.nobleBindings ? { bindings: options.nobleBindings } : {}),
       });
       return finishOpen(parsed, { ...ble, channel: 'ble', scheduler: realTimeScheduler() }, options);
     }
