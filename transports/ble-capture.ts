@@ -1,5 +1,5 @@
 /**
- * The capture of a `ble:` link (docs/captures.md "The ble: link"). noble speaks GATT, not ATT, so the
+ * The capture of a `ble:` link (docs/captures.md "Recording a link"). noble speaks GATT, not ATT, so the
  * PDUs are written from what noble did with the unit, at the unit's own attribute handles: a Write
  * Request when a write is issued and its Write Response only once noble reports the unit acknowledged
  * it, a Read Request and its Read Response around each read, each notification as it arrived, the MTU

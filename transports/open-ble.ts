@@ -148,7 +148,7 @@ async function waitPoweredOn(noble: Noble, timeoutMs: number): Promise<void> {
 /** One characteristic the facade serves: noble's object and its handle on the unit (for the capture). */
 interface Served {
   readonly characteristic: Characteristic;
-  /** The unit's value handle, or the table's where noble reports none (docs/captures.md "The ble: link"). */
+  /** The unit's value handle, or the table's where noble reports none (docs/captures.md "Recording a link"). */
   readonly unitHandle: number;
 }
 
@@ -210,7 +210,7 @@ async function nobleFacade(
         const served = byHandle.get(handle);
         if (!served) return;
         // noble reports no descriptor handles: the CCCD is taken to follow the value, as on the
-        // IQOS table (docs/captures.md "The ble: link").
+        // IQOS table (docs/captures.md "Recording a link").
         const indicate = !served.characteristic.properties.includes('notify');
         const acknowledged = capture?.subscribe(served.unitHandle + 1, enabled, indicate);
         const { characteristic } = served;
