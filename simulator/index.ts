@@ -83,6 +83,14 @@ export {
   type VirtualClockOptions,
 } from './clock.js';
 export { formatResult, formatSummary, toJunit } from './conformance/report.js';
+export {
+  Crowd,
+  type CrowdMember,
+  type CrowdOptions,
+  type CrowdRssiOptions,
+  type CrowdSighting,
+  createCrowd,
+} from './crowd/crowd.js';
 export { CHECKS, type RunOptions, runConformance } from './conformance/runner.js';
 export type {
   Check,

@@ -86,6 +86,7 @@ export const FORBIDDEN: readonly [RegExp, string][] = [
 export const SIMULATOR_ORDER: readonly string[] = [
   'simulator/*',
   'simulator/device/',
+  'simulator/crowd/',
   'simulator/link.ts',
   'simulator/client/',
   'simulator/schema/',

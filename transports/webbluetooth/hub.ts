@@ -5,43 +5,27 @@
  * central); every session connected to it shares that link, as tabs share Chromium's connection.
  * The pump is the general one of `../clock-pump.ts`, kicked after every write into a link.
  */
-import { createHash } from 'node:crypto';
 import type { FirmwareInput } from '../../firmware-model/index.js';
 import {
+  Crowd,
+  type CrowdOptions,
   type DiscoveredCharacteristic,
   type DiscoveredService,
   GattClient,
   InMemoryLink,
   SimulatorError,
-  type Transport,
   VirtualClock,
   type VirtualDevice,
 } from '../../simulator/index.js';
 import { type ClockPump, startClockPump } from '../clock-pump.js';
 import { CONNECT_FAILED_MESSAGE, domError, OUT_OF_RANGE_MESSAGE } from './errors.js';
-import { matchesRequest, type ScanRecord, scanRecordOf } from './filters.js';
+import { matchesRequest, scanRecordOf } from './filters.js';
+import { type ChooserPolicy, pick } from './hub-chooser.js';
+import { HubCrowds } from './hub-crowds.js';
+import { type DeviceEntry, deviceIdOf, kicking, newEntry, type Subscription } from './hub-entry.js';
 import { installWebBluetooth } from './install.js';
 import { type ChooserCandidate, HubSession, type SessionHost } from './session.js';
 import type { AdapterState, Bluetooth, RequestDeviceOptionsJson } from './types.js';
-
-/** A candidate as the chooser policy sees it. */
-export interface ChooserOption extends ChooserCandidate {
-  readonly device: VirtualDevice;
-}
-
-/**
- * Replaces the browser's device prompt: the first match, the match with a name or id, cancel (the
- * page gets NotFoundError), or a function returning the id (or device) to pick, undefined to cancel.
- */
-export type ChooserPolicy =
-  | 'first'
-  | 'cancel'
-  | { readonly name: string }
-  | { readonly id: string }
-  | ((
-      candidates: readonly ChooserOption[],
-      request: RequestDeviceOptionsJson,
-    ) => string | VirtualDevice | undefined | Promise<string | VirtualDevice | undefined>);
 
 export interface WebBluetoothHubOptions {
   /** Default 'first'. */
@@ -56,52 +40,6 @@ export interface WebBluetoothHubOptions {
   onError?: (error: unknown) => void;
 }
 
-interface Subscription {
-  readonly sessions: Set<HubSession>;
-  /** The CCCD write that turned notifications on; later subscribers wait for it. */
-  ready: Promise<void>;
-}
-
-interface DeviceEntry {
-  readonly id: string;
-  readonly device: VirtualDevice;
-  /** Last scan data seen: a connected device does not advertise, but the chooser still lists it. */
-  scan: ScanRecord | undefined;
-  /** False after `outOfRange`: not offered by the chooser, and a connect fails. */
-  inRange: boolean;
-  link: InMemoryLink | undefined;
-  gatt: GattClient | undefined;
-  services: readonly DiscoveredService[];
-  opening: Promise<void> | undefined;
-  readonly sessions: Set<HubSession>;
-  readonly subscriptions: Map<number, Subscription>;
-  readonly unfollow: () => void;
-}
-
-/** Chromium-style device id: base64 of 16 bytes, here a hash of model, address and a counter. */
-function deviceIdOf(device: VirtualDevice, salt: number): string {
-  const digest = createHash('sha256')
-    .update(`iqsim/${device.model}/${device.identity.address}/${salt}`)
-    .digest();
-  return digest.subarray(0, 16).toString('base64');
-}
-
-/** Kicks the pump after every write so the request runs now, not at the next timer. */
-function kicking(link: InMemoryLink, kick: () => void): Transport {
-  return {
-    write(packet) {
-      link.write(packet);
-      kick();
-    },
-    onData: (listener) => link.onData(listener),
-    onClose: (listener) => link.onClose(listener),
-    close: () => link.close(),
-    get open() {
-      return link.open;
-    },
-  };
-}
-
 export class WebBluetoothHub implements SessionHost {
   readonly clock: VirtualClock;
   chooser: ChooserPolicy;
@@ -110,6 +48,7 @@ export class WebBluetoothHub implements SessionHost {
   private readonly entries = new Map<string, DeviceEntry>();
   private readonly byDevice = new Map<VirtualDevice, DeviceEntry>();
   private readonly sessions = new Set<HubSession>();
+  private readonly crowds = new HubCrowds();
   private adapterState: AdapterState = 'powered-on';
 
   constructor(options: WebBluetoothHubOptions = {}) {
@@ -129,30 +68,41 @@ export class WebBluetoothHub implements SessionHost {
     let salt = 0;
     let id = deviceIdOf(device, salt);
     while (this.entries.has(id)) id = deviceIdOf(device, ++salt);
-    const entry: DeviceEntry = {
-      id,
-      device,
-      scan: undefined,
-      inRange: true,
-      link: undefined,
-      gatt: undefined,
-      services: [],
-      opening: undefined,
-      sessions: new Set(),
-      subscriptions: new Map(),
-      // Unconnected, the device still runs in real time (charging, timers); linked, the link drives it.
-      unfollow: this.clock.follow({
-        nextDeadline: () => (entry.link ? undefined : device.nextDeadline()),
-        handleTimeout: (nowMs) => {
-          device.handleTimeout(nowMs);
-          while (device.pollTransmit());
-        },
-      }),
-    };
+    const entry: DeviceEntry = newEntry(id, device, undefined, undefined);
+    // Unconnected, the device still runs in real time (charging, timers); linked, the link drives it.
+    entry.unfollow = this.clock.follow({
+      nextDeadline: () => (entry.link ? undefined : device.nextDeadline()),
+      handleTimeout: (nowMs) => {
+        device.handleTimeout(nowMs);
+        while (device.pollTransmit());
+      },
+    });
     this.entries.set(id, entry);
     this.byDevice.set(device, entry);
     this.pump.kick();
     return id;
+  }
+
+  /**
+   * Many advertisers at once (docs/webbluetooth.md "Crowds"): a `Crowd` (or its options) whose members
+   * the chooser offers as they advertise at the hub's virtual time, each address its own device id.
+   */
+  addCrowd(crowd: Crowd | CrowdOptions): Crowd {
+    const added = crowd instanceof Crowd ? crowd : new Crowd(crowd);
+    this.crowds.add(added);
+    return added;
+  }
+
+  /** Takes a crowd out of range: its connections drop, and its ids reach nothing any more. */
+  removeCrowd(crowd: Crowd): void {
+    for (const id of this.crowds.remove(crowd)) {
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      entry.link?.disconnect('device removed');
+      this.entries.delete(id);
+      if (this.byDevice.get(entry.device) === entry) this.byDevice.delete(entry.device);
+    }
+    this.pump.kick();
   }
 
   /** The adapter's state now (default powered on). */
@@ -191,7 +141,7 @@ export class WebBluetoothHub implements SessionHost {
   }
 
   isInRange(target: VirtualDevice | string): boolean {
-    return this.entryOf(target).inRange;
+    return this.reachable(this.entryOf(target));
   }
 
   /**
@@ -221,8 +171,9 @@ export class WebBluetoothHub implements SessionHost {
     return this.entryOf(id).device;
   }
 
+  /** The devices added with `addDevice` (crowd members: `Crowd.device`). */
   get devices(): VirtualDevice[] {
-    return [...this.entries.values()].map((e) => e.device);
+    return [...this.entries.values()].filter((e) => !e.crowd).map((e) => e.device);
   }
 
   /** Virtual time now: the clock, which the pump keeps within `maxWaitMs` of real time. */
@@ -274,49 +225,51 @@ export class WebBluetoothHub implements SessionHost {
 
   // ---- SessionHost: what sessions call. ----
 
-  candidates(options: RequestDeviceOptionsJson): ChooserOption[] {
-    const out: ChooserOption[] = [];
+  candidates(options: RequestDeviceOptionsJson): ChooserCandidate[] {
+    const out: ChooserCandidate[] = [];
     for (const entry of this.entries.values()) {
-      if (!entry.inRange) continue;
+      // A crowd member off its link is heard through its crowd, under the address it has now.
+      if (!entry.inRange || (entry.crowd && !entry.link)) continue;
       const advertising = entry.device.advertising();
       if (advertising) entry.scan = scanRecordOf(advertising.advertisement, advertising.scanResponse);
       // Off air and not ours: not in range. Connected through this hub: listed with its last scan data.
       const record = advertising || entry.link ? entry.scan : undefined;
-      if (record && matchesRequest(record, options))
-        out.push({ id: entry.id, name: record.name, device: entry.device });
+      if (record && matchesRequest(record, options)) out.push({ id: entry.id, name: record.name });
     }
+    for (const candidate of this.crowds.candidates(this.nowMs(), options))
+      if (this.entries.get(candidate.id)?.inRange !== false) out.push(candidate);
     return out;
   }
 
-  async choose(
+  choose(
     candidates: readonly ChooserCandidate[],
     request: RequestDeviceOptionsJson,
   ): Promise<string | undefined> {
-    const policy = this.chooser;
-    if (policy === 'cancel') return undefined;
-    if (policy === 'first') return candidates[0]?.id;
-    if (typeof policy === 'function') {
-      const options = candidates.map((c) => ({ ...c, device: this.device(c.id) }));
-      const picked = await policy(options, request);
-      return typeof picked === 'string' || picked === undefined ? picked : this.byDevice.get(picked)?.id;
-    }
-    if ('name' in policy) return candidates.find((c) => c.name === policy.name)?.id;
-    return candidates.find((c) => c.id === policy.id)?.id;
+    return pick(
+      this.chooser,
+      candidates,
+      request,
+      (id) => this.device(id),
+      (device) => this.byDevice.get(device)?.id ?? this.crowds.idOfDevice(device, this.nowMs()),
+    );
   }
 
   has(id: string): boolean {
-    return this.entries.has(id);
+    return this.entries.has(id) || this.crowds.ref(id) !== undefined;
   }
 
   nameOf(id: string): string | null {
-    const entry = this.entryOf(id);
-    return entry.scan?.name ?? entry.device.identity.name;
+    const entry = this.entries.get(id);
+    const ref = this.crowds.ref(id);
+    if (!entry && ref) return ref.crowd.member(ref.index).identity.name;
+    const { scan, device } = this.entryOf(id);
+    return scan?.name ?? device.identity.name;
   }
 
   async attach(session: HubSession, id: string): Promise<void> {
-    const entry = this.entries.get(id);
+    const entry = this.entries.get(id) ?? this.crowdEntry(id);
     // Chromium's answer for a device the adapter no longer lists (an adapter off lists none).
-    if (!entry?.inRange || this.adapterState !== 'powered-on')
+    if (!entry || !this.reachable(entry) || this.adapterState !== 'powered-on')
       throw domError('NetworkError', OUT_OF_RANGE_MESSAGE);
     // A link still discovering is not ready: a second connect waits for the first one's discovery.
     if (!entry.link || entry.opening) {
@@ -394,7 +347,10 @@ export class WebBluetoothHub implements SessionHost {
   // ---- Links. ----
 
   private entryOf(target: VirtualDevice | string): DeviceEntry {
-    const entry = typeof target === 'string' ? this.entries.get(target) : this.byDevice.get(target);
+    const entry =
+      typeof target === 'string'
+        ? (this.entries.get(target) ?? this.crowdEntry(target))
+        : (this.byDevice.get(target) ?? this.crowdEntry(this.crowds.idOfDevice(target, this.nowMs())));
     if (!entry)
       throw new SimulatorError(
         'SIM_BAD_INPUT',
@@ -440,11 +396,33 @@ export class WebBluetoothHub implements SessionHost {
     entry.services = services;
   }
 
+  /** The entry of a crowd member under a listed id, made on first use; its device runs when linked. */
+  private crowdEntry(id: string | undefined): DeviceEntry | undefined {
+    const ref = id === undefined ? undefined : this.crowds.ref(id);
+    if (id === undefined || !ref) return undefined;
+    const nowMs = this.nowMs();
+    const device = this.crowds.device(ref, nowMs);
+    const advertising = ref.crowd.advertisingAt(ref.index, nowMs);
+    const scan = advertising ? scanRecordOf(advertising.advertisement, advertising.scanResponse) : undefined;
+    const entry = newEntry(id, device, ref, scan);
+    this.entries.set(id, entry);
+    if (!this.byDevice.get(device)?.link) this.byDevice.set(device, entry);
+    return entry;
+  }
+
+  /** In range now: not taken out by `outOfRange`, and a crowd member linked or advertising this address. */
+  private reachable(entry: DeviceEntry): boolean {
+    if (!entry.inRange) return false;
+    return !entry.crowd || entry.link !== undefined || this.crowds.onAir(entry.crowd, this.nowMs());
+  }
+
   /** A connect that lost its link: out of range (or adapter off), else a failed attempt. */
   private connectFailure(entry: DeviceEntry): DOMException {
     return domError(
       'NetworkError',
-      entry.inRange && this.adapterState === 'powered-on' ? CONNECT_FAILED_MESSAGE : OUT_OF_RANGE_MESSAGE,
+      this.reachable(entry) && this.adapterState === 'powered-on'
+        ? CONNECT_FAILED_MESSAGE
+        : OUT_OF_RANGE_MESSAGE,
     );
   }
 

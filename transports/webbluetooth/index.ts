@@ -5,12 +5,8 @@
  * (about 0.5 s).
  */
 export { type ScanRecord, scanRecordOf } from './filters.js';
-export {
-  type ChooserOption,
-  type ChooserPolicy,
-  WebBluetoothHub,
-  type WebBluetoothHubOptions,
-} from './hub.js';
+export { WebBluetoothHub, type WebBluetoothHubOptions } from './hub.js';
+export type { ChooserOption, ChooserPolicy } from './hub-chooser.js';
 export { installWebBluetooth, webBluetoothInitScript } from './install.js';
 export { type ChooserCandidate, HubSession } from './session.js';
 export { type StaticServer, serveStatic } from './static-server.js';

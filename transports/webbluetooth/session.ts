@@ -36,6 +36,11 @@ import type {
 export interface ChooserCandidate {
   readonly id: string;
   readonly name: string | null;
+  /**
+   * RSSI of the advertisement the chooser heard, dBm: crowd members only (Chromium's chooser shows it
+   * as signal bars to tell devices of one name apart). Undefined for devices added one by one.
+   */
+  readonly rssiDbm?: number;
 }
 
 /** What a session needs of the hub (the hub implements it). */
