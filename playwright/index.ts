@@ -4,7 +4,7 @@
  *
  * - `device`: a virtual holder of `test.use({ model, seed })` (default ILUMA i, seed 1), driveable
  *   from the test (inputs, faults, virtual time, radio);
- * - `bluetooth`: the device chooser (`choose`, `cancel`), more devices, adapter on/off;
+ * - `bluetooth`: the device chooser (`choose`, `cancel`), more devices, crowds, adapter on/off;
  * - `registry`: a fresh registration service in test mode (`:memory:`, outbox, clock, faults);
  * - `page`: Playwright's page with the Web Bluetooth shim injected and bridged to the device;
  * - `app`: the reference companion app served for this test and wired to `registry` (or your app at
@@ -20,6 +20,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { type BrowserContext, test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import type { Crowd, CrowdOptions } from '../simulator/index.js';
 import { createRegistry, type Registry, type RegistryUser } from '../testing/index.js';
 import { openCaptureFile } from '../transports/index.js';
 import { type ChooserPolicy, type HubSession, WebBluetoothHub } from '../transports/webbluetooth/index.js';
@@ -95,6 +96,11 @@ export interface BluetoothControl {
   setAvailable(available: boolean): void;
   /** Another virtual device in range (closed with the test). */
   addDevice(options: VirtualHolderOptions): VirtualHolder;
+  /**
+   * Many holders in range at once, with RSSI churn, rotating addresses and members that come and go
+   * (`hub.addCrowd`, docs/webbluetooth.md "Crowds"); removed with the test.
+   */
+  addCrowd(options: CrowdOptions): Crowd;
   /** Wires another page or a whole context to the hub (the fixture's `page` already is). */
   attach(target: Page | BrowserContext): Promise<void>;
   /** The hub session of a wired page's main frame (grants, connections), once it used Web Bluetooth. */
@@ -167,6 +173,7 @@ export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoo
 
   bluetooth: async ({ hub, requireUserActivation }, use) => {
     const extra: VirtualHolder[] = [];
+    const crowds: Crowd[] = [];
     const attachments: WebBluetoothAttachment[] = [];
     const control: BluetoothControl = {
       hub,
@@ -184,6 +191,11 @@ export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoo
         extra.push(device);
         return device;
       },
+      addCrowd: (options) => {
+        const crowd = hub.addCrowd(options);
+        crowds.push(crowd);
+        return crowd;
+      },
       attach: async (target) => {
         attachments.push(await attachWebBluetooth(target, hub, { requireUserActivation }));
       },
@@ -200,6 +212,7 @@ export const test = base.extend<IqsimOptions & IqsimFixtures & { hub: WebBluetoo
     } finally {
       for (const attachment of attachments) attachment.close();
       for (const device of extra) device.close();
+      for (const crowd of crowds) hub.removeCrowd(crowd);
     }
   },
 

@@ -108,6 +108,8 @@ describe('crowds in the Web Bluetooth hub', () => {
     hub.removeCrowd(crowd);
     await dropped;
     expect(hub.has(device.id)).toBe(false);
-    await expect(bluetooth.requestDevice(FILTER)).rejects.toThrow('User cancelled the requestDevice() chooser.');
+    await expect(bluetooth.requestDevice(FILTER)).rejects.toThrow(
+      'User cancelled the requestDevice() chooser.',
+    );
   });
 });
