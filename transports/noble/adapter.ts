@@ -1,7 +1,7 @@
 /**
  * The adapter half of the virtual noble bindings: adapter state, scanning and 'discover',
  * connections and their end ('connect', 'disconnect'), pairing, RSSI, and the hooks a test uses on
- * the virtual side (`input`, `nowMs`, `dropConnection`). The GATT half is in bindings.ts.
+ * the virtual side (`input`, `nowMs`, `dropConnection`, crowds). The GATT half is in bindings.ts.
  *
  * Method names, arguments and emitted events are those `lib/noble.js` (@stoprocent/noble 2.8) uses
  * with its HCI and D-Bus bindings. Everything noble is told arrives asynchronously, as from a real
@@ -9,14 +9,23 @@
  */
 import { EventEmitter } from 'node:events';
 import type { FirmwareInput } from '../../firmware-model/index.js';
-import type { VirtualDevice } from '../../simulator/index.js';
 import {
+  type Advertising,
+  Crowd,
+  type CrowdOptions,
+  VirtualClock,
+  type VirtualDevice,
+} from '../../simulator/index.js';
+import { type ClockPump, startClockPump } from '../clock-pump.js';
+import {
+  HCI_CONNECTION_TIMEOUT,
   HCI_HARDWARE_FAILURE,
   HCI_LOCAL_HOST_TERMINATED,
   HCI_REMOTE_USER_TERMINATED,
   VirtualConnection,
 } from './connection.js';
-import { nobleAdvertisement, nobleUuid } from './format.js';
+import { NobleCrowds } from './crowds.js';
+import { type NobleAdvertisement, nobleAdvertisement, nobleUuid } from './format.js';
 
 export type AdapterState =
   | 'poweredOn'
@@ -27,8 +36,10 @@ export type AdapterState =
   | 'resetting';
 
 export interface VirtualNobleBindingsOptions {
-  /** The devices in range; a function is asked again at every scan round and connect. */
-  devices: readonly VirtualDevice[] | (() => readonly VirtualDevice[]);
+  /** The devices in range (default none); a function is asked again at every scan round and connect. */
+  devices?: readonly VirtualDevice[] | (() => readonly VirtualDevice[]);
+  /** The clock crowds run on (default a new one at 0 ms); it follows real time while a scan runs. */
+  clock?: VirtualClock;
   /** RSSI reported for every device, dBm (default -50). */
   rssi?: number;
   /** Scan round period while scanning, real ms (default 100): new advertisers, and repeats if duplicates are allowed. */
@@ -51,6 +62,8 @@ interface ScanSession {
 }
 
 interface Entry {
+  /** The peripheral id noble knows the connection by (the address it connected to). */
+  readonly id: string;
   readonly connection: VirtualConnection;
   /** 'connect' went out without an error: a later close is a 'disconnect'. */
   established: boolean;
@@ -71,11 +84,16 @@ export class VirtualNobleAdapter extends EventEmitter {
   private readonly known = new Set<string>();
   private readonly rssi: number;
   private readonly scanIntervalMs: number;
+  private readonly crowds = new NobleCrowds();
+  /** Crowds' time: `clock` while no scan runs, kept up with real time while one does. */
+  private scanPump: ClockPump | undefined;
+  readonly clock: VirtualClock;
 
   constructor(private readonly options: VirtualNobleBindingsOptions) {
     super();
     this.rssi = options.rssi ?? -50;
     this.scanIntervalMs = options.scanIntervalMs ?? 100;
+    this.clock = options.clock ?? new VirtualClock();
   }
 
   get state(): AdapterState {
@@ -134,9 +152,38 @@ export class VirtualNobleAdapter extends EventEmitter {
 
   // ---- the virtual side -------------------------------------------------------------------------
 
-  /** The peripheral id noble uses for `device` (its address, lower-case, without colons). */
+  /**
+   * The peripheral id noble uses for `device`: its address, lower-case, without colons (a crowd
+   * member's: the address it advertises now, or the one it was connected at).
+   */
   idOf(device: VirtualDevice): string {
+    const entry = this.entryOf(device);
+    if (entry) return entry.id;
+    const member = this.crowds.memberOf(device);
+    if (member) return this.addressToId(member.crowd.addressAt(member.index, this.crowdNow()));
     return this.addressToId(device.identity.address);
+  }
+
+  /**
+   * Many advertisers at once (docs/noble.md "Crowds"): scan rounds report the crowd's members as
+   * they advertise at `clock` time, each under the address it has then.
+   */
+  addCrowd(crowd: Crowd | CrowdOptions): Crowd {
+    const added = crowd instanceof Crowd ? crowd : new Crowd(crowd);
+    this.crowds.add(added);
+    return added;
+  }
+
+  /** The crowd leaves: its members are no longer heard, and their connections drop (0x08, timeout). */
+  removeCrowd(crowd: Crowd): void {
+    this.crowds.remove(crowd);
+    for (const entry of this.connections.values())
+      if (crowd.indexOf(entry.connection.device) !== undefined) entry.connection.drop(HCI_CONNECTION_TIMEOUT);
+  }
+
+  /** Crowds' virtual time now (caught up with real time while scanning). */
+  crowdNow(): number {
+    return this.scanPump?.now() ?? this.clock.now();
   }
 
   /** The device's virtual time now: its connection's clock (synced to real time) or its own. */
@@ -159,17 +206,20 @@ export class VirtualNobleAdapter extends EventEmitter {
   }
 
   private devices(): readonly VirtualDevice[] {
-    const { devices } = this.options;
+    const { devices = [] } = this.options;
     return typeof devices === 'function' ? devices() : devices;
   }
 
   private deviceById(id: string): VirtualDevice | undefined {
-    return this.devices().find((d) => this.idOf(d) === id);
+    return (
+      this.devices().find((d) => this.addressToId(d.identity.address) === id) ??
+      this.crowds.deviceOf(id, this.crowdNow())
+    );
   }
 
   private entryOf(device: VirtualDevice): Entry | undefined {
-    const entry = this.connections.get(this.idOf(device));
-    return entry?.connection.device === device ? entry : undefined;
+    for (const entry of this.connections.values()) if (entry.connection.device === device) return entry;
+    return undefined;
   }
 
   // ---- scanning ---------------------------------------------------------------------------------
@@ -183,6 +233,7 @@ export class VirtualNobleAdapter extends EventEmitter {
       timer: undefined,
     };
     this.scan = scan;
+    this.scanPump ??= startClockPump(this.clock, { maxWaitMs: this.scanIntervalMs });
     setImmediate(() => {
       if (this.scan !== scan) return;
       // HCI semantics: the argument is "filter duplicates".
@@ -199,39 +250,46 @@ export class VirtualNobleAdapter extends EventEmitter {
   private endScan(): void {
     if (this.scan?.timer !== undefined) clearTimeout(this.scan.timer);
     this.scan = undefined;
+    this.scanPump?.stop();
+    this.scanPump = undefined;
   }
 
-  /** Announces every advertising device that passes the filter, then schedules the next round. */
+  /**
+   * One advertising event of every advertiser (devices, then crowd members) that passes the filter,
+   * then the next round. Without duplicates an address is announced once per scan, as the
+   * controller's duplicate filter does; with them, every round, each with its RSSI then.
+   */
   private scanRound(scan: ScanSession): void {
     scan.timer = undefined;
     if (this.scan !== scan) return;
+    const heard = (address: string, bytes: Advertising, rssi: number): void => {
+      const id = this.addressToId(address);
+      if (!scan.allowDuplicates && scan.announced.has(id)) return;
+      const advertisement = nobleAdvertisement(bytes.advertisement, bytes.scanResponse);
+      const advertised = [...advertisement.serviceUuids, ...advertisement.serviceData.map((s) => s.uuid)];
+      if (scan.filter.length > 0 && !advertised.some((uuid) => scan.filter.includes(uuid))) return;
+      scan.announced.add(id);
+      this.discovered(id, bytes.connectable, advertisement, rssi);
+    };
     for (const device of this.devices()) {
       const advertising = device.advertising();
-      const id = this.idOf(device);
-      if (!advertising || (!scan.allowDuplicates && scan.announced.has(id))) continue;
-      const advertisement = nobleAdvertisement(advertising.advertisement, advertising.scanResponse);
-      const advertised = [...advertisement.serviceUuids, ...advertisement.serviceData.map((s) => s.uuid)];
-      if (scan.filter.length > 0 && !advertised.some((uuid) => scan.filter.includes(uuid))) continue;
-      scan.announced.add(id);
-      this.discovered(device, advertising.connectable, advertisement, this.rssi);
+      if (advertising) heard(device.identity.address, advertising, this.rssi);
     }
+    for (const sighting of this.crowds.sightings(this.crowdNow()))
+      heard(sighting.address, sighting.advertising, sighting.rssiDbm);
     if (this.scan === scan) scan.timer = setTimeout(() => this.scanRound(scan), this.scanIntervalMs);
   }
 
   /** 'discover': ADV_IND + SCAN_RSP, so connectable and (as HCI reports it) not "scannable". */
-  private discovered(device: VirtualDevice, connectable: boolean, advertisement: object, rssi: number): void {
-    const id = this.idOf(device);
+  private discovered(
+    id: string,
+    connectable: boolean,
+    advertisement: NobleAdvertisement,
+    rssi: number,
+  ): void {
     this.known.add(id);
-    this.emit(
-      'discover',
-      id,
-      device.identity.address.toLowerCase(),
-      'random',
-      connectable,
-      advertisement,
-      rssi,
-      false,
-    );
+    const address = (id.match(/../g) ?? []).join(':');
+    this.emit('discover', id, address, 'random', connectable, advertisement, rssi, false);
   }
 
   // ---- connections ------------------------------------------------------------------------------
@@ -270,7 +328,7 @@ export class VirtualNobleAdapter extends EventEmitter {
     const device = this.deviceById(id);
     if (!device) throw new Error(`no virtual device with id ${id}`);
     // Connecting by address to a device noble never saw: HCI reports a discovery first.
-    if (!this.known.has(id)) this.discovered(device, true, nobleAdvertisement(), 127);
+    if (!this.known.has(id)) this.discovered(id, true, nobleAdvertisement(), 127);
     const connection: VirtualConnection = new VirtualConnection(device, {
       mtu: this.options.mtu ?? 247,
       maxWaitMs: this.options.maxWaitMs ?? 50,
@@ -278,7 +336,7 @@ export class VirtualNobleAdapter extends EventEmitter {
       onClosed: (reason) => this.closed(id, entry, reason),
       onError: this.options.onError ?? ((error) => console.warn('iqsim noble bindings:', error)),
     });
-    const entry: Entry = { connection, established: false, cancelled: false };
+    const entry: Entry = { id, connection, established: false, cancelled: false };
     this.connections.set(id, entry);
     return entry;
   }
@@ -303,7 +361,7 @@ export class VirtualNobleAdapter extends EventEmitter {
     if (!entry.established && !entry.cancelled) {
       // The app disconnects (or noble stops) while connecting: the connect fails, then the link ends.
       entry.cancelled = true;
-      const id = this.idOf(entry.connection.device);
+      const { id } = entry;
       setImmediate(() => this.emit('connect', id, new Error('disconnected while connecting')));
       setImmediate(() => this.emit('disconnect', id, reason));
     }
@@ -333,11 +391,15 @@ export class VirtualNobleAdapter extends EventEmitter {
     );
   }
 
+  /** The configured RSSI; a crowd member's is its crowd's at this moment. */
   updateRssi(peripheralUuid: string): void {
     const id = this.addressToId(peripheralUuid);
     this.run(
       id,
-      async () => this.rssi,
+      async (connection) => {
+        const member = this.crowds.memberOf(connection.device);
+        return member ? member.crowd.rssiAt(member.index, this.crowdNow()) : this.rssi;
+      },
       (rssi) => this.emit('rssiUpdate', id, rssi),
       (error) => this.emit('rssiUpdate', id, 0, error),
     );
