@@ -83,14 +83,6 @@ export {
   type VirtualClockOptions,
 } from './clock.js';
 export { formatResult, formatSummary, toJunit } from './conformance/report.js';
-export {
-  Crowd,
-  type CrowdMember,
-  type CrowdOptions,
-  type CrowdRssiOptions,
-  type CrowdSighting,
-  createCrowd,
-} from './crowd/crowd.js';
 export { CHECKS, type RunOptions, runConformance } from './conformance/runner.js';
 export type {
   Check,
@@ -101,6 +93,14 @@ export type {
   Mismatch,
 } from './conformance/types.js';
 export { type VirtualTargetOptions, virtualTarget } from './conformance/virtual-target.js';
+export {
+  Crowd,
+  type CrowdMember,
+  type CrowdOptions,
+  type CrowdRssiOptions,
+  type CrowdSighting,
+  createCrowd,
+} from './crowd/crowd.js';
 export {
   type Advertising,
   type BatteryEvent,
