@@ -184,6 +184,13 @@ export { checkSnapshot, checkSnapshotText } from './schema/snapshot-check.js';
 export { DEVICE_SNAPSHOT_SCHEMA, MAX_VIRTUAL_MS } from './schema/snapshot-format.js';
 export { type SchemaIssue, schemaChecker } from './schema/validator.js';
 export {
+  type ChartData,
+  chartData,
+  type LedSpan,
+  type PhaseSpan,
+  type SessionEnd,
+} from './trace/chart-data.js';
+export {
   CSV_COLUMNS,
   type TraceFormat,
   type TraceLines,

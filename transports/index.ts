@@ -78,6 +78,8 @@ export { DEVICE_END_SUFFIX, type PtyOptions, type PtyPair, startPtyPair } from '
 export { type ReportChunk, UsbReportStream } from './serial/report-stream.js';
 export { MAX_SEED, parseTransportSpec, type ReplaySpec, type SimSpec, type TransportSpec } from './spec.js';
 export { openTraceFile, type TraceFile } from './trace-file.js';
+export { PLOT_PACKAGES, renderTraceSvg } from './trace-plot.js';
+export { svgToPng } from './trace-png.js';
 export {
   type Bluetooth,
   type BluetoothDevice,
