@@ -1,6 +1,6 @@
 /**
  * The session chart of a trace as SVG (docs/traces.md "Plots"), drawn with Observable Plot on
- * linkedom's DOM (docs/decisions.md "Trace plots: Observable Plot on linkedom"): three panels on one
+ * linkedom's DOM (docs/decisions.md "Trace plots: Observable Plot on linkedom (issue 20 item 2)"): three panels on one
  * time axis — heater temperature with the pre-heat and session phases shaded, the counted puffs and
  * each session's end reason; both batteries; the lights of both units. Every mark group carries an
  * `aria-label` (`preheat`, `session`, `puff`, `session end`, `heater`, `battery`, `led`), which is

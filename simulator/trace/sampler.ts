@@ -1,5 +1,5 @@
 /**
- * The trace sampler (docs/traces.md "The sampler"): records a device's values at a fixed rate of
+ * The trace sampler (docs/traces.md "From the library"): records a device's values at a fixed rate of
  * virtual time and passes its events on as they come, to a `TraceSink`. It is a `DeadlineSource`:
  * a `VirtualClock` that follows it (the `clock` option) wakes it at every sample instant; whoever
  * owns real time calls `handleTimeout` when `nextDeadline` has passed. Each sample first advances the
