@@ -27,16 +27,21 @@ import {
   VirtualClock,
 } from '../index.js';
 import { encodeAttPdu } from '../protocol/index.js';
-import type { CaptureSink, VirtualClockOptions } from '../simulator/index.js';
+import type { CaptureSink, VirtualClockOptions, VirtualDevice } from '../simulator/index.js';
 import { hostTurn } from '../testing/index.js';
 import type { BenchLine } from './codec.js';
 
 const MODEL = 'iluma-i';
 
-/** The session bench; with `capture`, each run's device sends its capture stream to a fresh sink from it. */
+/**
+ * The session bench; with `capture`, each run's device sends its capture stream to a fresh sink from
+ * it; with `attach`, it is called with each run's clock and device before the session and what it
+ * returns after it (bench/trace.ts attaches a trace sampler).
+ */
 export async function sessionRatio(
   capture?: () => CaptureSink,
   runs = 12,
+  attach?: (clock: VirtualClock, device: VirtualDevice) => () => void,
 ): Promise<{ ratio: number; notifications: number }> {
   const ratios: number[] = [];
   let notifications = 0;
@@ -45,6 +50,7 @@ export async function sessionRatio(
     const clock = new VirtualClock();
     const device = createVirtualDevice({ model: MODEL });
     device.captureTo(capture?.());
+    const detach = attach?.(clock, device);
     const link = new InMemoryLink(clock, device);
     const client = await runUntilSettled(clock, IqosClient.connect(link, { scheduler: clock }));
     let received = 0;
@@ -62,6 +68,7 @@ export async function sessionRatio(
     device.input({ type: 'stick', action: 'remove' }, clock.now());
     device.input({ type: 'dock' }, clock.now());
     clock.advanceBy(1_000);
+    detach?.();
     const virtualMs = clock.now() - t0;
     const wallMs = performance.now() - started;
     if (device.firmware.state.holder.lastExperience.reason !== 2)

@@ -48,14 +48,18 @@ export interface FuzzReport {
   readonly framesDecoded: number;
 }
 
-/** Runs `count` buffers through every decoder. */
-export function fuzzDecoders(count: number, seed: number): FuzzReport {
+/** Buffers between two calls of `onProgress`. */
+const PROGRESS_EVERY = 65_536;
+
+/** Runs `count` buffers through every decoder; `onProgress(done)` every PROGRESS_EVERY buffers. */
+export function fuzzDecoders(count: number, seed: number, onProgress?: (done: number) => void): FuzzReport {
   const random = seededRandom(seed);
   const ble = new BleStreamDecoder();
   const usb = new UsbStreamDecoder();
   const assembler = new BlePacketAssembler();
   let framesDecoded = 0;
   for (let i = 0; i < count; i++) {
+    if (onProgress && i % PROGRESS_EVERY === 0) onProgress(i);
     const input = i % 2 === 0 ? randomBuffer(random) : mutate(SEEDS[i % SEEDS.length] as Uint8Array, random);
     try {
       if (decodeFrame(input).ok) framesDecoded++;

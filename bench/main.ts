@@ -15,6 +15,8 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   device: runDeviceBench,
   serial: runSerialBench,
   capture: runCaptureBench,
+  // Loaded on demand: the plot metric loads Observable Plot and linkedom.
+  trace: async () => (await import('./trace.js')).runTraceBench(),
   // Loaded on demand: playwright-core takes about 0.5 s to import.
   webbluetooth: async () => (await import('./webbluetooth.js')).runWebBluetoothBench(),
   // Loaded on demand: fastify and libsql are not needed by the other benchmarks.

@@ -4,6 +4,9 @@ export interface CliIo {
   err(text: string): void;
   /** Whether stdout is a terminal (progress bars); false when not said. */
   readonly isTTY?: boolean;
+  /** Whether stderr is a terminal, and its width: where progress bars go. False when not said. */
+  readonly errIsTTY?: boolean;
+  readonly errColumns?: number;
 }
 
 /** Exit codes: 0 all good, 1 some item failed, 2 bad usage or input. */

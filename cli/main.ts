@@ -12,5 +12,7 @@ const code = await runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   isTTY: process.stdout.isTTY === true,
+  errIsTTY: process.stderr.isTTY === true,
+  ...(process.stderr.columns ? { errColumns: process.stderr.columns } : {}),
 });
 process.exitCode = code;

@@ -40,6 +40,8 @@ export const OPTIONS = {
   timeoutMs: { flag: '--timeout-ms', code: 'CLI_BAD_TIMEOUT', min: 1, max: 600_000, integer: true },
   /** How long `send` collects replies after each request, ms: up to 10 minutes. */
   windowMs: { flag: '--window-ms', code: 'CLI_BAD_WINDOW', min: 1, max: 600_000, integer: true },
+  /** Trace samples per second of virtual time: one per 100 s up to one per ms (docs/traces.md). */
+  traceRate: { flag: '--trace-rate', code: 'CLI_BAD_TRACE_RATE', min: 0.01, max: 1000, integer: false },
 } as const satisfies Record<string, NumericOption>;
 
 /** The option's value, or a usage error naming its range. */

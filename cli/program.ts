@@ -28,6 +28,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'exchange', load: async () => (await import('./exchange.js')).registerExchange },
   { name: 'scenario', load: async () => (await import('./scenario.js')).registerScenario },
   { name: 'run', load: async () => (await import('./run.js')).registerRun },
+  { name: 'plot', load: async () => (await import('./plot.js')).registerPlot },
   { name: 'probe', load: async () => (await import('./probe.js')).registerProbe },
   { name: 'send', load: async () => (await import('./send.js')).registerSend },
   { name: 'diagnose', load: async () => (await import('./diagnose.js')).registerDiagnose },

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { FirmwareError, type FirmwareInput, getProfile } from '../firmware-model/index.js';
-import { createVirtualDevice, SimulatorError, type VirtualDevice } from '../simulator/index.js';
+import { createVirtualDevice, SimulatorError, TraceSampler, type VirtualDevice } from '../simulator/index.js';
 import {
   createSnapshotWriter,
   hostRtcSeconds,
@@ -22,8 +22,17 @@ import { CAPTURE_FLAGS, CAPTURE_HELP, openCaptureFlag } from './capture-flag.js'
 import { type CliContext, type CliIo, EXIT_FAILED } from './io.js';
 import { numericOption, OPTIONS } from './options.js';
 import { KeyControls, parseInputLine } from './run-input.js';
+import { SPARK_MIN_COLUMNS, SparkHistory, sparkRateHz } from './run-spark.js';
 import { formatEvent, isReading, LiveView, statusLines, type ViewInfo } from './run-view.js';
 import { openSerialForRun, type SerialForRun } from './serial-run.js';
+import {
+  openTraceFlag,
+  TRACE_FLAGS,
+  TRACE_HELP,
+  TRACE_RATE_FLAGS,
+  TRACE_RATE_HELP,
+  type TraceFlag,
+} from './trace-flag.js';
 
 /** The process streams `run` needs beyond `CliIo` (defaults: `process.stdin` and `process`). */
 export interface RunStdio {
@@ -43,6 +52,8 @@ interface Flags {
   durationMs?: string;
   serial?: string;
   capture?: string;
+  trace?: string;
+  traceRate?: string;
 }
 
 /** One serving of a device: where it prints, how it reads inputs, how long, and the pty it may serve. */
@@ -55,6 +66,8 @@ export interface Session {
   durationMs: number | undefined;
   statePath: string | undefined;
   pty?: SerialForRun;
+  /** `--trace`: the file and its rate; the session samples into it and closes it when it ends. */
+  trace?: TraceFlag;
 }
 
 export function registerRun(
@@ -86,15 +99,19 @@ export function registerRun(
     )
     .option('--serial <path>', 'also serve 64-byte 3F reports on a pty at <path> (made with socat)')
     .option(CAPTURE_FLAGS, `${CAPTURE_HELP}; everything the device does, complete on exit`)
+    .option(TRACE_FLAGS, `${TRACE_HELP}; complete on exit (q, SIGINT, SIGTERM)`)
+    .option(TRACE_RATE_FLAGS, TRACE_RATE_HELP)
     .addHelpText(
       'after',
       `
 Keys (live view): b holder button, c charger button (press/release toggles), s stick, p puff,
-d dock/undock, u USB on/off, q quit.
+d dock/undock, u USB on/off, q quit. A terminal 100 columns wide or more also shows heater °C and
+battery sparklines.
 
 Examples:
   iqsim run --model iluma-i --state ~/.iqsim/iluma.json
-  echo '{"type":"undock"}' | iqsim run --model iluma-i --json --speed 10 --duration-ms 2000`,
+  echo '{"type":"undock"}' | iqsim run --model iluma-i --json --speed 10 --duration-ms 2000
+  iqsim run --model iluma-i --speed 20 --trace session.csv --trace-rate 5`,
     )
     .action(async (flags: Flags) => {
       const seed = numericOption(OPTIONS.seed, flags.seed);
@@ -102,6 +119,8 @@ Examples:
       const durationMs =
         flags.durationMs === undefined ? undefined : numericOption(OPTIONS.durationMs, flags.durationMs);
       const modelId = getProfile(flags.model).id;
+      if (flags.trace === undefined && flags.traceRate !== undefined)
+        openTraceFlag(undefined, flags.traceRate);
       const device = openDevice(modelId, seed, flags.state);
       const interactive = stdio.stdin.isTTY === true && typeof stdio.stdin.setRawMode === 'function';
       const mode = flags.json ? 'json' : interactive ? 'view' : 'lines';
@@ -110,10 +129,13 @@ Examples:
           ? undefined
           : await openSerialForRun(flags.serial, io, setExit, flags.json === true);
       let capture: ReturnType<typeof openCaptureFlag>;
+      let trace: TraceFlag | undefined;
       try {
         capture = openCaptureFlag(flags.capture);
+        trace = openTraceFlag(flags.trace, flags.traceRate);
       } catch (e) {
         pty?.close();
+        await capture?.finish();
         throw e;
       }
       device.captureTo(capture);
@@ -127,8 +149,10 @@ Examples:
           durationMs,
           statePath: flags.state,
           pty,
+          ...(trace ? { trace } : {}),
         });
       } finally {
+        trace?.file.close();
         device.captureTo(undefined);
         await capture?.finish();
       }
@@ -181,6 +205,10 @@ export function runSession(device: VirtualDevice, s: Session): Promise<void> {
     ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
   const view = mode === 'view' ? new LiveView((text) => io.out(text)) : undefined;
+  const samplers: TraceSampler[] = [];
+  if (s.trace) samplers.push(new TraceSampler(device, { rateHz: s.trace.rateHz, sink: s.trace.file }));
+  const spark = view && (info.columns ?? 0) >= SPARK_MIN_COLUMNS ? new SparkHistory(200) : undefined;
+  if (spark) samplers.push(new TraceSampler(device, { rateHz: sparkRateHz(s.speed), sink: spark }));
   let saveReported = false;
   const saveFailed = (e: SimulatorError): void => {
     if (!saveReported) {
@@ -214,12 +242,14 @@ export function runSession(device: VirtualDevice, s: Session): Promise<void> {
     const cleanups: (() => void)[] = [];
     let finished = false;
     let failure: unknown;
-    const draw = (): void => view?.draw(statusLines(device, pump.nowMs(), info));
+    const draw = (): void =>
+      view?.draw([...statusLines(device, pump.nowMs(), info), ...(spark?.lines(info.columns ?? 0) ?? [])]);
     const finish = (error?: unknown): void => {
       failure ??= error;
       if (finished) return;
       finished = true;
       pump.stop(); // one last advance to now, so the final save has the time that passed
+      for (const sampler of samplers) sampler.close();
       for (const cleanup of cleanups.reverse()) cleanup();
       subscription.unsubscribe();
       try {
@@ -237,14 +267,24 @@ export function runSession(device: VirtualDevice, s: Session): Promise<void> {
       else reject(failure);
     };
     let drawnAtMs = Number.NEGATIVE_INFINITY;
-    const onTick = (): void => {
+    const onTick = (atMs: number): void => {
+      for (const sampler of samplers)
+        if (atMs >= (sampler.nextDeadline() ?? Number.POSITIVE_INFINITY)) sampler.handleTimeout(atMs);
       // While heating the pump wakes at every heater report; 20 redraws a second are plenty.
       if (!view || performance.now() - drawnAtMs < 50) return;
       drawnAtMs = performance.now();
       draw();
     };
     const onTransmit = s.pty?.attach(device, () => pump.nowMs(), s.speed, finish);
-    const pump = startRealTimePump(device, { speed: s.speed, onTick, onError: finish, onTransmit });
+    // The pump wakes at least once per sample period (real ms), so samples fall near their instants.
+    const maxWaitMs = Math.max(1, Math.min(100, ...samplers.map((sampler) => sampler.periodMs / s.speed)));
+    const pump = startRealTimePump(device, {
+      speed: s.speed,
+      maxWaitMs,
+      onTick,
+      onError: finish,
+      onTransmit,
+    });
     if (s.pty) cleanups.push(() => s.pty?.close());
     const apply = (input: FirmwareInput): void => {
       if (finished) return;

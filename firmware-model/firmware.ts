@@ -236,6 +236,11 @@ export class Firmware {
     return isHeating(this.ctx) ? this.ctx.heater.powerW : 0;
   }
 
+  /** Airflow of the injected puff at the firmware's time, ml/s: 0 between puffs and when not heating. */
+  puffFlowMlS(): number {
+    return isHeating(this.ctx) ? this.ctx.heater.flowAt(this.ctx.state.nowMs) : 0;
+  }
+
   /** Current battery rates, % per ms (for tests of energy conservation and for the live view). */
   levelRates(): { charger: number; holder: number } {
     return rates(this.ctx);

@@ -123,6 +123,11 @@ export class HeaterLoop {
     return (this.regs[RAMP_END] as number) + SETTLE_MS;
   }
 
+  /** Airflow through the heater at `nowMs` (ml/s): the injected puff's while it lasts, else 0. */
+  flowAt(nowMs: number): number {
+    return nowMs <= (this.regs[PUFF_END] as number) ? (this.regs[FLOW] as number) : 0;
+  }
+
   /** Airflow of a puff from now for `durationMs` (ml/s). */
   puff(nowMs: number, durationMs: number, flowMlS: number): void {
     this.regs[PUFF_END] = nowMs + durationMs;

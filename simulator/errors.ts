@@ -40,7 +40,9 @@ export type SimulatorErrorCode =
   /** A capture to replay holds no SCP request (docs/captures.md "Replay"). */
   | 'SIM_REPLAY_EMPTY'
   /** A capture to replay does not say which model it recorded, and none was named. */
-  | 'SIM_REPLAY_MODEL';
+  | 'SIM_REPLAY_MODEL'
+  /** A trace rate outside what the sampler takes, or a trace file that is not one (docs/traces.md). */
+  | 'SIM_TRACE';
 
 /** Where in the input an error is: a byte offset (binary formats) or a 1-based line (JSON lines). */
 export interface SimulatorErrorDetails {

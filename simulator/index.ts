@@ -183,6 +183,7 @@ export type { ScenarioFailure } from './scenario/scenario-expect.js';
 export {
   type RunScenarioOptions,
   runScenario,
+  type ScenarioProgress,
   type ScenarioReport,
   type StepReport,
 } from './scenario/scenario-run.js';
@@ -190,4 +191,34 @@ export { checkDocument, type DocumentResult, type PlacedIssue } from './schema/d
 export { checkSnapshot, checkSnapshotText } from './schema/snapshot-check.js';
 export { DEVICE_SNAPSHOT_SCHEMA, MAX_VIRTUAL_MS } from './schema/snapshot-format.js';
 export { type SchemaIssue, schemaChecker } from './schema/validator.js';
+export {
+  type ChartData,
+  chartData,
+  type LedSpan,
+  type PhaseSpan,
+  type SessionEnd,
+} from './trace/chart-data.js';
+export {
+  CSV_COLUMNS,
+  type TraceFormat,
+  type TraceLines,
+  traceFormatOfPath,
+  traceLines,
+} from './trace/format.js';
+export { readTrace, type Trace, TraceCollector } from './trace/read.js';
+export { checkTraceRate, TraceSampler, type TraceSamplerOptions } from './trace/sampler.js';
+export {
+  TRACE_COLUMNS,
+  TRACE_DEFAULT_RATE_HZ,
+  TRACE_FORMAT,
+  TRACE_RATE_MAX_HZ,
+  TRACE_RATE_MIN_HZ,
+  TRACE_VERSION,
+  type TraceEnd,
+  type TraceEvent,
+  type TraceFaultEvent,
+  type TraceHeader,
+  type TraceSample,
+  type TraceSink,
+} from './trace/types.js';
 export type { Channel, Endpoint, WirePacket } from './wire.js';

@@ -20,6 +20,9 @@ import {
   IqosClient,
   runUntilSettled,
   SimulatorError,
+  TRACE_DEFAULT_RATE_HZ,
+  TraceSampler,
+  type TraceSink,
   VirtualClock,
   type VirtualDevice,
 } from '../simulator/index.js';
@@ -71,6 +74,12 @@ export interface RigOptions {
    * "Recording a link").
    */
   capture?: CaptureSink | string;
+  /**
+   * Records a trace from the start (docs/traces.md "From the library"): samples at `rateHz` (default
+   * 10) to a sink, or to a file (`.csv`, else JSON lines) complete once `close()` resolves. While it
+   * runs the clock always has a next sample due, so `until` ends at its limit, not at "nothing left".
+   */
+  trace?: { to: TraceSink | string; rateHz?: number };
 }
 
 export interface Rig {
@@ -99,7 +108,9 @@ export interface Rig {
   expectLight(unit: 'holder' | 'charger', light: Partial<Light>): void;
   /** Vibrations since `sinceMs` (default: the rig's start), optionally of one reason. */
   vibrations(reason?: string, sinceMs?: number): DeviceEvent[];
-  /** Closes the link and ends the capture; resolves once a capture file is written. */
+  /** The trace sampler of the `trace` option (for its rate and next instant), else undefined. */
+  readonly sampler: TraceSampler | undefined;
+  /** Closes the link and ends the capture and trace; resolves once their files are written. */
   close(): Promise<void>;
 }
 
@@ -121,6 +132,17 @@ export async function createRig(options: RigOptions): Promise<Rig> {
       ? (await import('../transports/index.js')).openCaptureFile(options.capture)
       : undefined;
   device.captureTo(typeof options.capture === 'string' ? file : options.capture);
+  const traceTo = options.trace?.to;
+  const traceFile =
+    typeof traceTo === 'string' ? (await import('../transports/index.js')).openTraceFile(traceTo) : undefined;
+  const sampler =
+    traceTo === undefined
+      ? undefined
+      : new TraceSampler(device, {
+          rateHz: options.trace?.rateHz ?? TRACE_DEFAULT_RATE_HZ,
+          sink: traceFile ?? (traceTo as TraceSink),
+          clock,
+        });
   const events: DeviceEvent[] = [];
   const subscription = device.events$.subscribe((e) => events.push(e));
   const mode = options.client ?? 'ble';
@@ -148,6 +170,7 @@ export async function createRig(options: RigOptions): Promise<Rig> {
     link,
     client,
     events,
+    sampler,
     input: (input) => device.input(input, clock.now()),
     advance: (ms) => clock.advanceBy(ms),
     until: (condition, limitMs = 3_600_000) => waitFor(clock, device, condition, limitMs),
@@ -178,6 +201,8 @@ export async function createRig(options: RigOptions): Promise<Rig> {
       subscription.unsubscribe();
       link.close();
       device.captureTo(undefined);
+      sampler?.close();
+      traceFile?.close();
       await file?.finish();
     },
   };

@@ -41,6 +41,13 @@ export {
   sweepStaleTempFiles,
   type WriteBytes,
 } from './persistence.js';
+export {
+  type BarStream,
+  barLine,
+  createProgressBar,
+  type ProgressBar,
+  type ProgressBarOptions,
+} from './progress-bar.js';
 export { type PumpedDevice, type RealTimePump, type RealTimePumpOptions, startRealTimePump } from './pump.js';
 export {
   type RecordedTransport,
@@ -70,6 +77,9 @@ export {
 export { DEVICE_END_SUFFIX, type PtyOptions, type PtyPair, startPtyPair } from './serial/pty.js';
 export { type ReportChunk, UsbReportStream } from './serial/report-stream.js';
 export { MAX_SEED, parseTransportSpec, type ReplaySpec, type SimSpec, type TransportSpec } from './spec.js';
+export { openTraceFile, type TraceFile } from './trace-file.js';
+export { PLOT_PACKAGES, renderTraceSvg } from './trace-plot.js';
+export { svgToPng } from './trace-png.js';
 export {
   type Bluetooth,
   type BluetoothDevice,

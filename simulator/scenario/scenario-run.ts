@@ -15,9 +15,11 @@ import {
 import type { CaptureSink } from '../capture-event.js';
 import { IqosClient } from '../client/client.js';
 import { requestFrame } from '../client/exchange.js';
-import { VirtualClock } from '../clock.js';
+import { type DeadlineSource, VirtualClock } from '../clock.js';
 import { createVirtualDevice, type DeviceEvent, type VirtualDevice } from '../device/device.js';
 import { InMemoryLink, runUntilSettled } from '../link.js';
+import { TraceSampler } from '../trace/sampler.js';
+import type { TraceSink } from '../trace/types.js';
 import {
   type ReplyExpectation,
   type Scenario,
@@ -37,6 +39,24 @@ export interface RunScenarioOptions {
   pollMs?: number;
   /** Sends the device's capture stream here from before the first step (docs/captures.md). */
   capture?: CaptureSink;
+  /** Records a trace of the run (docs/traces.md): samples at `rateHz` of virtual time, to `sink`. */
+  trace?: { rateHz: number; sink: TraceSink };
+  /**
+   * Told where the run is: at the start of each step, every `everyMs` of virtual time inside one
+   * (default 1000) and once at the end (`step === steps`). For progress bars. A promise it returns
+   * at a step's start is awaited: a host can give its event loop a turn there (signals, redraws).
+   */
+  progress?: { report: (progress: ScenarioProgress) => void | Promise<void>; everyMs?: number };
+  /** Stops the run before the next step once aborted; the steps not run count as `skipped`. */
+  signal?: AbortSignal;
+}
+
+export interface ScenarioProgress {
+  /** Steps finished. */
+  readonly step: number;
+  readonly steps: number;
+  /** Virtual time, ms. */
+  readonly atMs: number;
 }
 
 export interface StepReport {
@@ -60,7 +80,7 @@ export interface ScenarioReport {
   readonly name: string;
   readonly model: string;
   readonly steps: readonly StepReport[];
-  /** Steps not run because `stopOnFailure` stopped the run. */
+  /** Steps not run because `stopOnFailure` or the `signal` stopped the run. */
   readonly skipped: number;
   /** Virtual time the whole run took, ms. */
   readonly durationMs: number;
@@ -70,6 +90,19 @@ const DEFAULT_HOLD_MS = 200;
 const DEFAULT_WAIT_UNTIL_MS = 600_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 1000;
 const DEFAULT_POLL_MS = 10;
+const DEFAULT_PROGRESS_MS = 1000;
+
+/** A clock source that calls `tick` every `periodMs` of virtual time from now. */
+function everyMs(clock: VirtualClock, periodMs: number, tick: (atMs: number) => void): DeadlineSource {
+  let dueMs = clock.now() + periodMs;
+  return {
+    nextDeadline: () => dueMs,
+    handleTimeout(nowMs) {
+      dueMs = Math.max(dueMs + periodMs, nowMs);
+      tick(nowMs);
+    },
+  };
+}
 
 /** Runs a parsed scenario (see `parseScenario`) to the end in virtual time. */
 export async function runScenario(
@@ -78,15 +111,28 @@ export async function runScenario(
 ): Promise<ScenarioReport> {
   const run = new Run(scenario, options);
   const steps: StepReport[] = [];
+  const total = scenario.steps.length;
+  const progress = options.progress;
+  const stopProgress =
+    progress &&
+    run.clock.follow(
+      everyMs(run.clock, progress.everyMs ?? DEFAULT_PROGRESS_MS, (atMs) =>
+        progress.report({ step: steps.length, steps: total, atMs }),
+      ),
+    );
   try {
     for (const [index, step] of scenario.steps.entries()) {
+      await progress?.report({ step: index, steps: total, atMs: run.clock.now() });
+      if (options.signal?.aborted) break;
       const report = await run.step(step, index);
       steps.push(report);
       if (!report.ok && options.stopOnFailure) break;
     }
   } finally {
+    stopProgress?.();
     run.close();
   }
+  progress?.report({ step: total, steps: total, atMs: run.clock.now() });
   return {
     ok: steps.every((s) => s.ok),
     name: scenario.name,
@@ -109,6 +155,7 @@ class Run {
   private readonly stepStarts: number[] = [];
   private lastAction = 0;
   private readonly pollMs: number;
+  private readonly sampler: TraceSampler | undefined;
 
   constructor(scenario: Scenario, options: RunScenarioOptions) {
     this.device = createVirtualDevice({
@@ -120,6 +167,7 @@ class Run {
       },
     });
     if (options.capture) this.device.captureTo(options.capture);
+    this.sampler = options.trace && new TraceSampler(this.device, { ...options.trace, clock: this.clock });
     this.subscription = this.device.events$.subscribe((e) => this.events.push(e));
     // Until a link exists (it follows the device itself), the clock drives the device's deadlines.
     this.unfollow = this.clock.follow({
@@ -164,6 +212,7 @@ class Run {
   }
 
   close(): void {
+    this.sampler?.close();
     this.subscription.unsubscribe();
     this.client?.close();
     this.link?.close();

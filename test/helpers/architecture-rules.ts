@@ -77,8 +77,8 @@ export const FORBIDDEN: readonly [RegExp, string][] = [
  * one, never a higher one. `simulator/*` is a file directly in simulator/, a folder (`device/`)
  * every file below it; a file named alone outranks the pattern it also matches. Root helpers (clock,
  * errors, random source, wire) sit at the bottom; the device over them; the in-memory link joins a
- * device to a central; the client speaks through the link; schema/ checks the file formats (a state
- * file by restoring a device); capture/ reads and writes capture files (its JSON lines through
+ * device to a central; trace/ samples a device's values in virtual time; the client speaks
+ * through the link; schema/ checks the file formats (a state file by restoring a device); capture/ reads and writes capture files (its JSON lines through
  * schema/; the event type itself is a root file, so the device can emit it); faults/ has option
  * schemas; scenario/ drives all of it; conformance/ checks a device, virtual or real, against the
  * docs over any link; index.ts is the entry.
@@ -88,6 +88,7 @@ export const SIMULATOR_ORDER: readonly string[] = [
   'simulator/device/',
   'simulator/crowd/',
   'simulator/link.ts',
+  'simulator/trace/',
   'simulator/client/',
   'simulator/schema/',
   'simulator/capture/',

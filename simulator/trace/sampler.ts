@@ -1,0 +1,191 @@
+/**
+ * The trace sampler (docs/traces.md "From the library"): records a device's values at a fixed rate of
+ * virtual time and passes its events on as they come, to a `TraceSink`. It is a `DeadlineSource`:
+ * a `VirtualClock` that follows it (the `clock` option) wakes it at every sample instant; whoever
+ * owns real time calls `handleTimeout` when `nextDeadline` has passed. Each sample first advances the
+ * device to the instant, so the values are those of that instant, not of the device's last step.
+ * Per sample it allocates nothing: one `TraceSample` is overwritten in place and a light's text is
+ * made only when the light changes.
+ */
+import type { Subscription } from 'rxjs';
+import type { Light } from '../../firmware-model/index.js';
+import type { DeadlineSource, VirtualClock } from '../clock.js';
+import type { DeviceEvent, VirtualDevice } from '../device/device.js';
+import { SimulatorError } from '../errors.js';
+import {
+  TRACE_COLUMNS,
+  TRACE_FORMAT,
+  TRACE_RATE_MAX_HZ,
+  TRACE_RATE_MIN_HZ,
+  TRACE_VERSION,
+  type TraceEvent,
+  type TraceSample,
+  type TraceSink,
+} from './types.js';
+
+export interface TraceSamplerOptions {
+  /** Samples per second of virtual time, `TRACE_RATE_MIN_HZ`…`TRACE_RATE_MAX_HZ`. */
+  rateHz: number;
+  sink: TraceSink;
+  /** A clock to follow: it then calls `handleTimeout` at every sample instant until `close`. */
+  clock?: VirtualClock;
+}
+
+/** Throws SIM_TRACE unless `rateHz` is a rate the sampler takes. */
+export function checkTraceRate(rateHz: number): void {
+  if (!(Number.isFinite(rateHz) && rateHz >= TRACE_RATE_MIN_HZ && rateHz <= TRACE_RATE_MAX_HZ))
+    throw new SimulatorError(
+      'SIM_TRACE',
+      `trace rate must be a number of Hz from ${TRACE_RATE_MIN_HZ} to ${TRACE_RATE_MAX_HZ}, got ${rateHz}`,
+    );
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+export class TraceSampler implements DeadlineSource {
+  readonly rateHz: number;
+  /** Virtual ms between two samples. */
+  readonly periodMs: number;
+  private readonly sink: TraceSink;
+  private readonly row: TraceSample;
+  private readonly subscription: Subscription;
+  private readonly unfollow: (() => void) | undefined;
+  private readonly startMs: number;
+  private index = 0;
+  private dueMs: number;
+  private samples = 0;
+  private events = 0;
+  private closed = false;
+  private faultKey = '';
+  private readonly holderLed = new LedText();
+  private readonly chargerLed = new LedText();
+
+  constructor(
+    private readonly device: VirtualDevice,
+    options: TraceSamplerOptions,
+  ) {
+    checkTraceRate(options.rateHz);
+    this.rateHz = options.rateHz;
+    this.periodMs = 1000 / options.rateHz;
+    this.sink = options.sink;
+    this.startMs = device.now;
+    this.dueMs = this.startMs;
+    this.row = {
+      atMs: 0,
+      holderState: '',
+      chargerState: '',
+      heaterC: 0,
+      heaterW: 0,
+      puffFlowMlS: 0,
+      puffs: 0,
+      holderPct: 0,
+      chargerPct: 0,
+      holderLed: 'off',
+      chargerLed: 'off',
+    };
+    this.sink.start({
+      format: TRACE_FORMAT,
+      version: TRACE_VERSION,
+      model: device.model,
+      rateHz: this.rateHz,
+      startMs: this.startMs,
+      columns: TRACE_COLUMNS,
+    });
+    this.faultKey = this.currentFaultKey();
+    this.subscription = device.events$.subscribe((event) => this.onEvent(event));
+    this.unfollow = options.clock?.follow(this);
+  }
+
+  /** The next sample instant, virtual ms (undefined once closed). */
+  nextDeadline(): number | undefined {
+    return this.closed ? undefined : this.dueMs;
+  }
+
+  /**
+   * Advances the device to `nowMs` and records one sample there; the next instant is the first one
+   * of the rate's grid after `nowMs` (instants a late caller skipped are not made up).
+   */
+  handleTimeout(nowMs: number): void {
+    if (this.closed) return;
+    this.device.handleTimeout(nowMs);
+    this.record(nowMs);
+    this.index = Math.max(this.index + 1, Math.floor((nowMs - this.startMs) / this.periodMs) + 1);
+    this.dueMs = this.startMs + this.index * this.periodMs;
+  }
+
+  /** Records a last sample at the device's time, stops listening and sends the end row. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    const atMs = this.device.now;
+    if (this.samples === 0 || this.row.atMs < atMs) this.record(atMs);
+    this.closed = true;
+    this.unfollow?.();
+    this.subscription.unsubscribe();
+    this.sink.end({ atMs, samples: this.samples, events: this.events });
+  }
+
+  private record(atMs: number): void {
+    const firmware = this.device.firmware;
+    const { holder, charger, session } = firmware.state;
+    const row = this.row;
+    row.atMs = atMs;
+    row.holderState = holder.state;
+    row.chargerState = charger.state;
+    row.heaterC = round1(firmware.heaterTempC());
+    row.heaterW = round2(firmware.heaterPowerW());
+    row.puffFlowMlS = round1(firmware.puffFlowMlS());
+    row.puffs = session?.puffs ?? 0;
+    row.holderPct = round2(holder.levelPercent);
+    row.chargerPct = round2(charger.levelPercent);
+    row.holderLed = this.holderLed.of(holder.light);
+    row.chargerLed = this.chargerLed.of(charger.light);
+    this.samples++;
+    this.sink.sample(row);
+  }
+
+  private onEvent(event: DeviceEvent): void {
+    if (event.type === 'traffic' || event.type === 'heater') return;
+    if (event.type !== 'battery') {
+      this.events++;
+      this.sink.event(event);
+    }
+    const key = this.currentFaultKey();
+    if (key === this.faultKey) return;
+    this.faultKey = key;
+    const { state } = this.device.firmware;
+    const fault: TraceEvent = {
+      type: 'fault',
+      atMs: event.atMs,
+      errorCode: state.errorCode,
+      holderErrorBits: state.holder.errorBits,
+      holderWarningBits: state.holder.warningBits,
+      chargerErrorBits: state.charger.errorBits,
+    };
+    this.events++;
+    this.sink.event(fault);
+  }
+
+  private currentFaultKey(): string {
+    const { state } = this.device.firmware;
+    return `${state.errorCode}/${state.holder.errorBits}/${state.holder.warningBits}/${state.charger.errorBits}`;
+  }
+}
+
+/** A unit's light as text, made again only when the light changed. */
+class LedText {
+  private pattern = 'off';
+  private colour = '';
+  private count = 0;
+  private text = 'off';
+
+  of(light: Light): string {
+    if (light.pattern !== this.pattern || light.colour !== this.colour || light.count !== this.count) {
+      this.pattern = light.pattern;
+      this.colour = light.colour;
+      this.count = light.count;
+      this.text = light.pattern === 'off' ? 'off' : `${light.colour}/${light.pattern}/${light.count}`;
+    }
+    return this.text;
+  }
+}
