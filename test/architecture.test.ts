@@ -2,8 +2,9 @@
  * docs/architecture.md house rules 1, 2, 10 and 11: no I/O, real time or ambient
  * randomness below simulator/transports/ (and in the registration core); imports only along the
  * layer map and only through a layer's index.ts (or a package sub-entry); the package name only in
- * cross-layer tests; no import cycle; no source file over 500 lines. Each check is proved on a
- * synthetic breach. The rules themselves: test/helpers/architecture-rules.ts.
+ * cross-layer tests and workspace packages (which never leave their folder by a relative path); no
+ * import cycle; no source file over 500 lines. Each check is proved on a synthetic breach. The rules
+ * themselves: test/helpers/architecture-rules.ts.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -142,6 +143,21 @@ describe('the checker catches each kind of breach', () => {
       [],
     );
     expect(violations('cli/x.ts', "import { Command } from 'commander';")).toEqual([]);
+  });
+
+  it('a workspace package leaving its folder by a relative path; its tests and the package name are fine', () => {
+    const engine = 'packages/artillery-engine-iqsim/src/engine.ts';
+    expect(violations(engine, "import { createRig } from '../../../testing/index.js';")[0]).toMatch(
+      /outside its package/,
+    );
+    expect(violations(engine, "const t = await import('iqsim/testing');")).toEqual([]);
+    expect(violations(engine, "import { parseFlow } from './format.js';")).toEqual([]);
+    expect(
+      violations(
+        'packages/artillery-engine-iqsim/src/user.test.ts',
+        "import { a } from '../../../testing/index.js';",
+      ),
+    ).toEqual([]);
   });
 
   it('an import cycle, reported as its path', () => {

@@ -165,11 +165,29 @@ export function resolveImport(file: string, specifier: string): string {
 const PACKAGE_NAME = /^iqsim(\/|$)/;
 
 /**
+ * A workspace package (`packages/<name>/`, e.g. the Artillery engine) is a package of its own that
+ * users install beside iqsim: it uses iqsim by its name, and its sources never import a file outside
+ * their folder by a relative path (its tests may: they run against this repository's iqsim).
+ */
+const WORKSPACE = /^packages\/[^/]+\//;
+
+function workspaceViolations(file: string, folder: string, code: string): string[] {
+  if (file.endsWith('.test.ts')) return [];
+  return importsOf(code)
+    .filter(({ specifier }) => specifier.startsWith('.'))
+    .map(({ specifier }) => resolveImport(file, specifier))
+    .filter((target) => !target.startsWith(folder))
+    .map((target) => `${file}: imports ${target}, outside its package ${folder}; use the package name`);
+}
+
+/**
  * Rule breaches of one file. Tests (`*.test.ts`) may import anything; only cross-layer tests in
  * `test/` may import through the package name (they test the built package).
  */
 export function violations(file: string, source: string): string[] {
   const code = stripComments(source);
+  const workspace = WORKSPACE.exec(file)?.[0];
+  if (workspace) return workspaceViolations(file, workspace, code);
   const isTest = file.endsWith('.test.ts') || file.startsWith('test/');
   const found: string[] = [];
   for (const { specifier } of importsOf(code))
