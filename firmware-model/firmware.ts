@@ -5,7 +5,7 @@
  * outputs are timestamped events. Outside heating nothing runs between deadlines; while heating,
  * `advanceTo` runs the control loop tick by tick up to the next timer or the target time.
  */
-import type { Ctx, Derived, TimerName } from './context.js';
+import type { Ctx, Derived } from './context.js';
 import { integrate, isHeating, nextLevelDeadline, rates, syncHeatingBattery } from './energy.js';
 import { FirmwareError } from './errors.js';
 import { type HeaterEvent, HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
@@ -16,6 +16,7 @@ import { getProfile, type ModelProfile, resolveParams } from './profiles.js';
 import { reconcile } from './reconcile.js';
 import { armSleep, endSession, onPuffDetected } from './session.js';
 import { checkState, type InitialConditions, initialState } from './state.js';
+import { NO_TIMER, TIMER_NAMES, type TimerName, TimerSlots } from './timer-slots.js';
 import { fireTimer } from './timers.js';
 import {
   type Counters,
@@ -55,6 +56,8 @@ export class Firmware {
   readonly params: FirmwareParams;
   private readonly ctx: Ctx;
   private readonly queue: FirmwareEvent[] = [];
+  /** The armed timers (docs/firmware-model.md "Timers"); `state.timers` holds them only in a snapshot. */
+  private readonly timers = new TimerSlots();
   private batterySignature = '';
   private statusSignature = '';
 
@@ -81,7 +84,9 @@ export class Firmware {
     const heater = new HeaterLoop(this.params.heater);
     if (state.heater) heater.load(state.heater);
     const queue = this.queue;
-    const timers = (): Record<string, number> => this.ctx.state.timers;
+    const timers = this.timers;
+    timers.load(state.timers);
+    state.timers = {};
     this.ctx = {
       state,
       params: this.params,
@@ -89,13 +94,9 @@ export class Firmware {
       heater,
       derived,
       emit: (event) => queue.push(event),
-      setTimer: (name, atMs) => {
-        delete timers()[name];
-        timers()[name] = atMs;
-      },
-      clearTimer: (name) => {
-        delete timers()[name];
-      },
+      setTimer: (name, atMs) => timers.set(name, atMs),
+      clearTimer: (name) => timers.clear(name),
+      hasTimer: (name) => timers.has(name),
     };
     if (snapshot) {
       this.batterySignature = String(snapshot.notified?.battery ?? '');
@@ -133,12 +134,14 @@ export class Firmware {
   /** Runs timers and the heating loop up to `nowMs`. Time never goes back (FIRMWARE_TIME). */
   advanceTo(nowMs: number): void {
     const { state, heater } = this.ctx;
+    const timers = this.timers;
     if (!(nowMs >= state.nowMs))
       throw new FirmwareError('FIRMWARE_TIME', `time went back from ${state.nowMs} to ${nowMs}`);
     for (;;) {
-      const next = this.earliestTimer();
-      const due = next !== undefined && (state.timers[next] as number) <= nowMs;
-      const target = due ? (state.timers[next as string] as number) : nowMs;
+      const next = timers.earliest();
+      const nextAtMs = next === NO_TIMER ? Number.POSITIVE_INFINITY : timers.atOf(next);
+      const due = nextAtMs <= nowMs;
+      const target = due ? nextAtMs : nowMs;
       if (isHeating(this.ctx)) {
         const stop = heater.run(target);
         const reached = stop === HeaterStop.reached ? target : Math.max(state.nowMs, heater.timeMs);
@@ -155,15 +158,14 @@ export class Firmware {
         state.nowMs = target;
       }
       if (!due) break;
-      delete state.timers[next as string];
-      this.settle(fireTimer(this.ctx, next as TimerName));
+      timers.clearId(next);
+      this.settle(fireTimer(this.ctx, TIMER_NAMES[next] as TimerName));
     }
   }
 
   /** When something next happens on its own (a timer, a level boundary, a heater report), or undefined. */
   nextDeadline(): number | undefined {
-    const next = this.earliestTimer();
-    return next === undefined ? undefined : this.ctx.state.timers[next];
+    return this.timers.nextAtMs();
   }
 
   pollEvent(): FirmwareEvent | undefined {
@@ -184,7 +186,7 @@ export class Firmware {
       version: 1,
       modelId: this.profile.id,
       params: structuredClone(this.params),
-      state: structuredClone(s),
+      state: { ...structuredClone(s), timers: this.timers.toRecord() },
       notified: { battery: this.batterySignature, status: this.statusSignature },
     };
   }
@@ -247,19 +249,6 @@ export class Firmware {
    */
   cycleLimitExceeded(): boolean {
     return this.ctx.state.charger.cycleCount > this.params.warranty.cycleLimit;
-  }
-
-  private earliestTimer(): string | undefined {
-    let best: string | undefined;
-    let bestAt = Number.POSITIVE_INFINITY;
-    for (const name in this.ctx.state.timers) {
-      const at = this.ctx.state.timers[name] as number;
-      if (at < bestAt) {
-        best = name;
-        bestAt = at;
-      }
-    }
-    return best;
   }
 
   private onHeaterStop(stop: HeaterEvent): void {
