@@ -10,9 +10,10 @@ import { integrate, isHeating, nextLevelDeadline, rates, syncHeatingBattery } fr
 import { FirmwareError } from './errors.js';
 import { type HeaterEvent, HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
 import { applyInput } from './inputs.js';
+import { NotifiedViews } from './notified.js';
 import { daysCounter, rtcSeconds } from './outputs.js';
 import type { DeepPartial, FirmwareParams } from './params.js';
-import { getProfile, type ModelProfile, resolveParams } from './profiles.js';
+import { getProfile, type ModelProfile, resolveParams, sharedParams } from './profiles.js';
 import { reconcile } from './reconcile.js';
 import { armSleep, endSession, onPuffDetected } from './session.js';
 import { checkState, type InitialConditions, initialState } from './state.js';
@@ -58,8 +59,8 @@ export class Firmware {
   private readonly queue: FirmwareEvent[] = [];
   /** The armed timers (docs/firmware-model.md "Timers"); `state.timers` holds them only in a snapshot. */
   private readonly timers = new TimerSlots();
-  private batterySignature = '';
-  private statusSignature = '';
+  /** The battery and status record values as last notified. */
+  private readonly notified = new NotifiedViews();
 
   constructor(modelId: string, options: FirmwareOptions = {}) {
     this.profile = getProfile(modelId);
@@ -68,7 +69,9 @@ export class Firmware {
       throw new FirmwareError('FIRMWARE_SNAPSHOT', 'not an iqsim firmware snapshot (format/version)');
     this.params = snapshot
       ? resolveParams(this.profile, snapshot.params)
-      : resolveParams(this.profile, options.params);
+      : options.params === undefined
+        ? sharedParams(this.profile)
+        : resolveParams(this.profile, options.params);
     checkParams(this.params);
     if (!snapshot) checkInitial(options.initial ?? {});
     const derived = derive(this.profile, this.params);
@@ -99,8 +102,7 @@ export class Firmware {
       hasTimer: (name) => timers.has(name),
     };
     if (snapshot) {
-      this.batterySignature = String(snapshot.notified?.battery ?? '');
-      this.statusSignature = String(snapshot.notified?.status ?? '');
+      this.notified.load(String(snapshot.notified?.battery ?? ''), String(snapshot.notified?.status ?? ''));
     } else {
       // A holder that starts out of its case idles towards sleep like one just taken out.
       armSleep(this.ctx);
@@ -187,7 +189,7 @@ export class Firmware {
       modelId: this.profile.id,
       params: structuredClone(this.params),
       state: { ...structuredClone(s), timers: this.timers.toRecord() },
-      notified: { battery: this.batterySignature, status: this.statusSignature },
+      notified: this.notified.toJSON(),
     };
   }
 
@@ -280,23 +282,14 @@ export class Firmware {
     const levelAt = nextLevelDeadline(ctx);
     if (levelAt === undefined) ctx.clearTimer('level');
     else ctx.setTimer('level', levelAt);
-    const battery = batterySignature(batteryView(ctx));
-    const status = JSON.stringify(statusView(ctx));
-    if (!initial && battery !== this.batterySignature)
+    // Both are taken every time, so the first settle of a fresh device records them without notifying.
+    const batteryChanged = this.notified.batteryChanged(ctx);
+    const statusChanged = this.notified.statusChanged(ctx);
+    if (!initial && batteryChanged)
       ctx.emit({ type: 'notify', atMs: ctx.state.nowMs, characteristic: 'battery' });
-    if (!initial && status !== this.statusSignature)
+    if (!initial && statusChanged)
       ctx.emit({ type: 'notify', atMs: ctx.state.nowMs, characteristic: 'status' });
-    this.batterySignature = battery;
-    this.statusSignature = status;
   }
-}
-
-/**
- * What a battery notification carries (docs/protocol.md §3.4, flags 0x000F / 0x0007): the charger level and
- * temperature (a u8, so clamped at 0) and the holder level when present — not the mV drift.
- */
-function batterySignature(v: BatteryView): string {
-  return `${v.chargerPercent}/${Math.max(0, v.chargerTempC)}/${v.holderPresent ? v.holderPercent : '-'}`;
 }
 
 function derive(profile: ModelProfile, params: FirmwareParams): Derived {

@@ -109,8 +109,9 @@ export class FollowedSources {
     let best = this.heap[0];
     let bestAtMs = 0;
     if (best !== undefined) {
-      if (best.deadlineMs <= nowMs) {
-        // Every deadline at or before now counts as now: the first-followed of them goes first.
+      if (best.deadlineMs < nowMs) {
+        // Every deadline before now counts as now: the first-followed of those and of the ones due
+        // exactly now goes first. (A top due exactly now is already first: nothing lies before it.)
         best = this.earliestDueNow(nowMs);
         bestAtMs = nowMs;
       } else {
@@ -199,8 +200,9 @@ export class FollowedSources {
   }
 
   /**
-   * The first-followed source whose deadline is at or before `nowMs` (the heap's top is one). Visits
-   * only such entries: below an entry that is later than now, every entry is later too.
+   * The first-followed source whose deadline is at or before `nowMs` (the heap's top is one, and is
+   * late). Visits only such entries: below an entry that is later than now, every entry is later too.
+   * Late deadlines are rare (a source driven ahead of the clock), so this walk is too.
    */
   private earliestDueNow(nowMs: number): Followed {
     const heap = this.heap;

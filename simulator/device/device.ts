@@ -79,7 +79,7 @@ export class VirtualDevice implements Endpoint {
     const profile = this.firmware.profile;
     this.bus = new EventBus(options.eventQueue ?? false);
     this.events$ = this.bus.events$;
-    this.values = new EventValues((event) => this.bus.emit(event));
+    this.values = new EventValues((event) => this.emit(event));
     this.scp = new ScpResponder({
       firmware: () => this.firmwareValue,
       identity: () => this.identityValue,
@@ -369,8 +369,9 @@ export class VirtualDevice implements Endpoint {
   }
 
   private pumpFirmware(): void {
+    const listening = this.bus.listening;
     for (let e = this.firmware.pollEvent(); e; e = this.firmware.pollEvent()) {
-      this.emit(this.values.fromFirmware(this.firmware, e));
+      if (listening) this.bus.emit(this.values.fromFirmware(this.firmware, e));
       if (e.type === 'notify' && this.connected) this.notifier.changed(e.characteristic, e.atMs);
     }
     this.notifier.flush(this.nowMs, this.connected);
@@ -378,11 +379,12 @@ export class VirtualDevice implements Endpoint {
   }
 
   private traffic(dir: 'in' | 'out', packet: WirePacket, atMs: number): void {
+    if (!this.bus.listening) return;
     this.emit({ type: 'traffic', atMs, dir, channel: packet.channel, hex: toHex(packet.bytes) });
   }
 
   private emit(event: DeviceEvent): void {
-    this.bus.emit(event);
+    if (this.bus.listening) this.bus.emit(event);
   }
 }
 
