@@ -7,8 +7,13 @@
  * - Due timers fire by (atMs, insertion order). A timer that a callback schedules for a time within the
  *   current advance fires in the same advance, in its place in that order.
  * - Followed sans-IO sources (`follow`) are interleaved by time. At equal times the clock's own timers fire
- *   first, then the sources in the order they were followed. Everything is re-read after every callback,
- *   so a callback that schedules a timer or moves a source's deadline is seen at once.
+ *   first, then the sources in the order they were followed. What a callback changes is seen before the
+ *   next step: a timer it schedules at once, a source's moved deadline when the source says so
+ *   (`watchDeadline`, read again before the next step) or, for a source without it, because such a
+ *   source is asked again at every step. A source is always read again after its own `handleTimeout`.
+ * - Cost: timers and watched sources sit in binary heaps (timer-queue.ts, followed-sources.ts), so a step
+ *   costs O(log n) in them, and a watched source with no deadline costs nothing; each source without
+ *   `watchDeadline` costs one `nextDeadline()` per step (docs/simulator.md "The clock and its sources").
  * - A time in the past (a `schedule` before now, a source deadline before now) counts as now.
  * - Time never goes back: during a callback `now()` equals the time it fires at, and after
  *   `advanceTo(tMs)` returns, `now() === tMs`.
@@ -137,8 +142,9 @@ export class VirtualClock {
 
   /**
    * Makes the clock treat `source.nextDeadline()` as one more timer: advances call
-   * `source.handleTimeout(t)` when it is due (ties: after the clock's own timers). Returns the
-   * unsubscribe function, which is idempotent.
+   * `source.handleTimeout(t)` when it is due (ties: after the clock's own timers). A source with
+   * `watchDeadline` is read only when it reports a change; one without is asked at every step. Returns
+   * the unsubscribe function, which is idempotent.
    */
   follow(source: DeadlineSource): () => void {
     return this.sources.follow(source);
