@@ -25,6 +25,8 @@ export interface BenchLine {
   readonly metric: string;
   readonly value: number;
   readonly unit: string;
+  /** The fleet size a line was measured at (`fleet-scaling`). */
+  readonly n?: number;
   readonly baseline?: number;
   readonly ratio?: number;
 }

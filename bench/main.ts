@@ -17,6 +17,8 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   capture: runCaptureBench,
   // Loaded on demand: the plot metric loads Observable Plot and linkedom.
   trace: async () => (await import('./trace.js')).runTraceBench(),
+  // Loaded on demand: builds fleets of up to 100,000 devices (about a minute).
+  'fleet-scaling': async () => (await import('./fleet-scaling.js')).runFleetScalingBench(),
   // Loaded on demand: playwright-core takes about 0.5 s to import.
   webbluetooth: async () => (await import('./webbluetooth.js')).runWebBluetoothBench(),
   // Loaded on demand: fastify and libsql are not needed by the other benchmarks.
@@ -52,7 +54,7 @@ for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
       const extra =
         l.ratio === undefined ? '' : `  (${l.ratio}× baseline ${l.baseline?.toLocaleString('en')})`;
       process.stdout.write(
-        `${l.bench.padEnd(8)} ${l.metric.padEnd(34)} ${l.value.toLocaleString('en').padStart(14)} ${l.unit}${extra}\n`,
+        `${l.bench.padEnd(8)} ${(l.n === undefined ? l.metric : `${l.metric} n=${l.n}`).padEnd(34)} ${l.value.toLocaleString('en').padStart(14)} ${l.unit}${extra}\n`,
       );
     }
   }

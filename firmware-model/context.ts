@@ -5,6 +5,7 @@
 import type { HeaterLoop } from './heater.js';
 import type { FirmwareParams } from './params.js';
 import type { ModelProfile } from './profiles.js';
+import type { TimerName } from './timer-slots.js';
 import type { FirmwareEvent, FirmwareState } from './types.js';
 
 export interface Derived {
@@ -32,29 +33,7 @@ export interface Ctx {
   /** Arms (or re-arms) a named timer; re-arming moves it to the end of the insertion order. */
   setTimer(name: TimerName, atMs: number): void;
   clearTimer(name: TimerName): void;
+  hasTimer(name: TimerName): boolean;
 }
 
-export type TimerName =
-  | 'level'
-  | 'heaterReport'
-  | 'chargerPowerHold'
-  | 'chargerResetHold'
-  | 'holderStartHold'
-  | 'preheatEnd'
-  | 'warning'
-  | 'sessionEnd'
-  | 'pauseExpire'
-  | 'cooldownEnd'
-  | 'cleaningEnd'
-  | 'chargerResetEnd'
-  | 'holderResetEnd'
-  | 'showLevelEnd'
-  | 'holderShowEnd'
-  | 'outOfRangeEnd'
-  | 'idleSleep'
-  | 'findMyEnd'
-  | 'recheck'
-  | 'firstLight'
-  | 'chargeTimeout'
-  | 'holderChargeTimeout'
-  | 'puffCheck';
+export type { TimerName } from './timer-slots.js';

@@ -167,38 +167,49 @@ export function syncHeatingBattery(ctx: Ctx): void {
 export function nextLevelDeadline(ctx: Ctx): number | undefined {
   const r = rates(ctx);
   const { state, params, derived } = ctx;
-  const candidates: number[] = [];
-  const chargerMarks = [
-    0,
-    params.charger.lowBatteryPercent,
-    params.battery.cvKneePercent,
-    chargeCeiling(ctx),
-    chargeCeiling(ctx) - 2,
-    100,
-  ];
-  if (derived.onePiece)
-    for (let k = 1; k * derived.energyPerUsePercent <= 100 + 1e-9; k++)
-      chargerMarks.push(k * derived.energyPerUsePercent);
-  const holderMarks = [0, 100];
-  for (let k = 1; k * derived.energyPerUsePercent < 100 - 1e-9; k++)
-    holderMarks.push(k * derived.energyPerUsePercent);
-  pushCrossing(candidates, state.charger.levelPercent, r.charger, chargerMarks);
-  if (!derived.onePiece) pushCrossing(candidates, state.holder.levelPercent, r.holder, holderMarks);
-  if (candidates.length === 0) return undefined;
-  return state.nowMs + Math.max(1, Math.ceil(Math.min(...candidates)));
+  // Called after every step: the marks are visited in place, nothing is allocated.
+  let bestMs = Number.POSITIVE_INFINITY;
+  const charger = state.charger.levelPercent;
+  if (r.charger !== 0) {
+    const ceiling = chargeCeiling(ctx);
+    let unitMs = Number.POSITIVE_INFINITY;
+    unitMs = crossing(charger, r.charger, 0, unitMs);
+    unitMs = crossing(charger, r.charger, params.charger.lowBatteryPercent, unitMs);
+    unitMs = crossing(charger, r.charger, params.battery.cvKneePercent, unitMs);
+    unitMs = crossing(charger, r.charger, ceiling, unitMs);
+    unitMs = crossing(charger, r.charger, ceiling - 2, unitMs);
+    unitMs = crossing(charger, r.charger, 100, unitMs);
+    if (derived.onePiece)
+      for (let k = 1; k * derived.energyPerUsePercent <= 100 + 1e-9; k++)
+        unitMs = crossing(charger, r.charger, k * derived.energyPerUsePercent, unitMs);
+    unitMs = crossing(charger, r.charger, nextHalf(charger, r.charger), unitMs);
+    bestMs = Math.min(bestMs, unitMs);
+  }
+  const holder = state.holder.levelPercent;
+  if (!derived.onePiece && r.holder !== 0) {
+    let unitMs = Number.POSITIVE_INFINITY;
+    unitMs = crossing(holder, r.holder, 0, unitMs);
+    unitMs = crossing(holder, r.holder, 100, unitMs);
+    for (let k = 1; k * derived.energyPerUsePercent < 100 - 1e-9; k++)
+      unitMs = crossing(holder, r.holder, k * derived.energyPerUsePercent, unitMs);
+    unitMs = crossing(holder, r.holder, nextHalf(holder, r.holder), unitMs);
+    bestMs = Math.min(bestMs, unitMs);
+  }
+  if (!Number.isFinite(bestMs)) return undefined;
+  return state.nowMs + Math.max(1, Math.ceil(bestMs));
 }
 
-function pushCrossing(out: number[], level: number, rate: number, marks: number[]): void {
-  if (rate === 0) return;
-  const halves = rate > 0 ? Math.floor(level * 2 + 1e-9) / 2 + 0.5 : Math.ceil(level * 2 - 1e-9) / 2 - 0.5;
-  const all = [...marks, halves];
-  let best = Number.POSITIVE_INFINITY;
-  for (const mark of all) {
-    const distance = mark - level;
-    if (rate > 0 ? distance > ON_MARK_PERCENT : distance < -ON_MARK_PERCENT)
-      best = Math.min(best, distance / rate);
-  }
-  if (Number.isFinite(best)) out.push(best);
+/** The half-percent boundary a level moving at `rate` reaches next (the record rounds to whole %). */
+function nextHalf(level: number, rate: number): number {
+  return rate > 0 ? Math.floor(level * 2 + 1e-9) / 2 + 0.5 : Math.ceil(level * 2 - 1e-9) / 2 - 0.5;
+}
+
+/** `bestMs`, or the time to reach `mark` from `level` at `rate` (%/ms) when that is sooner and ahead. */
+function crossing(level: number, rate: number, mark: number, bestMs: number): number {
+  const distance = mark - level;
+  if (rate > 0 ? distance > ON_MARK_PERCENT : distance < -ON_MARK_PERCENT)
+    return Math.min(bestMs, distance / rate);
+  return bestMs;
 }
 
 /** Battery cell voltage for a level (docs/device.md §4.2 straight line, mV). */

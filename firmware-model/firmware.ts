@@ -5,17 +5,19 @@
  * outputs are timestamped events. Outside heating nothing runs between deadlines; while heating,
  * `advanceTo` runs the control loop tick by tick up to the next timer or the target time.
  */
-import type { Ctx, Derived, TimerName } from './context.js';
+import type { Ctx, Derived } from './context.js';
 import { integrate, isHeating, nextLevelDeadline, rates, syncHeatingBattery } from './energy.js';
 import { FirmwareError } from './errors.js';
 import { type HeaterEvent, HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
 import { applyInput } from './inputs.js';
+import { NotifiedViews } from './notified.js';
 import { daysCounter, rtcSeconds } from './outputs.js';
 import type { DeepPartial, FirmwareParams } from './params.js';
-import { getProfile, type ModelProfile, resolveParams } from './profiles.js';
+import { getProfile, type ModelProfile, resolveParams, sharedParams } from './profiles.js';
 import { reconcile } from './reconcile.js';
 import { armSleep, endSession, onPuffDetected } from './session.js';
 import { checkState, type InitialConditions, initialState } from './state.js';
+import { NO_TIMER, TIMER_NAMES, type TimerName, TimerSlots } from './timer-slots.js';
 import { fireTimer } from './timers.js';
 import {
   type Counters,
@@ -55,8 +57,10 @@ export class Firmware {
   readonly params: FirmwareParams;
   private readonly ctx: Ctx;
   private readonly queue: FirmwareEvent[] = [];
-  private batterySignature = '';
-  private statusSignature = '';
+  /** The armed timers (docs/firmware-model.md "Timers"); `state.timers` holds them only in a snapshot. */
+  private readonly timers = new TimerSlots();
+  /** The battery and status record values as last notified. */
+  private readonly notified = new NotifiedViews();
 
   constructor(modelId: string, options: FirmwareOptions = {}) {
     this.profile = getProfile(modelId);
@@ -65,7 +69,9 @@ export class Firmware {
       throw new FirmwareError('FIRMWARE_SNAPSHOT', 'not an iqsim firmware snapshot (format/version)');
     this.params = snapshot
       ? resolveParams(this.profile, snapshot.params)
-      : resolveParams(this.profile, options.params);
+      : options.params === undefined
+        ? sharedParams(this.profile)
+        : resolveParams(this.profile, options.params);
     checkParams(this.params);
     if (!snapshot) checkInitial(options.initial ?? {});
     const derived = derive(this.profile, this.params);
@@ -81,7 +87,9 @@ export class Firmware {
     const heater = new HeaterLoop(this.params.heater);
     if (state.heater) heater.load(state.heater);
     const queue = this.queue;
-    const timers = (): Record<string, number> => this.ctx.state.timers;
+    const timers = this.timers;
+    timers.load(state.timers);
+    state.timers = {};
     this.ctx = {
       state,
       params: this.params,
@@ -89,17 +97,12 @@ export class Firmware {
       heater,
       derived,
       emit: (event) => queue.push(event),
-      setTimer: (name, atMs) => {
-        delete timers()[name];
-        timers()[name] = atMs;
-      },
-      clearTimer: (name) => {
-        delete timers()[name];
-      },
+      setTimer: (name, atMs) => timers.set(name, atMs),
+      clearTimer: (name) => timers.clear(name),
+      hasTimer: (name) => timers.has(name),
     };
     if (snapshot) {
-      this.batterySignature = String(snapshot.notified?.battery ?? '');
-      this.statusSignature = String(snapshot.notified?.status ?? '');
+      this.notified.load(String(snapshot.notified?.battery ?? ''), String(snapshot.notified?.status ?? ''));
     } else {
       // A holder that starts out of its case idles towards sleep like one just taken out.
       armSleep(this.ctx);
@@ -133,12 +136,14 @@ export class Firmware {
   /** Runs timers and the heating loop up to `nowMs`. Time never goes back (FIRMWARE_TIME). */
   advanceTo(nowMs: number): void {
     const { state, heater } = this.ctx;
+    const timers = this.timers;
     if (!(nowMs >= state.nowMs))
       throw new FirmwareError('FIRMWARE_TIME', `time went back from ${state.nowMs} to ${nowMs}`);
     for (;;) {
-      const next = this.earliestTimer();
-      const due = next !== undefined && (state.timers[next] as number) <= nowMs;
-      const target = due ? (state.timers[next as string] as number) : nowMs;
+      const next = timers.earliest();
+      const nextAtMs = next === NO_TIMER ? Number.POSITIVE_INFINITY : timers.atOf(next);
+      const due = nextAtMs <= nowMs;
+      const target = due ? nextAtMs : nowMs;
       if (isHeating(this.ctx)) {
         const stop = heater.run(target);
         const reached = stop === HeaterStop.reached ? target : Math.max(state.nowMs, heater.timeMs);
@@ -155,15 +160,14 @@ export class Firmware {
         state.nowMs = target;
       }
       if (!due) break;
-      delete state.timers[next as string];
-      this.settle(fireTimer(this.ctx, next as TimerName));
+      timers.clearId(next);
+      this.settle(fireTimer(this.ctx, TIMER_NAMES[next] as TimerName));
     }
   }
 
   /** When something next happens on its own (a timer, a level boundary, a heater report), or undefined. */
   nextDeadline(): number | undefined {
-    const next = this.earliestTimer();
-    return next === undefined ? undefined : this.ctx.state.timers[next];
+    return this.timers.nextAtMs();
   }
 
   pollEvent(): FirmwareEvent | undefined {
@@ -184,8 +188,8 @@ export class Firmware {
       version: 1,
       modelId: this.profile.id,
       params: structuredClone(this.params),
-      state: structuredClone(s),
-      notified: { battery: this.batterySignature, status: this.statusSignature },
+      state: { ...structuredClone(s), timers: this.timers.toRecord() },
+      notified: this.notified.toJSON(),
     };
   }
 
@@ -254,19 +258,6 @@ export class Firmware {
     return this.ctx.state.charger.cycleCount > this.params.warranty.cycleLimit;
   }
 
-  private earliestTimer(): string | undefined {
-    let best: string | undefined;
-    let bestAt = Number.POSITIVE_INFINITY;
-    for (const name in this.ctx.state.timers) {
-      const at = this.ctx.state.timers[name] as number;
-      if (at < bestAt) {
-        best = name;
-        bestAt = at;
-      }
-    }
-    return best;
-  }
-
   private onHeaterStop(stop: HeaterEvent): void {
     switch (stop) {
       case HeaterStop.puffDetected:
@@ -296,23 +287,14 @@ export class Firmware {
     const levelAt = nextLevelDeadline(ctx);
     if (levelAt === undefined) ctx.clearTimer('level');
     else ctx.setTimer('level', levelAt);
-    const battery = batterySignature(batteryView(ctx));
-    const status = JSON.stringify(statusView(ctx));
-    if (!initial && battery !== this.batterySignature)
+    // Both are taken every time, so the first settle of a fresh device records them without notifying.
+    const batteryChanged = this.notified.batteryChanged(ctx);
+    const statusChanged = this.notified.statusChanged(ctx);
+    if (!initial && batteryChanged)
       ctx.emit({ type: 'notify', atMs: ctx.state.nowMs, characteristic: 'battery' });
-    if (!initial && status !== this.statusSignature)
+    if (!initial && statusChanged)
       ctx.emit({ type: 'notify', atMs: ctx.state.nowMs, characteristic: 'status' });
-    this.batterySignature = battery;
-    this.statusSignature = status;
   }
-}
-
-/**
- * What a battery notification carries (docs/protocol.md §3.4, flags 0x000F / 0x0007): the charger level and
- * temperature (a u8, so clamped at 0) and the holder level when present — not the mV drift.
- */
-function batterySignature(v: BatteryView): string {
-  return `${v.chargerPercent}/${Math.max(0, v.chargerTempC)}/${v.holderPresent ? v.holderPercent : '-'}`;
 }
 
 function derive(profile: ModelProfile, params: FirmwareParams): Derived {

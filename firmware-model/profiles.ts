@@ -198,6 +198,29 @@ export function allProfiles(): ModelProfile[] {
   return MODELS.map((m) => getProfile(m.id));
 }
 
+/** Deep-freezes a plain-data tree (objects and arrays), so one copy can be shared safely. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
+}
+
+/** Resolved parameters without overrides, one per model (`sharedParams`). */
+const SHARED_PARAMS = new Map<string, FirmwareParams>();
+
+/**
+ * The model's parameters with no overrides: one deep-frozen object per model, shared by every
+ * `Firmware` made without `params`, so a fleet of 100,000 devices holds one copy instead of 100,000.
+ */
+export function sharedParams(profile: ModelProfile): FirmwareParams {
+  let params = SHARED_PARAMS.get(profile.id);
+  if (params === undefined) {
+    params = deepFreeze(resolveParams(profile));
+    SHARED_PARAMS.set(profile.id, params);
+  }
+  return params;
+}
+
 /** The model's parameters: spec defaults, then the model's documented values, then the caller's overrides. */
 export function resolveParams(profile: ModelProfile, override?: DeepPartial<FirmwareParams>): FirmwareParams {
   return mergeParams(mergeParams(DEFAULT_PARAMS, ROWS[profile.id].params), override);

@@ -41,7 +41,7 @@ export function reconcile(ctx: Ctx, recheck = false): void {
     // A weak source charges at `usb.weakSourceFactor`: the timeout stretches with it (F-17 is slow
     // charging, not a fault).
     const factor = c.usbPower === 'weak' ? params.usb.weakSourceFactor : 1;
-    if (!('chargeTimeout' in state.timers))
+    if (!ctx.hasTimer('chargeTimeout'))
       ctx.setTimer('chargeTimeout', state.nowMs + (params.charger.chargeTimeoutMinutes * 60_000) / factor);
   } else ctx.clearTimer('chargeTimeout');
   if (c.state === 'TEMP_OUT_OF_RANGE' && recheck && inRange(ctx)) {
@@ -60,7 +60,7 @@ export function reconcile(ctx: Ctx, recheck = false): void {
   if (h.state === 'IDLE_READY' && h.usesLeft < 1) setHolderState(ctx, 'IDLE_EMPTY');
   else if (h.state === 'IDLE_EMPTY' && h.usesLeft >= 1) setHolderState(ctx, 'IDLE_READY');
   const needRecheck = h.state === 'DOCKED_UNCHARGED' || c.state === 'TEMP_OUT_OF_RANGE';
-  if (needRecheck && !('recheck' in state.timers))
+  if (needRecheck && !ctx.hasTimer('recheck'))
     ctx.setTimer('recheck', state.nowMs + params.holder.recheckSeconds * 1000);
   if (!needRecheck) ctx.clearTimer('recheck');
   updateLights(ctx);
@@ -118,7 +118,7 @@ function reconcileDocked(ctx: Ctx, recheck: boolean): void {
     vibrate(ctx, 'holder', 'chargeStart', 1, 'chargeStart');
   c.chargingHolder = want;
   if (want && state.faults.holderChargeStuck) {
-    if (!('holderChargeTimeout' in state.timers))
+    if (!ctx.hasTimer('holderChargeTimeout'))
       ctx.setTimer('holderChargeTimeout', state.nowMs + params.holder.chargeTimeoutSeconds * 1000);
   } else ctx.clearTimer('holderChargeTimeout');
   if (h.docked && !HOLDER_BUSY.includes(h.state)) {

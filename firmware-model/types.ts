@@ -348,6 +348,10 @@ export interface FirmwareState {
   /** An injected puff not yet detected nor given up (absent in older snapshots: none). */
   pendingPuff?: PendingPuff | null;
   findMyUntilMs: number;
+  /**
+   * Armed timers, name → virtual time it fires (ms), in arming order: what a snapshot saves. A running
+   * `Firmware` keeps its timers in fixed slots (`timer-slots.ts`) and leaves this empty.
+   */
   timers: Record<string, number>;
   buttons: { charger: ButtonTrack; holder: ButtonTrack };
   faults: { heater: number; holderChargeStuck: boolean; dutyCycle: boolean };

@@ -7,23 +7,23 @@
  * - Due timers fire by (atMs, insertion order). A timer that a callback schedules for a time within the
  *   current advance fires in the same advance, in its place in that order.
  * - Followed sans-IO sources (`follow`) are interleaved by time. At equal times the clock's own timers fire
- *   first, then the sources in the order they were followed. Everything is re-read after every callback,
- *   so a callback that schedules a timer or moves a source's deadline is seen at once.
+ *   first, then the sources in the order they were followed. What a callback changes is seen before the
+ *   next step: a timer it schedules at once, a source's moved deadline when the source says so
+ *   (`watchDeadline`, read again before the next step) or, for a source without it, because such a
+ *   source is asked again at every step. A source is always read again after its own `handleTimeout`.
+ * - Cost: timers and watched sources sit in binary heaps (timer-queue.ts, followed-sources.ts), so a step
+ *   costs O(log n) in them, and a watched source with no deadline costs nothing; each source without
+ *   `watchDeadline` costs one `nextDeadline()` per step (docs/simulator.md "The clock and its sources").
  * - A time in the past (a `schedule` before now, a source deadline before now) counts as now.
  * - Time never goes back: during a callback `now()` equals the time it fires at, and after
  *   `advanceTo(tMs)` returns, `now() === tMs`.
  */
 import { SimulatorError } from './errors.js';
+import { type DeadlineSource, type Followed, FollowedSources } from './followed-sources.js';
 import { type TimerCallback, type TimerHandle, TimerQueue } from './timer-queue.js';
 
+export type { DeadlineSource } from './followed-sources.js';
 export type { TimerCallback, TimerHandle } from './timer-queue.js';
-
-/** A sans-IO endpoint that reports its next deadline (smoltcp `poll_at`) and is told when it is due. */
-export interface DeadlineSource {
-  /** Virtual time (ms) the source next needs `handleTimeout`, or undefined when it has nothing pending. */
-  nextDeadline(): number | undefined;
-  handleTimeout(nowMs: number): void;
-}
 
 /**
  * One turn of the host's event loop (a macrotask): when it resolves, every promise job queued before
@@ -77,9 +77,9 @@ function loopLimitOf(options: ClockRunOptions | undefined): number {
 export class VirtualClock {
   private nowMs: number;
   private readonly queue = new TimerQueue();
-  private readonly sources: DeadlineSource[] = [];
+  private readonly sources = new FollowedSources();
   /** Set by `findNext`: the source that is due next, or undefined when a clock timer is. */
-  private dueSource: DeadlineSource | undefined;
+  private dueSource: Followed | undefined;
   /** True while an advance or `runUntilIdle` is firing callbacks. */
   private firing = false;
   private readonly hostTurn: HostTurn | undefined;
@@ -142,18 +142,12 @@ export class VirtualClock {
 
   /**
    * Makes the clock treat `source.nextDeadline()` as one more timer: advances call
-   * `source.handleTimeout(t)` when it is due (ties: after the clock's own timers). Returns the
-   * unsubscribe function, which is idempotent.
+   * `source.handleTimeout(t)` when it is due (ties: after the clock's own timers). A source with
+   * `watchDeadline` is read only when it reports a change; one without is asked at every step. Returns
+   * the unsubscribe function, which is idempotent.
    */
   follow(source: DeadlineSource): () => void {
-    this.sources.push(source);
-    let following = true;
-    return () => {
-      if (!following) return;
-      following = false;
-      const index = this.sources.indexOf(source);
-      if (index >= 0) this.sources.splice(index, 1);
-    };
+    return this.sources.follow(source);
   }
 
   /** Time (ms) of the next timer or followed deadline (a past deadline reads as now), if any. */
@@ -163,11 +157,7 @@ export class VirtualClock {
 
   /** Pending timers, plus one per followed source that has a deadline. */
   pending(): number {
-    let count = this.queue.live;
-    for (let i = 0; i < this.sources.length; i++) {
-      if ((this.sources[i] as DeadlineSource).nextDeadline() !== undefined) count++;
-    }
-    return count;
+    return this.queue.live + this.sources.count();
   }
 
   /**
@@ -229,30 +219,25 @@ export class VirtualClock {
 
   /** The earliest due time among the clock's timers and followed sources; sets `dueSource`. */
   private findNext(): number | undefined {
-    let dueMs = this.queue.peek()?.atMs;
-    this.dueSource = undefined;
-    for (let i = 0; i < this.sources.length; i++) {
-      const source = this.sources[i] as DeadlineSource;
-      const deadlineMs = source.nextDeadline();
-      if (deadlineMs === undefined) continue;
-      assertFiniteMs(deadlineMs, 'nextDeadline()');
-      const atMs = deadlineMs < this.nowMs ? this.nowMs : deadlineMs;
-      // Strictly earlier only: on a tie the clock timer, or the earlier-followed source, stays first.
-      if (dueMs === undefined || atMs < dueMs) {
-        dueMs = atMs;
-        this.dueSource = source;
-      }
+    const timerAtMs = this.queue.peek()?.atMs;
+    const sourceAtMs = this.sources.earliest(this.nowMs);
+    // Strictly earlier only: on a tie the clock timer stays first.
+    if (sourceAtMs !== undefined && (timerAtMs === undefined || sourceAtMs < timerAtMs)) {
+      this.dueSource = this.sources.due;
+      return sourceAtMs;
     }
-    return dueMs;
+    this.dueSource = undefined;
+    return timerAtMs;
   }
 
   /** Fires what `findNext` just picked, at `atMs`. */
   private fireNext(atMs: number): void {
     this.nowMs = atMs;
-    const source = this.dueSource;
-    if (source !== undefined) {
+    const record = this.dueSource;
+    if (record !== undefined) {
       this.dueSource = undefined;
-      source.handleTimeout(atMs);
+      this.sources.firing(record);
+      record.source.handleTimeout(atMs);
       return;
     }
     this.queue.take().callback(atMs);

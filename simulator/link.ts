@@ -61,6 +61,7 @@ export class InMemoryLink implements Transport {
         device.handleTimeout(Math.max(nowMs, device.now));
         this.drain();
       },
+      watchDeadline: (changed) => device.watchDeadline(changed),
     });
     if (options.connect ?? true) device.connect(clock.now(), this.central);
   }

@@ -86,6 +86,15 @@ export class EventBus {
     this.queue = queued ? [] : undefined;
   }
 
+  /**
+   * Whether an event would reach anyone (a subscriber of `events$`, or the poll queue). A device
+   * builds the values of its events (hex of records and packets) only while this holds: a fleet
+   * nobody watches serialises nothing.
+   */
+  get listening(): boolean {
+    return this.queue !== undefined || this.subject.observed;
+  }
+
   emit(event: DeviceEvent): void {
     this.queue?.push(event);
     this.subject.next(event);

@@ -65,6 +65,8 @@ export class VirtualDevice implements Endpoint {
   /** The capture stream's tap while a sink is attached (`captureTo`); undefined costs nothing. */
   private tap: CaptureTap | undefined;
   private readonly script: DeviceScript | undefined;
+  /** Whoever follows the deadline (`watchDeadline`): one clock usually, none for a device driven by hand. */
+  private deadlineWatchers: (() => void)[] | undefined;
 
   constructor(options: VirtualDeviceOptions) {
     const parts = deviceParts(options);
@@ -77,7 +79,7 @@ export class VirtualDevice implements Endpoint {
     const profile = this.firmware.profile;
     this.bus = new EventBus(options.eventQueue ?? false);
     this.events$ = this.bus.events$;
-    this.values = new EventValues((event) => this.bus.emit(event));
+    this.values = new EventValues((event) => this.emit(event));
     this.scp = new ScpResponder({
       firmware: () => this.firmwareValue,
       identity: () => this.identityValue,
@@ -189,6 +191,7 @@ export class VirtualDevice implements Endpoint {
     this.requests.reset();
     this.outbox.dropChannel('att');
     this.tap?.disconnect(nowMs);
+    this.deadlineMoved();
     this.emit({ type: 'connection', atMs: nowMs, connected: false, central });
   }
 
@@ -228,6 +231,7 @@ export class VirtualDevice implements Endpoint {
     this.firmwareValue = new Firmware(this.model, { startMs: nowMs });
     this.firmwareValue.drainEvents();
     this.values.reset(this.firmwareValue, nowMs);
+    this.deadlineMoved();
     this.scp.registers.clear();
     this.bondTable.clear();
     this.tap?.bond(nowMs, false, undefined, undefined);
@@ -240,9 +244,18 @@ export class VirtualDevice implements Endpoint {
     this.firmware.input(input, nowMs);
     this.values.noteInput(this.firmware, input);
     this.pumpFirmware();
+    this.deadlineMoved();
   }
 
   receive(packet: WirePacket, nowMs: number): void {
+    try {
+      this.receiveNow(packet, nowMs);
+    } finally {
+      this.deadlineMoved();
+    }
+  }
+
+  private receiveNow(packet: WirePacket, nowMs: number): void {
     this.advance(nowMs);
     this.traffic('in', packet, nowMs);
     if (packet.channel === 'usb') {
@@ -276,6 +289,7 @@ export class VirtualDevice implements Endpoint {
   pollTransmit(): WirePacket | undefined {
     const packet = this.outbox.take(this.nowMs);
     if (!packet) return undefined;
+    this.deadlineMoved();
     this.traffic('out', packet, this.nowMs);
     this.tap?.packet('toHost', packet, this.nowMs);
     return packet;
@@ -300,6 +314,23 @@ export class VirtualDevice implements Endpoint {
   handleTimeout(nowMs: number): void {
     this.advance(nowMs);
     this.requests.handleTimeout(nowMs);
+    this.deadlineMoved();
+  }
+
+  /**
+   * Calls `changed` whenever `nextDeadline()` may have moved (the optional part of the clock's
+   * `DeadlineSource`, simulator/followed-sources.ts): after each call that steps the device, takes a
+   * packet or changes its queues. Changes made past the device, through `device.firmware` or
+   * `device.scp` directly, are seen at the device's next call. Returns the function that stops it.
+   */
+  watchDeadline(changed: () => void): () => void {
+    const watchers = this.deadlineWatchers ?? [];
+    this.deadlineWatchers = watchers;
+    watchers.push(changed);
+    return () => {
+      const index = watchers.indexOf(changed);
+      if (index >= 0) watchers.splice(index, 1);
+    };
   }
 
   snapshot(): DeviceSnapshot {
@@ -321,6 +352,14 @@ export class VirtualDevice implements Endpoint {
       throw new SimulatorError('SIM_TIME', `time went back from ${this.nowMs} to ${nowMs}`);
     while (this.values.heaterDueMs < nowMs) this.stepTo(this.values.heaterDueMs);
     this.stepTo(nowMs);
+    this.deadlineMoved();
+  }
+
+  /** Tells the deadline's watchers it may have moved (they read it again before the clock's next step). */
+  private deadlineMoved(): void {
+    const watchers = this.deadlineWatchers;
+    if (watchers === undefined) return;
+    for (let i = 0; i < watchers.length; i++) (watchers[i] as () => void)();
   }
 
   private stepTo(nowMs: number): void {
@@ -330,8 +369,9 @@ export class VirtualDevice implements Endpoint {
   }
 
   private pumpFirmware(): void {
+    const listening = this.bus.listening;
     for (let e = this.firmware.pollEvent(); e; e = this.firmware.pollEvent()) {
-      this.emit(this.values.fromFirmware(this.firmware, e));
+      if (listening) this.bus.emit(this.values.fromFirmware(this.firmware, e));
       if (e.type === 'notify' && this.connected) this.notifier.changed(e.characteristic, e.atMs);
     }
     this.notifier.flush(this.nowMs, this.connected);
@@ -339,11 +379,12 @@ export class VirtualDevice implements Endpoint {
   }
 
   private traffic(dir: 'in' | 'out', packet: WirePacket, atMs: number): void {
+    if (!this.bus.listening) return;
     this.emit({ type: 'traffic', atMs, dir, channel: packet.channel, hex: toHex(packet.bytes) });
   }
 
   private emit(event: DeviceEvent): void {
-    this.bus.emit(event);
+    if (this.bus.listening) this.bus.emit(event);
   }
 }
 

@@ -86,6 +86,28 @@ const REQUEST_OPCODES: ReadonlySet<number> = new Set([
   ATT_OP_WRITE_REQ,
 ]);
 
+interface AttributeTables {
+  readonly attributes: readonly Attribute[];
+  readonly byHandle: ReadonlyMap<number, Attribute>;
+}
+
+/**
+ * The attribute tables of each service list, built once: they are read-only, so every server of the
+ * same services (a fleet of virtual devices of one GATT table) shares one copy. Weak, so a table made
+ * for one test goes with it.
+ */
+const TABLES = new WeakMap<readonly ServiceDef[], AttributeTables>();
+
+function attributeTables(services: readonly ServiceDef[]): AttributeTables {
+  let tables = TABLES.get(services);
+  if (tables === undefined) {
+    const attributes = buildAttributeDatabase(services);
+    tables = { attributes, byHandle: new Map(attributes.map((attribute) => [attribute.handle, attribute])) };
+    TABLES.set(services, tables);
+  }
+  return tables;
+}
+
 export class GattServer {
   private readonly attributes: readonly Attribute[];
   private readonly byHandle: ReadonlyMap<number, Attribute>;
@@ -107,8 +129,7 @@ export class GattServer {
         `maxMtu must be ${DEFAULT_ATT_MTU}..${MAX_ATT_MTU}, got ${maxMtu}`,
       );
     this.maxMtu = maxMtu;
-    this.attributes = buildAttributeDatabase(services);
-    this.byHandle = new Map(this.attributes.map((attribute) => [attribute.handle, attribute]));
+    ({ attributes: this.attributes, byHandle: this.byHandle } = attributeTables(services));
   }
 
   /** The ATT_MTU in force (bytes): 23 until the first MTU exchange. */

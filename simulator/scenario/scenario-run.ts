@@ -173,6 +173,7 @@ class Run {
     this.unfollow = this.clock.follow({
       nextDeadline: () => this.device.nextDeadline(),
       handleTimeout: (nowMs) => this.device.handleTimeout(nowMs),
+      watchDeadline: (changed) => this.device.watchDeadline(changed),
     });
     this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   }
