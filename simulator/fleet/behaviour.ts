@@ -108,7 +108,10 @@ export class UsageScript {
   }
 
   private sessionStep(device: ScriptDevice, nowMs: number, notes: ScriptNotes): void {
-    if (this.phase === 'idle') return this.startSession(device, nowMs);
+    if (this.phase === 'idle') {
+      this.startSession(device, nowMs);
+      return;
+    }
     if (this.phase === 'holding') {
       device.input({ type: 'button', unit: 'holder', action: 'release' }, nowMs);
       this.phase = 'heating';

@@ -145,7 +145,10 @@ export const FLEET_SCHEMA = {
 export const FLEET_SPEC_SCHEMA = Type.Object(SPEC_PROPERTIES);
 
 export type FleetFile = Static<typeof FILE>;
-export type FleetSpec = Static<typeof FLEET_SPEC_SCHEMA>;
+/** The spec as `createFleet` takes it: model ids as plain strings (checked at run time, SIM_UNKNOWN_MODEL). */
+export type FleetSpec = Omit<Static<typeof FLEET_SPEC_SCHEMA>, 'models'> & {
+  models: readonly (string | { readonly model: string; readonly share: number })[];
+};
 export type BehaviourSpec = Static<typeof BEHAVIOUR>;
 export type FaultsSpec = Static<typeof FAULTS>;
 export type ShardSpec = Static<typeof SHARD>;
