@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   device: runDeviceBench,
   serial: runSerialBench,
   capture: runCaptureBench,
+  fleet: async () => (await import('./fleet.js')).runFleetBench(),
   // Loaded on demand: playwright-core takes about 0.5 s to import.
   webbluetooth: async () => (await import('./webbluetooth.js')).runWebBluetoothBench(),
   // Loaded on demand: fastify and libsql are not needed by the other benchmarks.

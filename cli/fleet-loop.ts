@@ -42,8 +42,17 @@ class LiveBlock {
   }
 }
 
-/** Resolves with 'SIGINT' on the first SIGINT or SIGTERM; `off()` stops listening. */
-function interruption(): { stopped: () => boolean; signalled: Promise<Outcome>; off: () => void } {
+export interface Interruption {
+  stopped(): boolean;
+  readonly signalled: Promise<Outcome>;
+  off(): void;
+}
+
+/**
+ * Listens for SIGINT and SIGTERM from now on (before the first line is printed, so a signal sent as
+ * soon as it appears is heard); `signalled` resolves with 'SIGINT' on the first one.
+ */
+export function interruption(): Interruption {
   let stopped = false;
   let resolve: (outcome: Outcome) => void = () => undefined;
   const signalled = new Promise<Outcome>((r) => {
@@ -69,9 +78,9 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function runVirtual(
   fleet: Fleet,
+  signal: Interruption,
   o: { io: CliIo; live: boolean; durationMs: number; driver?: FleetRegistryDriver },
 ): Promise<Outcome> {
-  const signal = interruption();
   const block = o.live ? new LiveBlock(o.io) : undefined;
   const startMs = fleet.clock.now();
   const endMs = startMs + o.durationMs;
@@ -102,7 +111,6 @@ export async function runVirtual(
       await nextTurn();
     }
   } finally {
-    signal.off();
     block?.clear();
   }
   return signal.stopped() ? 'SIGINT' : 'end';
@@ -110,9 +118,9 @@ export async function runVirtual(
 
 export async function runRealTime(
   fleet: Fleet,
+  signal: Interruption,
   o: { io: CliIo; live: boolean; speed: number; durationMs: number | undefined },
 ): Promise<Outcome> {
-  const signal = interruption();
   const block = o.live ? new LiveBlock(o.io) : undefined;
   const startMs = fleet.clock.now();
   let failure: unknown;
@@ -138,7 +146,6 @@ export async function runRealTime(
   } finally {
     clearInterval(timer);
     pump.stop();
-    signal.off();
     block?.clear();
   }
   if (failure !== undefined) throw failure;

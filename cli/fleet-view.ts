@@ -1,5 +1,5 @@
 /**
- * What `iqsim fleet` prints for people (docs/cli.md "iqsim fleet"): the header line, the summary
+ * What `iqsim fleet` prints for people (docs/fleet.md "The command"): the header line, the summary
  * block (states, sessions, faults, charging, lateness, isolated devices), the progress bar of a
  * virtual-time run, and the durations it reads and writes (`90s`, `30m`, `24h`, `7d`, or plain ms).
  */
@@ -57,7 +57,7 @@ export function summaryLines(stats: FleetStats, registry?: FleetRegistryReport):
   if (stats.lateness) {
     const l = stats.lateness;
     lines.push(
-      `lateness p50 ${l.p50Ms} ms  p99 ${l.p99Ms} ms  max ${l.maxMs} ms  (${l.samples} notifications)`,
+      `lateness p50 ${l.p50Ms} ms  p99 ${l.p99Ms} ms  max ${l.maxMs} ms  (${l.samples} due times served)`,
     );
   }
   if (registry) {

@@ -1,5 +1,5 @@
 /**
- * `iqsim fleet` (docs/cli.md "iqsim fleet", docs/fleet.md): many virtual devices with usage scripts,
+ * `iqsim fleet` (docs/fleet.md "The command", docs/fleet.md): many virtual devices with usage scripts,
  * in virtual time (default, `--virtual DURATION`, one hour unless the file says) or in real time
  * (`--speed X`), optionally against the registration service (`--registry local|URL`). A TTY gets a
  * live summary, and a progress bar in virtual time; `--json` prints one report at the end and
@@ -19,7 +19,7 @@ import {
   parseFleet,
 } from '../simulator/index.js';
 import type { FleetRegistryDriver, FleetRegistryReport } from '../testing/index.js';
-import { runRealTime, runVirtual } from './fleet-loop.js';
+import { interruption, type Outcome, runRealTime, runVirtual } from './fleet-loop.js';
 import { startRegistryDriver } from './fleet-registry.js';
 import { formatDuration, parseDuration, summaryLines } from './fleet-view.js';
 import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
@@ -67,10 +67,10 @@ export function registerFleet(program: Command, { io, setExit }: CliContext): vo
 Exit codes: 0 the run ended or was stopped, 1 a device threw and was isolated, 2 bad input.
 
 Examples:
-  iqsim fleet --count 100 --virtual 2h
-  iqsim fleet --count 1000 --model iluma-i,iluma-one --seed 7 --shard 0/4 --virtual 30m --json
-  iqsim fleet --file examples/fleet.json --count 20 --virtual 10m
-  iqsim fleet --count 3 --registry local --virtual 20d --json`,
+  iqsim fleet --count 20 --virtual 30m
+  iqsim fleet --count 1000 --model iluma-i,iluma-one --seed 7 --shard 3/100 --virtual 10m --json
+  iqsim fleet --file examples/fleet.json --count 10 --virtual 10m
+  iqsim fleet --count 2 --registry local --virtual 2d --json`,
     )
     .action(async (flags: Flags) => {
       const file = flags.file === undefined ? undefined : readFleetFile(flags.file, io, flags.json === true);
@@ -168,6 +168,7 @@ async function run(fleet: Fleet, s: RunSetup): Promise<number> {
   const first = fleet.devices[0]?.index;
   const last = fleet.devices.at(-1)?.index;
   const models = [...new Set(fleet.devices.map((d) => d.model))].join(', ') || '-';
+  const signal = interruption();
   const mode = s.speed !== undefined ? `real time at ${s.speed}×` : 'virtual time';
   const span = s.durationMs !== undefined ? `${formatDuration(s.durationMs)} of ` : 'until SIGINT, ';
   if (!s.json)
@@ -178,20 +179,25 @@ async function run(fleet: Fleet, s: RunSetup): Promise<number> {
     );
   const wallStartMs = performance.now();
   const startMs = fleet.clock.now();
-  const live = s.json ? undefined : io.isTTY === true;
-  const outcome =
-    s.speed !== undefined
-      ? await runRealTime(fleet, { io, live: live === true, speed: s.speed, durationMs: s.durationMs })
-      : await runVirtual(fleet, {
-          io,
-          live: live === true,
-          durationMs: s.durationMs ?? HOUR_MS,
-          ...(s.registry ? { driver: s.registry.driver } : {}),
-        });
+  const live = !s.json && io.isTTY === true;
+  let outcome: Outcome;
+  try {
+    outcome =
+      s.speed !== undefined
+        ? await runRealTime(fleet, signal, { io, live, speed: s.speed, durationMs: s.durationMs })
+        : await runVirtual(fleet, signal, {
+            io,
+            live,
+            durationMs: s.durationMs ?? HOUR_MS,
+            ...(s.registry ? { driver: s.registry.driver } : {}),
+          });
+  } finally {
+    signal.off();
+    s.registry?.driver.dispose();
+    await s.registry?.close();
+    fleet.dispose();
+  }
   const registry: FleetRegistryReport | undefined = s.registry?.driver.report();
-  s.registry?.driver.dispose();
-  await s.registry?.close();
-  fleet.dispose();
   const stats = fleet.stats();
   const wallMs = Math.round(performance.now() - wallStartMs);
   const virtualMs = fleet.clock.now() - startMs;

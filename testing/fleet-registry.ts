@@ -52,6 +52,7 @@ interface Action {
 
 interface Owner {
   client: RegistryClient;
+  readonly email: string;
   paired: boolean;
 }
 
@@ -167,19 +168,19 @@ export class FleetRegistryDriver {
       return;
     }
     if (!owner?.paired) return;
-    const c = owner.client;
-    if (action.kind === 'program')
-      await this.call('program', c, 'PUT', `/devices/${id}/program`, { country: COUNTRY });
-    if (action.kind === 'sync') await this.call('sync', c, 'GET', '/devices');
+    const c = (step: Step, method: string, path: string, body?: unknown) =>
+      this.ownerCall(owner, step, method, path, body);
+    if (action.kind === 'program') await c('program', 'PUT', `/devices/${id}/program`, { country: COUNTRY });
+    if (action.kind === 'sync') await c('sync', 'GET', '/devices');
     if (action.kind === 'warranty')
-      await this.call('warranty', c, 'POST', `/devices/${id}/warranty-claims`, {
+      await c('warranty', 'POST', `/devices/${id}/warranty-claims`, {
         kind: 'defect',
         affectsFunction: true,
         description: `${device.fault ?? 'fault'} reported by the fleet`,
       });
     if (action.kind === 'accidental')
       for (let claim = 0; claim < 2; claim++)
-        await this.call('accidental', c, 'POST', `/devices/${id}/accidental-claims`, {
+        await c('accidental', 'POST', `/devices/${id}/accidental-claims`, {
           replacement: 'partial',
           description: 'dropped it',
         });
@@ -187,9 +188,10 @@ export class FleetRegistryDriver {
 
   /** Sign-up, verification, login; half the owners type the ID in first, then every one pairs (R-12). */
   private async buy(device: FleetDevice, purchaseDate: string): Promise<void> {
-    const client = await this.signIn(`owner-${this.fleet.seed}-${device.index}@fleet.example`);
+    const email = `owner-${this.fleet.seed}-${device.index}@fleet.example`;
+    const client = await this.signIn(email);
     if (!client) return;
-    const owner: Owner = { client, paired: false };
+    const owner: Owner = { client, email, paired: false };
     this.owners.set(device.index, owner);
     if (unit(this.fleet.seed, device.index, 6) < 0.5)
       await this.call('register', client, 'POST', '/devices', {
@@ -215,10 +217,33 @@ export class FleetRegistryDriver {
       : undefined;
     if (!(await this.call('verify', this.api, 'POST', '/auth/verify', { email, code: code ?? '' })))
       return undefined;
+    return this.login(email);
+  }
+
+  private async login(email: string): Promise<RegistryClient | undefined> {
     const session = await this.api.raw('POST', '/auth/login', { email, password: PASSWORD });
     this.count('login', session.status, session.body);
     const token = (session.body as { token?: string } | undefined)?.token;
     return session.status < 400 && token ? this.api.as(token) : undefined;
+  }
+
+  /**
+   * An owner's call; a session that has expired (they last 30 days) is refused, counted, and the
+   * owner logs in again and retries once, as the app does.
+   */
+  private async ownerCall(owner: Owner, step: Step, method: string, path: string, body?: unknown) {
+    try {
+      const first = await owner.client.raw(method, path, body);
+      this.count(step, first.status, first.body);
+      if ((first.body as { code?: unknown } | undefined)?.code !== 'REGISTRY_UNAUTHENTICATED') return;
+    } catch {
+      this.tally(step, 'NETWORK');
+      return;
+    }
+    const again = await this.login(owner.email);
+    if (!again) return;
+    owner.client = again;
+    await this.call(step, again, method, path, body);
   }
 
   private async setClock(atMs: number): Promise<void> {

@@ -24,7 +24,8 @@ export interface FleetOptions extends FleetSpec {
   clock?: VirtualClock;
   /**
    * The virtual time real time has reached, ms, from whoever runs the clock in real time (the CLI's
-   * pump). With it, each notification's lateness (this minus its due time) goes into `stats().lateness`.
+   * pump). With it, the lateness of every due time the fleet serves (this minus the due time: the
+   * firmware deadlines that raise notifications, the scripts' actions) goes into `stats().lateness`.
    */
   realTimeMs?: () => number;
 }
@@ -203,7 +204,6 @@ class FleetRun implements Fleet {
         return;
       case 'notify':
         counts.notifications++;
-        if (this.realTimeMs) counts.lateness.add(this.realTimeMs() - e.atMs);
         return;
       default:
         return;
@@ -227,6 +227,7 @@ class FleetRun implements Fleet {
       m.servedAtMs = nowMs;
       m.serves = 0;
     }
+    if (this.realTimeMs) this.counts.lateness.add(this.realTimeMs() - nowMs);
     try {
       if (m.serves >= MAX_SERVES_PER_INSTANT)
         throw new SimulatorError('SIM_LOOP_LIMIT', `still due after ${m.serves} turns at ${nowMs} ms`);

@@ -1,7 +1,7 @@
 /**
  * A fleet's aggregate figures (docs/fleet.md "Statistics"): how many devices are in each state, the
  * sessions, puffs, faults, charges and refused inputs so far, the isolated devices, and, when the
- * fleet runs in real time, how late notifications were served. Counting is incremental (a state
+ * fleet runs in real time, how late its due times (notifications among them) were served. Counting is incremental (a state
  * change moves one device between two buckets), so `stats()` costs nothing per device.
  */
 import type { FaultName } from '../../firmware-model/index.js';
@@ -84,7 +84,10 @@ export interface FleetStats {
   readonly rejected: number;
   /** Device notifications (battery and status records) raised. */
   readonly notifications: number;
-  /** Only when the fleet runs in real time (`realTimeMs` given): how late notifications were served, ms. */
+  /**
+   * Only when the fleet runs in real time (`realTimeMs` given): how late each due time (a firmware
+   * deadline, which is when notifications are raised, or a script action) was served, ms.
+   */
   readonly lateness?: {
     readonly samples: number;
     readonly p50Ms: number;

@@ -1,0 +1,77 @@
+/**
+ * Fleets (docs/fleet.md "Performance"), on the default daily usage mix of ILUMA i holders:
+ * - `realtime-holders`: the largest N that one core runs in real time (the clock pump of
+ *   transports/ at speed 1) with the p99 lateness of the served due times (docs/fleet.md "How a fleet
+ *   runs") at most 5 ms over a `TRIAL_MS` run. N doubles from 250 until a trial fails, then the gap is
+ *   bisected to within an eighth; the search stops early when it has used `SEARCH_BUDGET_MS`.
+ * - `lateness-ms-p99`: that p99 at that N (the last passing trial).
+ * - `virtual-day-1000-holders-wall-s`: 1,000 holders for 24 virtual hours, as fast as they go (target
+ *   ≤ 60 s).
+ * Figures depend on the machine's load: report them with its load average.
+ */
+import { performance } from 'node:perf_hooks';
+import { createFleet, type FleetStats } from '../simulator/index.js';
+import { startClockPump } from '../transports/index.js';
+import type { BenchLine } from './codec.js';
+
+const LATENESS_LIMIT_MS = 5;
+const TRIAL_MS = 5_000;
+const SEARCH_BUDGET_MS = 100_000;
+const FIRST_N = 250;
+const MODELS = ['iluma-i'];
+
+/** N holders in real time for `TRIAL_MS`: their lateness figures. */
+async function trial(count: number): Promise<NonNullable<FleetStats['lateness']>> {
+  let realStartMs = 0;
+  const fleet = createFleet({
+    count,
+    models: MODELS,
+    seed: 1,
+    realTimeMs: () => performance.now() - realStartMs,
+  });
+  realStartMs = performance.now();
+  const pump = startClockPump(fleet.clock);
+  await new Promise((resolve) => setTimeout(resolve, TRIAL_MS));
+  pump.stop();
+  fleet.dispose();
+  const lateness = fleet.stats().lateness;
+  if (!lateness) throw new Error('a real-time fleet reports its lateness');
+  return lateness;
+}
+
+async function realtimeHolders(): Promise<{ holders: number; p99Ms: number }> {
+  const began = performance.now();
+  let pass = { holders: 0, p99Ms: Number.NaN };
+  let fail = Number.POSITIVE_INFINITY;
+  const attempt = async (n: number) => {
+    const { p99Ms } = await trial(n);
+    if (p99Ms <= LATENESS_LIMIT_MS) pass = { holders: n, p99Ms };
+    else fail = n;
+  };
+  for (let n = FIRST_N; fail === Number.POSITIVE_INFINITY; n *= 2) {
+    await attempt(n);
+    if (performance.now() - began > SEARCH_BUDGET_MS) return pass;
+  }
+  while (fail - pass.holders > Math.max(1, pass.holders / 8) && performance.now() - began < SEARCH_BUDGET_MS)
+    await attempt(Math.round((pass.holders + fail) / 2));
+  return pass;
+}
+
+function virtualDay(): number {
+  const fleet = createFleet({ count: 1000, models: MODELS, seed: 1 });
+  const began = performance.now();
+  fleet.runFor(24 * 3_600_000);
+  const wallS = (performance.now() - began) / 1000;
+  fleet.dispose();
+  return Math.round(wallS * 10) / 10;
+}
+
+export async function runFleetBench(): Promise<BenchLine[]> {
+  const { holders, p99Ms } = await realtimeHolders();
+  const dayS = virtualDay();
+  return [
+    { bench: 'fleet', metric: 'realtime-holders', value: holders, unit: 'holders' },
+    { bench: 'fleet', metric: 'lateness-ms-p99', value: p99Ms, unit: 'ms' },
+    { bench: 'fleet', metric: 'virtual-day-1000-holders-wall-s', value: dayS, unit: 's' },
+  ];
+}
