@@ -119,7 +119,7 @@ export async function runVirtual(
 export async function runRealTime(
   fleet: Fleet,
   signal: Interruption,
-  o: { io: CliIo; live: boolean; speed: number; durationMs: number | undefined },
+  o: { io: CliIo; live: boolean; speed: number; durationMs: number | undefined; realStart: { ms: number } },
 ): Promise<Outcome> {
   const block = o.live ? new LiveBlock(o.io) : undefined;
   const startMs = fleet.clock.now();
@@ -128,6 +128,7 @@ export async function runRealTime(
   const ended = new Promise<Outcome>((resolve) => {
     finish = resolve;
   });
+  o.realStart.ms = performance.now();
   const pump = startClockPump(fleet.clock, {
     speed: o.speed,
     onError: (error) => {

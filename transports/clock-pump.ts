@@ -3,8 +3,8 @@
  * bindings): a pump that makes a `VirtualClock` follow the process clock, and a real-time
  * `Scheduler` for clients of real links (serial, BLE), whose request timeouts are wall-clock ones.
  *
- * Virtual time is the clock's time when the pump starts plus the real time elapsed since, floored to
- * whole ms; if someone else advances the clock further, the pump carries on from there (time never
+ * Virtual time is the clock's time when the pump starts plus the real time elapsed since times
+ * `speed` (default 1), floored to whole ms; if someone else advances the clock further, the pump carries on from there (time never
  * goes back). The pump sleeps until `clock.nextAt()`, capped at `maxWaitMs` (50), and runs on the
  * next turn of the event loop after `kick()` (call it after every write into a link), so a reply does
  * not wait for the next timer. It never advances from inside a clock callback. Its timers keep the

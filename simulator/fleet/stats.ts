@@ -38,13 +38,13 @@ export class LatenessHistogram {
     let seen = 0;
     for (let i = 0; i < FINE_BUCKETS; i++) {
       seen += this.fine[i] as number;
-      if (seen >= rank) return Math.min(this.maxMs, round2((i + 1) * FINE_MS));
+      if (seen >= rank) return round2(Math.min(this.maxMs, (i + 1) * FINE_MS));
     }
     for (let i = 0; i < COARSE_BUCKETS; i++) {
       seen += this.coarse[i] as number;
-      if (seen >= rank) return Math.min(this.maxMs, (i + 1) * COARSE_MS);
+      if (seen >= rank) return round2(Math.min(this.maxMs, (i + 1) * COARSE_MS));
     }
-    return this.maxMs;
+    return round2(this.maxMs);
   }
 }
 
