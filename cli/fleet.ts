@@ -67,10 +67,10 @@ export function registerFleet(program: Command, { io, setExit }: CliContext): vo
 Exit codes: 0 the run ended or was stopped, 1 a device threw and was isolated, 2 bad input.
 
 Examples:
-  iqsim fleet --count 20 --virtual 30m
-  iqsim fleet --count 1000 --model iluma-i,iluma-one --seed 7 --shard 3/100 --virtual 10m --json
-  iqsim fleet --file examples/fleet.json --count 10 --virtual 10m
-  iqsim fleet --count 2 --registry local --virtual 2d --json`,
+  iqsim fleet --count 10 --virtual 10m
+  iqsim fleet --count 1000 --model iluma-i,iluma-one --seed 7 --shard 3/500 --virtual 1h --json
+  iqsim fleet --file examples/fleet.json --count 5 --virtual 5m
+  iqsim fleet --count 1 --registry local --virtual 1d --json`,
     )
     .action(async (flags: Flags) => {
       const file = flags.file === undefined ? undefined : readFleetFile(flags.file, io, flags.json === true);
@@ -180,8 +180,9 @@ async function run(fleet: Fleet, s: RunSetup): Promise<number> {
   const last = fleet.devices.at(-1)?.index;
   const models = [...new Set(fleet.devices.map((d) => d.model))].join(', ') || '-';
   const signal = interruption();
-  const mode = s.speed !== undefined ? `real time at ${s.speed}×` : 'virtual time';
-  const span = s.durationMs !== undefined ? `${formatDuration(s.durationMs)} of ` : 'until SIGINT, ';
+  const mode = s.speed !== undefined ? `in real time at ${s.speed}×` : 'as fast as it goes';
+  const span =
+    s.durationMs !== undefined ? `${formatDuration(s.durationMs)} of virtual time ` : 'until SIGINT, ';
   if (!s.json)
     io.out(
       `fleet${s.file?.name ? ` "${s.file.name}"` : ''}: ${fleet.devices.length} of ${fleet.count} devices` +

@@ -20,7 +20,8 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const reportOf = (out: string) => JSON.parse(out) as Record<string, unknown> & { stats: Record<string, unknown> };
+const reportOf = (out: string) =>
+  JSON.parse(out) as Record<string, unknown> & { stats: Record<string, unknown> };
 
 describe('iqsim fleet', () => {
   it('prints one JSON report with --json', async () => {

@@ -29,6 +29,7 @@ function portrait(fleet: Fleet): Map<number, string> {
     fleet.devices.map((d) => [
       d.index,
       JSON.stringify({
+        id: d.id,
         serial: d.serial,
         name: d.name,
         address: d.address,

@@ -41,6 +41,8 @@ export type FleetEvent =
 export interface FleetDevice {
   /** k: its place in the whole fleet (0-based), the same in every shard. */
   readonly index: number;
+  /** `<seed>-<index>`: names the device across shards and fleets (a dashboard's key). */
+  readonly id: string;
   readonly model: string;
   /** The charger's product number (the device ID of docs/registration.md), BLE name and address. */
   readonly serial: string;
@@ -87,8 +89,10 @@ class Member implements Keyed, FleetDevice, ScriptNotes {
   readonly serial: string;
   readonly name: string;
   readonly address: string;
+  readonly id: string;
 
   constructor(
+    seed: number,
     readonly index: number,
     readonly device: VirtualDevice,
     readonly script: UsageScript,
@@ -98,6 +102,7 @@ class Member implements Keyed, FleetDevice, ScriptNotes {
     private readonly emit: (event: FleetEvent) => void,
   ) {
     ({ chargerProductNumber: this.serial, name: this.name, address: this.address } = device.identity);
+    this.id = `${seed}-${index}`;
     this.holderState = device.firmware.state.holder.state;
   }
 
@@ -176,7 +181,7 @@ class FleetRun implements Fleet {
       startMs,
       fault ? { name: fault, atMs: faultAtMs } : undefined,
     );
-    const member = new Member(k, device, script, behaviour.name, fault, this.counts, emit);
+    const member = new Member(seed, k, device, script, behaviour.name, fault, this.counts, emit);
     this.counts.move(this.counts.holder, undefined, member.holderState);
     this.counts.move(this.counts.charger, undefined, device.firmware.state.charger.state);
     member.subscription = device.events$.subscribe((event) => this.onEvent(member, event, emit));
