@@ -57,6 +57,8 @@ describe('iqsim fleet', () => {
   it('refuses bad input with a code and exit 2', async () => {
     const cases: [string[], string][] = [
       [['--count', '-1'], 'CLI_BAD_COUNT'],
+      [['--count', '1000001'], 'CLI_BAD_COUNT'],
+      [['--count', '2', '--virtual', '401d'], 'CLI_BAD_DURATION'],
       [['--count', '2', '--model', 'iluma-x'], 'SIM_UNKNOWN_MODEL'],
       [['--count', '2', '--shard', '2/2'], 'SIM_FLEET'],
       [['--count', '2', '--shard', 'half'], 'CLI_BAD_SHARD'],

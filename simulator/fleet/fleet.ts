@@ -26,8 +26,9 @@ export interface FleetOptions extends FleetSpec {
    * The virtual time real time has reached, ms, from whoever runs the clock in real time (the CLI's
    * pump). With it, the lateness of every due time the fleet serves (this minus the due time: the
    * firmware deadlines that raise notifications, the scripts' actions) goes into `stats().lateness`.
+   * Undefined while the fleet is not in real time (a warm-up in virtual time): nothing is counted.
    */
-  realTimeMs?: () => number;
+  realTimeMs?: () => number | undefined;
 }
 
 /** What `subscribe` delivers: one device's change, by its index in the whole fleet. */
@@ -134,7 +135,7 @@ class FleetRun implements Fleet {
   private readonly counts = new StatsCounter();
   private readonly listeners = new ListenerSet<FleetEvent>();
   private readonly unfollow: () => void;
-  private readonly realTimeMs: (() => number) | undefined;
+  private readonly realTimeMs: (() => number | undefined) | undefined;
 
   constructor(spec: ResolvedFleet, options: FleetOptions) {
     this.clock = options.clock ?? new VirtualClock(0);
@@ -232,7 +233,8 @@ class FleetRun implements Fleet {
       m.servedAtMs = nowMs;
       m.serves = 0;
     }
-    if (this.realTimeMs) this.counts.lateness.add(this.realTimeMs() - nowMs);
+    const realMs = this.realTimeMs?.();
+    if (realMs !== undefined) this.counts.lateness.add(realMs - nowMs);
     try {
       if (m.serves >= MAX_SERVES_PER_INSTANT)
         throw new SimulatorError('SIM_LOOP_LIMIT', `still due after ${m.serves} turns at ${nowMs} ms`);
