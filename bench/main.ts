@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   device: runDeviceBench,
   serial: runSerialBench,
   capture: runCaptureBench,
+  fleet: async () => (await import('./fleet.js')).runFleetBench(),
   // Loaded on demand: the plot metric loads Observable Plot and linkedom.
   trace: async () => (await import('./trace.js')).runTraceBench(),
   // Loaded on demand: builds fleets of up to 100,000 devices (about a minute).

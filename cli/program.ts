@@ -27,6 +27,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'models', load: async () => (await import('./models.js')).registerModels },
   { name: 'exchange', load: async () => (await import('./exchange.js')).registerExchange },
   { name: 'scenario', load: async () => (await import('./scenario.js')).registerScenario },
+  { name: 'fleet', load: async () => (await import('./fleet.js')).registerFleet },
   { name: 'run', load: async () => (await import('./run.js')).registerRun },
   { name: 'plot', load: async () => (await import('./plot.js')).registerPlot },
   { name: 'probe', load: async () => (await import('./probe.js')).registerProbe },

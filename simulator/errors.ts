@@ -15,6 +15,8 @@ export type SimulatorErrorCode =
   | 'SIM_UNKNOWN_MODEL'
   /** A scenario that cannot be parsed or run. */
   | 'SIM_SCENARIO'
+  /** A fleet file or `createFleet` options that break docs/fleet.md "The fleet file". */
+  | 'SIM_FLEET'
   /** A snapshot that is malformed or belongs to another model or version. */
   | 'SIM_SNAPSHOT'
   /** A register-override set (file or option) with a bad key, value or format (docs/simulator.md). */
@@ -48,6 +50,8 @@ export type SimulatorErrorCode =
 export interface SimulatorErrorDetails {
   readonly offset?: number;
   readonly line?: number;
+  /** JSON pointer of the offending value (fleet options). */
+  readonly pointer?: string;
 }
 
 export class SimulatorError extends Error {

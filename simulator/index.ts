@@ -152,6 +152,30 @@ export {
   type LinkFault,
   type ScheduledFault,
 } from './faults/faults.js';
+export {
+  createFleet,
+  type Fleet,
+  type FleetDevice,
+  type FleetEvent,
+  type FleetOptions,
+} from './fleet/fleet.js';
+export {
+  type BehaviourSpec,
+  FLEET_LIMITS,
+  FLEET_SCHEMA,
+  type FleetFile,
+  type FleetSpec,
+} from './fleet/format.js';
+export { shardRange } from './fleet/identity.js';
+export {
+  DEFAULT_BEHAVIOURS,
+  type FleetError,
+  type FleetResult,
+  formatFleetError,
+  parseFleet,
+  resolveFleetSpec,
+} from './fleet/spec.js';
+export type { FleetStats, IsolatedDevice } from './fleet/stats.js';
 export { InMemoryLink, type LinkOptions, type LinkTap, runUntilSettled, type Transport } from './link.js';
 export { ListenerSet } from './listeners.js';
 export { SeededRandom } from './random.js';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/built-cli.js';
 import { cli } from './helpers/cli.js';
 
-const COMMANDS = ['decode', 'encode', 'models', 'exchange', 'scenario', 'run', 'probe', 'send'];
+const COMMANDS = ['decode', 'encode', 'models', 'exchange', 'scenario', 'fleet', 'run', 'probe', 'send'];
 
 /** Shell words of one example line: plain, "double" or 'single' quoted. */
 function words(line: string): string[] {

@@ -43,6 +43,11 @@ export {
   state,
   when,
 } from './conditions.js';
+export {
+  FleetRegistryDriver,
+  type FleetRegistryReport,
+  type StepCount,
+} from './fleet-registry.js';
 export { hostTurn } from './host-turn.js';
 export {
   type ApiResponse,

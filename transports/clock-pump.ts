@@ -3,8 +3,8 @@
  * bindings): a pump that makes a `VirtualClock` follow the process clock, and a real-time
  * `Scheduler` for clients of real links (serial, BLE), whose request timeouts are wall-clock ones.
  *
- * Virtual time is the clock's time when the pump starts plus the real time elapsed since, floored to
- * whole ms; if someone else advances the clock further, the pump carries on from there (time never
+ * Virtual time is the clock's time when the pump starts plus the real time elapsed since times
+ * `speed` (default 1), floored to whole ms; if someone else advances the clock further, the pump carries on from there (time never
  * goes back). The pump sleeps until `clock.nextAt()`, capped at `maxWaitMs` (50), and runs on the
  * next turn of the event loop after `kick()` (call it after every write into a link), so a reply does
  * not wait for the next timer. It never advances from inside a clock callback. Its timers keep the
@@ -12,13 +12,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DEVICE_EPOCH_UNIX_S } from '../protocol/index.js';
-import type { Scheduler, VirtualClock } from '../simulator/index.js';
+import { type Scheduler, SimulatorError, type VirtualClock } from '../simulator/index.js';
 
 export interface ClockPumpOptions {
   /** Longest sleep between wake-ups, real ms (default 50). */
   maxWaitMs?: number;
   /** Real clock, ms (default `performance.now`). */
   realNowMs?: () => number;
+  /** Virtual ms per real ms (default 1): `iqsim fleet --speed`. Finite and > 0. */
+  speed?: number;
   /** Called when an advance throws (the pump has stopped by then); without it the error is rethrown. */
   onError?: (error: unknown) => void;
 }
@@ -42,8 +44,13 @@ const DEFAULT_MAX_WAIT_MS = 50;
 
 export function startClockPump(clock: VirtualClock, options: ClockPumpOptions = {}): ClockPump {
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  const speed = options.speed ?? 1;
+  if (!(Number.isFinite(speed) && speed > 0))
+    throw new SimulatorError('SIM_BAD_INPUT', `pump speed must be a finite number > 0, got ${speed}`);
   const realNowMs = options.realNowMs ?? (() => performance.now());
-  let offsetMs = clock.now() - realNowMs();
+  /** Real time scaled to virtual ms: the pump's one notion of "now". */
+  const scaledNowMs = (): number => realNowMs() * speed;
+  let offsetMs = clock.now() - scaledNowMs();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let immediate: ReturnType<typeof setImmediate> | undefined;
   let running = true;
@@ -51,7 +58,7 @@ export function startClockPump(clock: VirtualClock, options: ClockPumpOptions = 
   let advancing = false;
 
   const targetMs = (): number => {
-    const realMs = realNowMs();
+    const realMs = scaledNowMs();
     const target = Math.floor(realMs + offsetMs);
     if (target >= clock.now()) return target;
     offsetMs = clock.now() - realMs;
@@ -86,7 +93,9 @@ export function startClockPump(clock: VirtualClock, options: ClockPumpOptions = 
     if (!running) return;
     const next = clock.nextAt();
     const waitMs =
-      next === undefined ? maxWaitMs : Math.min(maxWaitMs, Math.max(0, Math.ceil(next - targetMs())));
+      next === undefined
+        ? maxWaitMs
+        : Math.min(maxWaitMs, Math.max(0, Math.ceil((next - targetMs()) / speed)));
     timer = setTimeout(run, waitMs);
   };
 

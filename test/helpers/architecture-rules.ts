@@ -80,7 +80,7 @@ export const FORBIDDEN: readonly [RegExp, string][] = [
  * device to a central; trace/ samples a device's values in virtual time; the client speaks
  * through the link; schema/ checks the file formats (a state file by restoring a device); capture/ reads and writes capture files (its JSON lines through
  * schema/; the event type itself is a root file, so the device can emit it); faults/ has option
- * schemas; scenario/ drives all of it; conformance/ checks a device, virtual or real, against the
+ * schemas; scenario/ drives all of it; fleet/ runs many devices with usage scripts; conformance/ checks a device, virtual or real, against the
  * docs over any link; index.ts is the entry.
  */
 export const SIMULATOR_ORDER: readonly string[] = [
@@ -95,6 +95,7 @@ export const SIMULATOR_ORDER: readonly string[] = [
   'simulator/replay/',
   'simulator/faults/',
   'simulator/scenario/',
+  'simulator/fleet/',
   'simulator/conformance/',
   'simulator/index.ts',
 ];
