@@ -1,0 +1,102 @@
+/**
+ * The live charts (uPlot, canvas; docs/decisions.md "Live dashboard" says why): heater °C, heater
+ * power, both battery levels and the session's puffs against virtual time. Samples arrive with the
+ * server's updates; the charts redraw at most once per animation frame, and only when something
+ * arrived. `?charts=N` on the page URL draws N charts (the five repeated), what `npm run bench -- ui`
+ * uses for its 10-chart frame time. `window.__iqsimChartDraws` counts redraws (the bench reads it).
+ */
+
+/** Virtual seconds a chart shows: the last ten minutes, more than a whole heating session. */
+const WINDOW_S = 600;
+
+const SERIES = [
+  { key: 'heaterC', title: 'Heater temperature', unit: '°C', colour: '#c0392b' },
+  { key: 'powerW', title: 'Heater power', unit: 'W', colour: '#8e44ad' },
+  { key: 'holderPct', title: 'Holder battery', unit: '%', colour: '#1e7b34' },
+  { key: 'chargerPct', title: 'Charger battery', unit: '%', colour: '#1f5fa8' },
+  { key: 'puffs', title: 'Puffs this session', unit: '', colour: '#9a5b00' },
+];
+
+function chartCount() {
+  const asked = Number(new URLSearchParams(location.search).get('charts'));
+  return Number.isInteger(asked) && asked > 0 && asked <= 40 ? asked : SERIES.length;
+}
+
+export function createCharts(container) {
+  container.replaceChildren();
+  const data = { tS: [], ...Object.fromEntries(SERIES.map((s) => [s.key, []])) };
+  const charts = [];
+  window.__iqsimChartDraws = 0;
+  for (let i = 0; i < chartCount(); i++) {
+    const series = SERIES[i % SERIES.length];
+    const box = document.createElement('figure');
+    box.className = 'chart';
+    const caption = document.createElement('figcaption');
+    caption.textContent = `${series.title}${series.unit ? ` (${series.unit})` : ''}`;
+    const plot = document.createElement('div');
+    plot.setAttribute('role', 'img');
+    plot.setAttribute('aria-label', `${series.title} over virtual time`);
+    box.append(caption, plot);
+    container.appendChild(box);
+    charts.push({ series, plot, box, uplot: undefined });
+  }
+  let dirty = false;
+  let frame = 0;
+
+  const width = (box) => Math.max(200, Math.floor(box.clientWidth - 4));
+  const make = (chart) =>
+    new window.uPlot(
+      {
+        width: width(chart.box),
+        height: 150,
+        legend: { show: false },
+        cursor: { show: false },
+        scales: { x: { time: false } },
+        axes: [
+          { label: 'virtual s', size: 36, stroke: '#333' },
+          { size: 44, stroke: '#333' },
+        ],
+        series: [{}, { label: chart.series.title, stroke: chart.series.colour, width: 2 }],
+      },
+      [data.tS, data[chart.series.key]],
+      chart.plot,
+    );
+
+  function draw() {
+    frame = 0;
+    if (!dirty) return;
+    dirty = false;
+    for (const chart of charts) {
+      if (!chart.uplot) chart.uplot = make(chart);
+      else chart.uplot.setData([data.tS, data[chart.series.key]]);
+    }
+    window.__iqsimChartDraws += 1;
+  }
+
+  addEventListener('resize', () => {
+    for (const chart of charts) chart.uplot?.setSize({ width: width(chart.box), height: 150 });
+  });
+
+  return {
+    /** Adds samples (a sample at the last one's time replaces it) and asks for a redraw. */
+    add(samples) {
+      for (const sample of samples) {
+        const last = data.tS.length - 1;
+        const at = last >= 0 && data.tS[last] === sample.tS ? last : data.tS.length;
+        data.tS[at] = sample.tS;
+        for (const s of SERIES) data[s.key][at] = sample[s.key];
+      }
+      const newest = data.tS[data.tS.length - 1] ?? 0;
+      let drop = 0;
+      while (drop < data.tS.length && data.tS[drop] < newest - WINDOW_S) drop++;
+      if (drop > 0) for (const key of Object.keys(data)) data[key].splice(0, drop);
+      dirty = true;
+      if (!frame) frame = requestAnimationFrame(draw);
+    },
+    /** Forgets every sample (another device was picked). */
+    clear() {
+      for (const key of Object.keys(data)) data[key].length = 0;
+      dirty = true;
+    },
+  };
+}
