@@ -2,7 +2,7 @@
  * `startUiServer` (docs/ui.md): the live dashboard of `iqsim ui` on loopback, over Fastify. The page
  * and its files are served by name; the API under `/api/` drives the devices and streams their
  * changes as server-sent events (one-way is all the page needs: its inputs are plain POSTs, and
- * EventSource reconnects by itself, docs/decisions.md "Live dashboard").
+ * EventSource reconnects by itself, docs/decisions.md "Live dashboard (issue 20 item 3)").
  *
  * Who may drive a device (docs/security.md "The dashboard"): every request must name this server in
  * `Host` (421 otherwise, against DNS rebinding), and everything but the static files needs the

@@ -1,5 +1,5 @@
 /**
- * The live charts (uPlot, canvas; docs/decisions.md "Live dashboard" says why): heater °C, heater
+ * The live charts (uPlot, canvas; docs/decisions.md "Live dashboard (issue 20 item 3)" says why): heater °C, heater
  * power, both battery levels and the session's puffs against virtual time. Samples arrive with the
  * server's updates; the charts redraw at most once per animation frame, and only when something
  * arrived. `?charts=N` on the page URL draws N charts (the five repeated), what `npm run bench -- ui`

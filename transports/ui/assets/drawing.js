@@ -22,6 +22,11 @@ function el(name, attrs = {}, parent) {
   return node;
 }
 
+/** Sets an attribute only when it changes: the drawing updates ten times a second, mostly unchanged. */
+function set(node, name, value) {
+  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+}
+
 /** A light in words, as `iqsim run` prints it: `off`, `steady white ×2`. */
 export function lightText(light) {
   if (light.pattern === 'off' || light.colour === 'none') return 'off';
@@ -32,11 +37,11 @@ export function lightText(light) {
 function paintLights(group, dots, light) {
   const on = light.pattern !== 'off' && light.colour !== 'none';
   const lit = on ? (light.count > 0 ? Math.min(light.count, dots.length) : dots.length) : 0;
-  group.setAttribute('data-light', `${light.pattern} ${light.colour} ${light.count}`);
-  group.setAttribute('class', `lights ${on ? light.pattern : 'off'}`);
+  set(group, 'data-light', `${light.pattern} ${light.colour} ${light.count}`);
+  set(group, 'class', `lights ${on ? light.pattern : 'off'}`);
   dots.forEach((dot, i) => {
-    dot.setAttribute('fill', i < lit ? (COLOURS[light.colour] ?? OFF) : OFF);
-    dot.setAttribute('class', i < lit ? 'dot lit' : 'dot');
+    set(dot, 'fill', i < lit ? (COLOURS[light.colour] ?? OFF) : OFF);
+    set(dot, 'class', i < lit ? 'dot lit' : 'dot');
   });
 }
 
@@ -81,23 +86,24 @@ export function createDrawing(figure) {
     // Docked: in the charger's slot, its tip above the case; out: standing beside it.
     const holderX = onePiece ? 150 : docked ? 52 : 232;
     const holderY = docked ? 30 : 46;
-    holder.setAttribute('transform', `translate(${holderX} ${holderY})`);
-    holderLabel.setAttribute('x', String(holderX + 16));
-    holderLabel.setAttribute('y', String(docked ? 20 : 232));
-    holderLabel.style.display = docked ? 'none' : '';
-    charger.style.display = onePiece ? 'none' : '';
-    chargerBody.setAttribute('class', view.charger.chargingHolder ? 'body charging' : 'body');
-    stick.style.display = view.holder.stickInserted ? '' : 'none';
+    set(holder, 'transform', `translate(${holderX} ${holderY})`);
+    set(holderLabel, 'x', String(holderX + 16));
+    set(holderLabel, 'y', String(docked ? 20 : 232));
+    set(holderLabel, 'visibility', docked ? 'hidden' : 'visible');
+    set(charger, 'visibility', onePiece ? 'hidden' : 'visible');
+    set(chargerBody, 'class', view.charger.chargingHolder ? 'body charging' : 'body');
+    set(stick, 'visibility', view.holder.stickInserted ? 'visible' : 'hidden');
     // Heater glow: transparent at room temperature, full at 350 °C.
     const heat = Math.max(0, Math.min(1, (view.heater.tempC - 40) / 310));
-    glow.setAttribute('opacity', heat.toFixed(2));
+    set(glow, 'opacity', heat.toFixed(2));
     // A one-piece unit shows its main-unit lights on the holder body.
     paintLights(holderLights, holderDots, view.holder.light);
     paintLights(chargerLights, chargerDots, view.charger.light);
     const words = onePiece
       ? `${view.displayName}, one piece: lights ${lightText(view.holder.light)}`
       : `${view.displayName}: holder ${docked ? 'in the charger' : 'out of the charger'}${view.holder.stickInserted ? ' with a stick' : ''}, holder lights ${lightText(view.holder.light)}, charger lights ${lightText(view.charger.light)}`;
-    desc.textContent = `${words}; heater ${view.heater.tempC.toFixed(0)} °C.`;
-    caption.textContent = words;
+    const described = `${words}; heater ${view.heater.tempC.toFixed(0)} °C.`;
+    if (desc.textContent !== described) desc.textContent = described;
+    if (caption.textContent !== words) caption.textContent = words;
   };
 }

@@ -34,8 +34,22 @@ export function clockText(ms) {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-/** `name: value` pairs into a <dl>, each dd with an id (`state-<key>`) the tests read. */
+/**
+ * `name: value` pairs into a <dl>, each dd with an id (`state-<key>`) the tests read. The same keys
+ * as last time change only the texts that changed: the list redraws ten times a second.
+ */
 function fillList(dl, pairs) {
+  const keys = pairs.map(([key]) => key).join(' ');
+  if (dl.dataset.keys === keys) {
+    pairs.forEach(([, label, value], i) => {
+      const dt = dl.children[2 * i];
+      const dd = dl.children[2 * i + 1];
+      if (dt.textContent !== label) dt.textContent = label;
+      if (dd.textContent !== value) dd.textContent = value;
+    });
+    return;
+  }
+  dl.dataset.keys = keys;
   dl.replaceChildren();
   for (const [key, label, value] of pairs) {
     const dt = document.createElement('dt');
@@ -131,6 +145,10 @@ function eventText(e) {
       return `session ${e.phase}, ${e.puffs} puffs`;
     case 'puff':
       return `puff ${e.puffs}${e.counted ? '' : ' (not counted)'}`;
+    case 'notify':
+      return `notify ${e.characteristic} ${e.hex}`;
+    case 'connection':
+      return e.connected ? `central ${e.central} connected` : `central ${e.central} disconnected`;
     default: {
       const { type, atMs: _at, ...rest } = e;
       return `${type} ${JSON.stringify(rest)}`;
