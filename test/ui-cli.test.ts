@@ -47,7 +47,7 @@ describe('the server', () => {
     const line = new Promise<string>((resolve) => {
       printed = resolve;
     });
-    const run = runCli(['ui', '--json', '--manual-time', '--duration-ms', '1500'], {
+    const run = runCli(['ui', '--json', '--manual-time', '--duration-ms', '1000'], {
       out: (text) => printed(text),
       err: () => undefined,
     });
@@ -107,12 +107,40 @@ describe('the server', () => {
       expect((await post('/api/devices/d1/fault', { id: 'F-99' })).status).toBe(400);
       expect((await post('/api/devices/d1/advance', { ms: -1 })).status).toBe(400);
       expect((await post('/api/devices/d1/fault', { id: 'F-02' })).status).toBe(200);
+      const registry = await fetch(`${server.origin}/api/registry?token=${server.token}`);
+      expect(registry.status).toBe(404);
       const list = (await (await fetch(`${server.url.replace('/?', '/api/devices?')}`)).json()) as unknown[];
       expect(list).toEqual([
         expect.objectContaining({ id: 'd1', model: 'iluma-one', holder: expect.any(String) }),
       ]);
     } finally {
       await server.close();
+    }
+  });
+
+  it('lists a registration service’s accounts and devices through its test routes', async () => {
+    const { createServer } = await import('node:http');
+    const registry = createServer((req, res) => {
+      const body = req.url === '/_test/accounts' ? [{ email: 'a@example.com' }] : [{ deviceId: 'X1' }];
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((done) => registry.listen(0, '127.0.0.1', done));
+    const registryUrl = `http://127.0.0.1:${(registry.address() as { port: number }).port}`;
+    const server = await startUiServer({ hosts: [], registryUrl });
+    const gone = await startUiServer({ hosts: [], registryUrl: 'http://127.0.0.1:9' });
+    try {
+      const answer = await fetch(`${server.origin}/api/registry?token=${server.token}`);
+      expect(await answer.json()).toEqual({
+        url: registryUrl,
+        accounts: [{ email: 'a@example.com' }],
+        devices: [{ deviceId: 'X1' }],
+      });
+      const unreachable = await fetch(`${gone.origin}/api/registry?token=${gone.token}`);
+      expect(unreachable.status).toBe(502);
+      expect(await unreachable.json()).toMatchObject({ error: { code: 'UI_REGISTRY_UNREACHABLE' } });
+    } finally {
+      await Promise.all([server.close(), gone.close()]);
+      registry.close();
     }
   });
 });
