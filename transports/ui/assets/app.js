@@ -35,6 +35,9 @@ async function api(path, body) {
   return answer;
 }
 
+/** A device talks to a central only: without one the traffic table stays empty. */
+const NO_TRAFFIC = 'No traffic yet: the device talks only to a connected app (App: Connect and read).';
+
 const state = {
   id: undefined,
   source: undefined,
@@ -75,7 +78,7 @@ function apply(message) {
   if (message.traffic.length > 0) {
     state.traffic.push(...message.traffic);
     state.traffic.splice(0, Math.max(0, state.traffic.length - 500));
-    renderRows($('traffic'), state.traffic, 60);
+    renderRows($('traffic'), state.traffic, 60, undefined, NO_TRAFFIC);
   }
 }
 
@@ -85,7 +88,7 @@ function follow(id) {
   state.events = [];
   state.traffic = [];
   state.charts.clear();
-  renderRows($('traffic'), [], 0);
+  renderRows($('traffic'), [], 0, undefined, NO_TRAFFIC);
   renderEvents($('events'), []);
   for (const tr of $('fleet-rows').children) tr.classList.toggle('current', tr.dataset.id === id);
   const source = new EventSource(

@@ -14,7 +14,7 @@ const SERIES = [
   { key: 'powerW', title: 'Heater power', unit: 'W', colour: '#8e44ad' },
   { key: 'holderPct', title: 'Holder battery', unit: '%', colour: '#1e7b34' },
   { key: 'chargerPct', title: 'Charger battery', unit: '%', colour: '#1f5fa8' },
-  { key: 'puffs', title: 'Puffs this session', unit: '', colour: '#9a5b00' },
+  { key: 'puffs', title: 'Puffs this session', unit: '', colour: '#9a5b00', atLeast: 4 },
 ];
 
 function chartCount() {
@@ -51,10 +51,16 @@ export function createCharts(container) {
         height: 150,
         legend: { show: false },
         cursor: { show: false },
-        scales: { x: { time: false } },
+        // Puffs start at 0 and count up: an axis from 0 to at least a few keeps a flat 0 readable.
+        scales: {
+          x: { time: false },
+          ...(chart.series.atLeast
+            ? { y: { range: (_u, _min, max) => [0, Math.max(chart.series.atLeast, Math.ceil(max))] } }
+            : {}),
+        },
         axes: [
           { label: 'virtual s', size: 36, stroke: '#333' },
-          { size: 44, stroke: '#333' },
+          { size: 56, stroke: '#333' },
         ],
         series: [{}, { label: chart.series.title, stroke: chart.series.colour, width: 2 }],
       },

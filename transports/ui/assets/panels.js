@@ -115,9 +115,14 @@ function fieldText(fields) {
 
 const ARROWS = { toDevice: '→ dev', toHost: '← dev', '': '' };
 
-/** Rows newest first, at most `limit`; `current` (a row) is marked. */
-export function renderRows(tbody, rows, limit, current) {
+/** Rows newest first, at most `limit`; `current` (a row) is marked; `empty` says why there are none. */
+export function renderRows(tbody, rows, limit, current, empty = 'none yet') {
   tbody.replaceChildren();
+  if (rows.length === 0) {
+    const tr = document.createElement('tr');
+    cell(tr, empty).colSpan = 4;
+    tbody.appendChild(tr);
+  }
   for (let i = rows.length - 1; i >= 0 && rows.length - i <= limit; i--) {
     const row = rows[i];
     const tr = document.createElement('tr');
@@ -147,6 +152,8 @@ function eventText(e) {
       return `puff ${e.puffs}${e.counted ? '' : ' (not counted)'}`;
     case 'notify':
       return `notify ${e.characteristic} ${e.hex}`;
+    case 'vibration':
+      return `${e.unit} vibration (${e.reason})`;
     case 'connection':
       return e.connected ? `central ${e.central} connected` : `central ${e.central} disconnected`;
     default: {
