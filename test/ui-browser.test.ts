@@ -133,4 +133,10 @@ describe('iqsim ui in Chromium', () => {
     expect(await text('state-cap-status')).not.toContain('unplugged');
     expect(await text('state-cap-battery')).toContain('chargerLevelPct=80');
   });
+
+  it('a page without the token gets 403 and drives nothing', async () => {
+    const response = await page.goto(`${server.origin}/?token=${'0'.repeat(48)}`);
+    expect(response?.status()).toBe(403);
+    expect(await page.textContent('body')).toContain('UI_BAD_TOKEN');
+  });
 });

@@ -2,7 +2,7 @@
  * `iqsim ui` without a browser (issue 20 item 3): what it refuses before serving (exit 2 with a
  * stable code), that it prints a URL whose token is needed, and the server's Host check.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,12 +42,13 @@ describe('iqsim ui refuses bad input with exit 2', () => {
 });
 
 describe('the server', () => {
-  it('prints a URL; without its token, or with another, the API is 403', async () => {
+  it('prints a URL; without its token, or with another, the API is 403; --state keeps what the page did', async () => {
+    const statePath = join(dir, 'kept.json');
     let printed: (line: string) => void = () => undefined;
     const line = new Promise<string>((resolve) => {
       printed = resolve;
     });
-    const run = runCli(['ui', '--json', '--manual-time', '--duration-ms', '1000'], {
+    const run = runCli(['ui', '--json', '--manual-time', '--state', statePath, '--duration-ms', '1000'], {
       out: (text) => printed(text),
       err: () => undefined,
     });
@@ -68,7 +69,16 @@ describe('the server', () => {
       body: '{"type":"undock"}',
     });
     expect(drive.status).toBe(403);
+    const undock = await fetch(`${origin}/api/devices/d1/input`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-iqsim-token': token },
+      body: '{"type":"undock"}',
+    });
+    expect(undock.status).toBe(200);
     expect(await run).toBe(0);
+    const kept = JSON.parse(readFileSync(statePath, 'utf8')) as { model: string };
+    expect(kept.model).toBe('iluma-i');
+    expect(JSON.stringify(kept)).toContain('IDLE_READY');
   });
 
   it('answers only a Host that names it; refuses bad inputs and unknown devices', async () => {
