@@ -34,9 +34,6 @@ interface UiFlags {
   json?: boolean;
 }
 
-/** At most this many devices with `--count`: each runs its own clock and sends its own stream. */
-const MAX_COUNT = 64;
-
 const uiModule = () => importWithOptional(['fastify'], 'iqsim ui', () => import('../transports/ui/index.js'));
 
 async function readCapture(path: string): Promise<{ path: string; format: string; events: CaptureEvent[] }> {
@@ -65,7 +62,11 @@ export function registerUi(program: Command, { io }: CliContext): void {
     .option('--port <n>', 'port, 0..65535 (0 = any free one)', '0')
     .option('--speed <x>', 'virtual ms per real ms, above 0 and at most 1000000', '1')
     .option('--manual-time', 'time moves only when the page (or a test) says: +1 s, +10 s, +1 min')
-    .option('--count <n>', `drive n devices, seeds seed…seed+n−1 (1..${MAX_COUNT}): a list to pick from`, '1')
+    .option(
+      '--count <n>',
+      `drive n devices, seeds seed…seed+n−1 (1..${OPTIONS.uiCount.max}): a list to pick from`,
+      '1',
+    )
     .option('--capture <file>', 'a capture (JSON lines, btsnoop, pcapng) to scrub through')
     .option('--registry <url>', 'a registration service in test mode: list its accounts and devices')
     .option('--duration-ms <n>', 'stop after n ms of real time (default: until SIGINT or SIGTERM)')
@@ -83,14 +84,8 @@ Examples:
     .action(async (flags: UiFlags) => {
       const seed = numericOption(OPTIONS.seed, flags.seed);
       const speed = numericOption(OPTIONS.speed, flags.speed);
-      const port = numericOption(
-        { flag: '--port', code: 'CLI_BAD_PORT', min: 0, max: 65_535, integer: true },
-        flags.port,
-      );
-      const count = numericOption(
-        { flag: '--count', code: 'CLI_BAD_COUNT', min: 1, max: MAX_COUNT, integer: true },
-        flags.count,
-      );
+      const port = numericOption(OPTIONS.port, flags.port);
+      const count = numericOption(OPTIONS.uiCount, flags.count);
       const durationMs =
         flags.durationMs === undefined ? undefined : numericOption(OPTIONS.durationMs, flags.durationMs);
       if (flags.registry !== undefined && !/^https?:\/\/[^/]+/.test(flags.registry))
