@@ -55,7 +55,8 @@ beforeAll(async () => {
     launchChromium(),
     recordedSession().then((capture) => startUiServer({ hosts: [host], capture })),
   ]);
-  page = await browser.newPage({ viewport: DESKTOP });
+  // Reduced motion: the lights hold still (no blink or pulse animation), so screenshots show them lit.
+  page = await browser.newPage({ viewport: DESKTOP, reducedMotion: 'reduce' });
 });
 afterAll(async () => {
   await browser?.close();

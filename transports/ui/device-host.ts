@@ -248,16 +248,20 @@ export class DeviceHost {
 
   private flush(): void {
     const tail = <T>(list: T[], n: number): T[] => (n === 0 ? [] : list.slice(-Math.min(n, list.length)));
-    const message: HostMessage = {
-      view: this.view(),
-      samples: tail(this.samples, Math.max(this.fresh.samples, 1)),
-      events: tail(this.events, this.fresh.events),
-      traffic: tail(this.traffic, this.fresh.traffic),
-    };
+    // With no page watching, nothing is built: a page that comes later gets `snapshot()`.
+    const message: HostMessage | undefined =
+      this.listeners.size === 0
+        ? undefined
+        : {
+            view: this.view(),
+            samples: tail(this.samples, Math.max(this.fresh.samples, 1)),
+            events: tail(this.events, this.fresh.events),
+            traffic: tail(this.traffic, this.fresh.traffic),
+          };
     this.fresh = { samples: 0, events: 0, traffic: 0 };
     keepLast(this.samples, KEEP_SAMPLES);
     keepLast(this.events, KEEP_EVENTS);
     keepLast(this.traffic, KEEP_TRAFFIC);
-    for (const listener of this.listeners) listener(message);
+    if (message) for (const listener of this.listeners) listener(message);
   }
 }
