@@ -26,6 +26,8 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   registry: async () => (await import('./registry.js')).runRegistryBench(),
   // Loaded on demand: a browser, the companion app's server and a registry.
   app: async () => (await import('./app.js')).runAppBench(),
+  // Loaded on demand: a browser and the dashboard's server (fastify).
+  ui: async () => (await import('./ui.js')).runUiBench(),
 };
 
 const args = process.argv.slice(2);

@@ -36,6 +36,10 @@ export const OPTIONS = {
   },
   /** Real-time run length, ms (a Node timer). */
   durationMs: { flag: '--duration-ms', code: 'CLI_BAD_DURATION', min: 0, max: MAX_TIMER_MS, integer: true },
+  /** A TCP port to listen on; 0 asks the system for a free one. */
+  port: { flag: '--port', code: 'CLI_BAD_PORT', min: 0, max: 65_535, integer: true },
+  /** Devices `iqsim ui` drives: each has its own clock and its own stream to the page. */
+  uiCount: { flag: '--count', code: 'CLI_BAD_COUNT', min: 1, max: 64, integer: true },
   /** Per-request reply timeout over a real transport, ms: up to 10 minutes. */
   timeoutMs: { flag: '--timeout-ms', code: 'CLI_BAD_TIMEOUT', min: 1, max: 600_000, integer: true },
   /** How long `send` collects replies after each request, ms: up to 10 minutes. */

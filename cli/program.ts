@@ -38,6 +38,8 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'conformance', load: async () => (await import('./conformance.js')).registerConformance },
   // fastify and libsql load only when an `iqsim registry …` command runs.
   { name: 'registry', load: async () => (await import('./registry.js')).registerRegistry },
+  // fastify loads only when `iqsim ui` runs.
+  { name: 'ui', load: async () => (await import('./ui.js')).registerUi },
   {
     name: 'label',
     load: async () => {

@@ -164,7 +164,7 @@ Examples:
  * path fails now, with exit 2). A file that does not load or restore is a SIM_SNAPSHOT error and is
  * left as it is.
  */
-function openDevice(modelId: string, seed: number, statePath: string | undefined): VirtualDevice {
+export function openDevice(modelId: string, seed: number, statePath: string | undefined): VirtualDevice {
   if (statePath === undefined || !existsSync(statePath)) {
     const device = createVirtualDevice({
       model: modelId,

@@ -2,10 +2,11 @@
  * `npm run build`: compiles with tsconfig.build.json into dist/, then deletes every file in dist/
  * that this compilation did not write (output of moved or deleted sources, source maps of older
  * builds), so `npm pack` ships exactly what the sources produce. Nothing is deleted when tsc fails:
- * a failed run may have written only part of the tree.
+ * a failed run may have written only part of the tree. Static files that are not TypeScript (the
+ * dashboard page of transports/ui/assets/) are copied beside their compiled module.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,18 @@ for (const line of run.stdout.split('\n')) {
 }
 process.stderr.write(run.stderr);
 if (run.status !== 0) process.exit(run.status ?? 1);
+
+/** Folders of static files, copied as they are from the sources into the same place in dist/. */
+const STATIC_DIRS = ['transports/ui/assets'];
+for (const dir of STATIC_DIRS) {
+  mkdirSync(join(dist, dir), { recursive: true });
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const target = join(dist, dir, entry.name);
+    copyFileSync(join(root, dir, entry.name), target);
+    emitted.add(target);
+  }
+}
 
 /** Deletes unwritten files below `dir`; returns whether `dir` is empty afterwards. */
 function prune(dir) {

@@ -123,7 +123,12 @@ function simulatorOrderBreach(file: string, target: string): string | undefined 
 }
 
 /** Extra entry points besides `<layer>/index.ts`: the package's sub-entries (package.json `exports`). */
-export const SUB_ENTRIES = ['transports/webbluetooth/index.ts', 'transports/webbluetooth/playwright.ts'];
+export const SUB_ENTRIES = [
+  'transports/webbluetooth/index.ts',
+  'transports/webbluetooth/playwright.ts',
+  // The dashboard server of `iqsim ui`: apart from transports/index.ts so that only the command loads Fastify.
+  'transports/ui/index.ts',
+];
 
 const SOURCE_DIRS = [...new Set(Object.keys(LAYERS).map((layer) => layer.split('/')[0] as string))];
 

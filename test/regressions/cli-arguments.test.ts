@@ -137,6 +137,9 @@ describe('numeric options have ranges (exit 2 with a code)', () => {
     ['CLI_BAD_SEED', ['run', '--model', 'iluma-i', '--seed', '1.5']],
     ['CLI_BAD_TIMEOUT', ['probe', 'sim:iluma-i', '--timeout-ms', '600001']],
     ['CLI_BAD_WINDOW', ['send', 'sim:iluma-i', '--window-ms', '0', 'C0 02 23 C3']],
+    ['CLI_BAD_PORT', ['ui', '--port', '65536']],
+    ['CLI_BAD_COUNT', ['ui', '--count', '65']],
+    ['CLI_BAD_SPEED', ['ui', '--speed', '0']],
   ];
   for (const [code, argv] of cases) {
     it(`iqsim ${argv.join(' ')} → ${code}`, async () => {
