@@ -26,8 +26,12 @@ const BENCHES: Record<string, () => Promise<BenchLine[]>> = {
   registry: async () => (await import('./registry.js')).runRegistryBench(),
   // Loaded on demand: a browser, the companion app's server and a registry.
   app: async () => (await import('./app.js')).runAppBench(),
-  // Loaded on demand: a browser and the dashboard's server (fastify).
-  ui: async () => (await import('./ui.js')).runUiBench(),
+  // Loaded on demand: a browser and the dashboard's server (fastify). Issue 20 lists the trace's
+  // overhead with the dashboard's figures, so `ui` prints it too (from the `trace` bench).
+  ui: async () => [
+    ...(await (await import('./ui.js')).runUiBench()),
+    ...(await (await import('./trace.js')).runTraceBench()).filter((l) => l.metric === 'trace-overhead-pct'),
+  ],
 };
 
 const args = process.argv.slice(2);
