@@ -1,6 +1,6 @@
 /**
  * The companion app's end-to-end suite in real Chromium (issue #12 item 4), run by
- * test/companion-e2e.test.ts (`npm test`) or directly: `npx playwright test -c test/e2e`.
+ * test/companion-e2e.test.ts (`npm test`: the device side), test/deep/companion-e2e.test.ts (all) or directly: `npx playwright test -c test/e2e`.
  * Debian's Chromium comes from the fixture (iqsim/playwright); one worker per core is plenty: each
  * test has its own device, registry and app server.
  */
