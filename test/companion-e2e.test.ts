@@ -6,7 +6,7 @@
  * (test/deep/companion-e2e.test.ts): together they took `npm test` past its 4 minutes on a 2-core
  * machine. Screenshots of failing screens land in test-results/e2e/.
  */
-import { expect, it } from 'vitest';
+import { it } from 'vitest';
 import { runE2e } from './helpers/e2e.js';
 
 it('the companion app device flows pass in real Chromium', () => {
