@@ -16,7 +16,7 @@ import {
   type TranscriptKind,
   transcriptOf,
 } from '../simulator/index.js';
-import { readCaptureFile, TransportError } from '../transports/index.js';
+import { readCaptureForCli } from './capture-flag.js';
 import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED } from './io.js';
 
 const KINDS: readonly TranscriptKind[] = ['scp', 'bad-frame', 'att', 'garbage', 'link'];
@@ -123,24 +123,8 @@ function parseKinds(text: string): TranscriptKind[] {
 
 /** Reads and decodes a capture file; a file that does not read is its SIM_CAPTURE_* error (exit 2). */
 export async function readSide(path: string): Promise<Side> {
-  let read: Awaited<ReturnType<typeof readCaptureFile>>;
-  try {
-    read = await readCaptureFile(path);
-  } catch (e) {
-    if (e instanceof TransportError) throw new CliUsageError(e.code, e.message);
-    throw e;
-  }
-  if (!read.ok) {
-    const { offset, line } = read.error.details ?? {};
-    const at = line !== undefined ? ` (line ${line})` : offset !== undefined ? ` (byte ${offset})` : '';
-    throw new CliUsageError(read.error.code, `${path}${at}: ${read.error.message}`);
-  }
-  return {
-    label: path,
-    format: read.value.format,
-    events: read.value.events,
-    entries: transcriptOf(read.value.events),
-  };
+  const { format, events } = await readCaptureForCli(path);
+  return { label: path, format, events, entries: transcriptOf(events) };
 }
 
 /** Prints a diff as text (one block per difference) or as one JSON object. */

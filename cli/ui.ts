@@ -9,13 +9,8 @@
 import type { Command } from 'commander';
 import { getProfile } from '../firmware-model/index.js';
 import type { CaptureEvent, VirtualDevice } from '../simulator/index.js';
-import {
-  createSnapshotWriter,
-  importWithOptional,
-  readCaptureFile,
-  type SnapshotWriter,
-  TransportError,
-} from '../transports/index.js';
+import { createSnapshotWriter, importWithOptional, type SnapshotWriter } from '../transports/index.js';
+import { readCaptureForCli } from './capture-flag.js';
 import { type CliContext, CliUsageError } from './io.js';
 import { numericOption, OPTIONS } from './options.js';
 import { openDevice } from './run.js';
@@ -37,19 +32,7 @@ interface UiFlags {
 const uiModule = () => importWithOptional(['fastify'], 'iqsim ui', () => import('../transports/ui/index.js'));
 
 async function readCapture(path: string): Promise<{ path: string; format: string; events: CaptureEvent[] }> {
-  let read: Awaited<ReturnType<typeof readCaptureFile>>;
-  try {
-    read = await readCaptureFile(path);
-  } catch (e) {
-    if (e instanceof TransportError) throw new CliUsageError(e.code, e.message);
-    throw e;
-  }
-  if (!read.ok) {
-    const { offset, line } = read.error.details ?? {};
-    const at = line !== undefined ? ` (line ${line})` : offset !== undefined ? ` (byte ${offset})` : '';
-    throw new CliUsageError(read.error.code, `${path}${at}: ${read.error.message}`);
-  }
-  return { path, format: read.value.format, events: read.value.events };
+  return { path, ...(await readCaptureForCli(path)) };
 }
 
 export function registerUi(program: Command, { io }: CliContext): void {
