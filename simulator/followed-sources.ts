@@ -11,6 +11,7 @@
  *
  * Both kinds compete by (time, follow order), a past deadline counting as now.
  */
+import { DueHeap, type Keyed } from './due-heap.js';
 import { SimulatorError } from './errors.js';
 
 /** A sans-IO endpoint that reports its next deadline (smoltcp `poll_at`) and is told when it is due. */
@@ -31,11 +32,11 @@ export interface DeadlineSource {
 }
 
 /** One `follow` of a source. */
-class Followed {
-  /** The last deadline read (ms), meaningful while `heapIndex >= 0`. */
-  deadlineMs = 0;
+class Followed implements Keyed {
+  /** The last deadline read (ms), meaningful while `heapSlot >= 0`. */
+  dueMs = 0;
   /** Position in the heap, or -1 when not in it (no deadline, not watched, unfollowed). */
-  heapIndex = -1;
+  heapSlot = -1;
   /** In the list of sources to read again before the next step. */
   dirty = false;
   active = true;
@@ -55,22 +56,16 @@ function assertFiniteDeadline(valueMs: number): void {
   }
 }
 
-/** True when `a` is due before `b`: earlier deadline, or the same one and followed earlier. */
-function before(a: Followed, b: Followed): boolean {
-  return a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.order < b.order);
-}
-
 export class FollowedSources {
   /** Set by `earliest`: the source that is due first among the followed ones. */
   due: Followed | undefined;
-  private readonly heap: Followed[] = [];
+  /** Watched sources that have a deadline, keyed by (deadline, follow order). */
+  private readonly heap = new DueHeap<Followed>();
   /** Watched sources whose deadline must be read again before the next step. */
   private readonly dirty: Followed[] = [];
   /** Sources without `watchDeadline`, in follow order. */
   private readonly polled: Followed[] = [];
   private nextOrder = 0;
-  /** Reused by `earliestDueNow`, so that search allocates nothing. */
-  private readonly stack: number[] = [];
 
   /** Starts following `source`; returns the idempotent unfollow. */
   follow(source: DeadlineSource): () => void {
@@ -93,7 +88,7 @@ export class FollowedSources {
   /** Followed sources that have a deadline. */
   count(): number {
     this.refresh();
-    let count = this.heap.length;
+    let count = this.heap.size;
     for (let i = 0; i < this.polled.length; i++) {
       if ((this.polled[i] as Followed).source.nextDeadline() !== undefined) count++;
     }
@@ -106,16 +101,17 @@ export class FollowedSources {
    */
   earliest(nowMs: number): number | undefined {
     this.refresh();
-    let best = this.heap[0];
+    let best = this.heap.peek();
     let bestAtMs = 0;
     if (best !== undefined) {
-      if (best.deadlineMs < nowMs) {
+      if (best.dueMs < nowMs) {
         // Every deadline before now counts as now: the first-followed of those and of the ones due
         // exactly now goes first. (A top due exactly now is already first: nothing lies before it.)
-        best = this.earliestDueNow(nowMs);
+        // Late deadlines are rare (a source driven ahead of the clock), so this walk is too.
+        best = this.heap.firstDueBy(nowMs);
         bestAtMs = nowMs;
       } else {
-        bestAtMs = best.deadlineMs;
+        bestAtMs = best.dueMs;
       }
     }
     for (let i = 0; i < this.polled.length; i++) {
@@ -143,7 +139,7 @@ export class FollowedSources {
     if (!record.active) return;
     record.active = false;
     record.unwatch?.();
-    if (record.heapIndex >= 0) this.remove(record);
+    this.heap.remove(record);
     const index = this.polled.indexOf(record);
     if (index >= 0) this.polled.splice(index, 1);
   }
@@ -171,97 +167,8 @@ export class FollowedSources {
   }
 
   private place(record: Followed, deadlineMs: number | undefined): void {
-    if (deadlineMs === undefined) {
-      if (record.heapIndex >= 0) this.remove(record);
-      return;
-    }
-    if (record.heapIndex < 0) {
-      record.deadlineMs = deadlineMs;
-      record.heapIndex = this.heap.length;
-      this.heap.push(record);
-      this.siftUp(record.heapIndex);
-      return;
-    }
-    const earlier = deadlineMs < record.deadlineMs;
-    record.deadlineMs = deadlineMs;
-    if (earlier) this.siftUp(record.heapIndex);
-    else this.siftDown(record.heapIndex);
-  }
-
-  private remove(record: Followed): void {
-    const index = record.heapIndex;
-    record.heapIndex = -1;
-    const last = this.heap.pop() as Followed;
-    if (last === record) return;
-    this.heap[index] = last;
-    last.heapIndex = index;
-    this.siftUp(index);
-    this.siftDown(last.heapIndex);
-  }
-
-  /**
-   * The first-followed source whose deadline is at or before `nowMs` (the heap's top is one, and is
-   * late). Visits only such entries: below an entry that is later than now, every entry is later too.
-   * Late deadlines are rare (a source driven ahead of the clock), so this walk is too.
-   */
-  private earliestDueNow(nowMs: number): Followed {
-    const heap = this.heap;
-    const stack = this.stack;
-    let best = heap[0] as Followed;
-    stack.push(0);
-    while (stack.length > 0) {
-      const index = stack.pop() as number;
-      const record = heap[index] as Followed;
-      if (record.deadlineMs > nowMs) continue;
-      if (record.order < best.order) best = record;
-      const left = 2 * index + 1;
-      if (left < heap.length) stack.push(left);
-      if (left + 1 < heap.length) stack.push(left + 1);
-    }
-    return best;
-  }
-
-  private siftUp(index: number): void {
-    const heap = this.heap;
-    const record = heap[index] as Followed;
-    let i = index;
-    while (i > 0) {
-      const parentIndex = (i - 1) >> 1;
-      const parent = heap[parentIndex] as Followed;
-      if (!before(record, parent)) break;
-      heap[i] = parent;
-      parent.heapIndex = i;
-      i = parentIndex;
-    }
-    heap[i] = record;
-    record.heapIndex = i;
-  }
-
-  private siftDown(index: number): void {
-    const heap = this.heap;
-    const length = heap.length;
-    const record = heap[index] as Followed;
-    let i = index;
-    for (;;) {
-      const leftIndex = 2 * i + 1;
-      if (leftIndex >= length) break;
-      const rightIndex = leftIndex + 1;
-      let childIndex = leftIndex;
-      let child = heap[leftIndex] as Followed;
-      if (rightIndex < length) {
-        const right = heap[rightIndex] as Followed;
-        if (before(right, child)) {
-          childIndex = rightIndex;
-          child = right;
-        }
-      }
-      if (!before(child, record)) break;
-      heap[i] = child;
-      child.heapIndex = i;
-      i = childIndex;
-    }
-    heap[i] = record;
-    record.heapIndex = i;
+    if (deadlineMs === undefined) this.heap.remove(record);
+    else this.heap.set(record, deadlineMs);
   }
 }
 

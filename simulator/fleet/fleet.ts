@@ -9,11 +9,11 @@ import type { Subscription } from 'rxjs';
 import type { FaultName, FirmwareInput, HolderStateName } from '../../firmware-model/index.js';
 import { VirtualClock } from '../clock.js';
 import { createVirtualDevice, type DeviceEvent, type VirtualDevice } from '../device/device.js';
+import { DueHeap, type Keyed } from '../due-heap.js';
 import { SimulatorError } from '../errors.js';
 import { ListenerSet } from '../listeners.js';
 import { SeededRandom } from '../random.js';
 import { type ScriptNotes, UsageScript } from './behaviour.js';
-import { DueHeap, type Keyed } from './due-heap.js';
 import type { FleetSpec } from './format.js';
 import { DRAW, draw32, drawUnit, pickByShare, shardRange } from './identity.js';
 import { type ResolvedFleet, resolveFleetSpec } from './spec.js';
@@ -82,6 +82,8 @@ const MAX_SERVES_PER_INSTANT = 1000;
 class Member implements Keyed, FleetDevice, ScriptNotes {
   dueMs = Number.POSITIVE_INFINITY;
   heapSlot = -1;
+  /** Ties in the schedule go to the lower device index. */
+  readonly order: number;
   holderState: HolderStateName;
   isolated = false;
   servedAtMs = Number.NaN;
@@ -104,6 +106,7 @@ class Member implements Keyed, FleetDevice, ScriptNotes {
   ) {
     ({ chargerProductNumber: this.serial, name: this.name, address: this.address } = device.identity);
     this.id = `${seed}-${index}`;
+    this.order = index;
     this.holderState = device.firmware.state.holder.state;
   }
 
