@@ -26,9 +26,8 @@ export const DEEP_TESTS = ['test/deep/**', '**/*.deep.test.ts'];
 /** Slowest first, as measured on an idle machine (`npx vitest run` per-file durations). */
 const SLOW_FIRST = [
   'test/companion-e2e.test.ts',
-  'test/playwright-pack.test.ts',
-  'test/serial.test.ts',
   'test/pack.test.ts',
+  'test/serial.test.ts',
   'test/run-cli.test.ts',
   'test/webbluetooth-browser-order.test.ts',
   'test/webbluetooth-browser.test.ts',

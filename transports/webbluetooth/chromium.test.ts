@@ -2,7 +2,7 @@
  * Issue 18 item 5: one place resolves the browser, and a missing one is TRANSPORT_BROWSER_MISSING
  * wherever a browser is launched: the helper, `launchChromium` (before it starts anything) and
  * `npm run bench -- app` / `webbluetooth` (`error CODE: message`, exit 2, no stack). The fixture's
- * case runs from the tarball in test/playwright-pack.test.ts.
+ * case runs from the tarball in test/pack.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
