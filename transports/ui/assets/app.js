@@ -167,7 +167,7 @@ function wireControls(info) {
   for (const fault of info.faults) {
     const option = document.createElement('option');
     option.value = fault.id;
-    option.textContent = `${fault.id} ${fault.title}${fault.link ? ' (needs the app connected)' : ''}`;
+    option.textContent = `${fault.id} ${fault.title}${fault.link ? ' (app connected)' : ''}`;
     faults.appendChild(option);
   }
   $('btn-fault').addEventListener('click', () => act('fault', { id: faults.value }));
