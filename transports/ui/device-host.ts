@@ -220,7 +220,10 @@ export class DeviceHost {
   }
 
   view(): DeviceView {
-    return deviceView(this.id, this.device, this.link?.open === true);
+    const connected = this.link?.open === true;
+    return this.served
+      ? deviceView(this.id, this.device, connected, Math.max(this.device.now, this.clock.now()))
+      : deviceView(this.id, this.device, connected);
   }
 
   /** Everything kept, for a page that has just subscribed. */
