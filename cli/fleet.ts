@@ -25,11 +25,15 @@ import { formatDuration, parseDuration, summaryLines } from './fleet-view.js';
 import { type CliContext, type CliIo, CliUsageError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
 import { numericOption, OPTIONS } from './options.js';
 
-interface Flags {
+/** The flags that say which fleet to make (`iqsim fleet`, `iqsim ui --fleet`). */
+export interface FleetFlags {
   count?: string;
   model?: string;
   seed?: string;
   shard?: string;
+}
+
+interface Flags extends FleetFlags {
   speed?: string;
   virtual?: string;
   json?: boolean;
@@ -112,7 +116,7 @@ Examples:
 }
 
 /** The file, or null when it is unreadable or invalid (its problems printed). */
-function readFleetFile(path: string, io: CliIo, json: boolean): FleetFile | null {
+export function readFleetFile(path: string, io: CliIo, json: boolean): FleetFile | null {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -132,10 +136,18 @@ function readFleetFile(path: string, io: CliIo, json: boolean): FleetFile | null
   return null;
 }
 
-function fleetOptions(flags: Flags, file: FleetFile | undefined): FleetOptions {
+/** The fleet the flags and the file describe; `countFlag` names the count in messages. */
+export function fleetOptions(
+  flags: FleetFlags,
+  file: FleetFile | undefined,
+  countFlag = COUNT.flag,
+): FleetOptions {
   if (flags.count === undefined && file === undefined)
-    throw new CliUsageError('CLI_MISSING_OPTION', 'say how many devices: --count N (or --file fleet.json)');
-  const count = flags.count !== undefined ? numericOption(COUNT, flags.count) : (file?.count ?? 0);
+    throw new CliUsageError('CLI_MISSING_OPTION', `say how many devices: ${countFlag} N (or a fleet file)`);
+  const count =
+    flags.count !== undefined
+      ? numericOption({ ...COUNT, flag: countFlag }, flags.count)
+      : (file?.count ?? 0);
   const models =
     flags.model !== undefined
       ? flags.model.split(',').map((m) => m.trim().toLowerCase())

@@ -39,6 +39,23 @@ describe('iqsim ui refuses bad input with exit 2', () => {
     );
     expect((await cli('ui', '--registry', 'ftp://x')).err).toMatch(/^error CLI_BAD_URL: /);
   });
+
+  it('a fleet with --count or --state, a bad fleet count, a fleet file that does not read', async () => {
+    for (const args of [
+      ['--fleet-count', '5', '--count', '2'],
+      ['--fleet', join(dir, 'fleet.json'), '--state', join(dir, 's.json')],
+    ]) {
+      const { code, err } = await cli('ui', ...args);
+      expect(code).toBe(2);
+      expect(err).toMatch(/^error CLI_CONFLICTING_OPTIONS: /);
+    }
+    const count = await cli('ui', '--fleet-count', '-1');
+    expect(count.code).toBe(2);
+    expect(count.err).toMatch(/^error CLI_BAD_COUNT: --fleet-count /);
+    const file = await cli('ui', '--fleet', join(dir, 'missing.json'));
+    expect(file.code).toBe(2);
+    expect(file.err).toMatch(/^error SIM_FLEET: /);
+  });
 });
 
 describe('the server', () => {

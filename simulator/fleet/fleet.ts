@@ -72,6 +72,8 @@ export interface Fleet {
   runFor(ms: number): void;
   /** Gives device `index` an input now (a dashboard's button) and reschedules it. */
   input(index: number, input: FirmwareInput): void;
+  /** Re-reads device `index`'s next due time after someone changed it from outside (a dashboard's fault). */
+  reschedule(index: number): void;
   /** Stops following the clock and listening to the devices. */
   dispose(): void;
 }
@@ -282,10 +284,20 @@ class FleetRun implements Fleet {
   }
 
   input(index: number, input: FirmwareInput): void {
-    const m = this.members.find((member) => member.index === index);
-    if (!m) throw new SimulatorError('SIM_BAD_INPUT', `device ${index} is not in this fleet (shard)`);
+    const m = this.memberAt(index);
     m.device.input(input, this.clock.now());
     this.rekey(m);
+  }
+
+  reschedule(index: number): void {
+    this.rekey(this.memberAt(index));
+  }
+
+  private memberAt(index: number): Member {
+    const m = this.members[index - (this.members[0]?.index ?? 0)];
+    if (m?.index !== index)
+      throw new SimulatorError('SIM_BAD_INPUT', `device ${index} is not in this fleet (shard)`);
+    return m;
   }
 
   dispose(): void {

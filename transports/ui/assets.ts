@@ -20,7 +20,15 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 
 /** The page's own files, in ./assets/. */
-const PAGE_FILES = ['index.html', 'app.js', 'charts.js', 'drawing.js', 'panels.js', 'style.css'] as const;
+const PAGE_FILES = [
+  'index.html',
+  'app.js',
+  'charts.js',
+  'drawing.js',
+  'fleet.js',
+  'panels.js',
+  'style.css',
+] as const;
 
 /** Served name → file inside the uplot package. */
 const VENDOR_FILES: Readonly<Record<string, string>> = {

@@ -5,6 +5,9 @@
  * central of its own (an `IqosClient` over the in-memory link, so the traffic panel has traffic), and
  * what the page is sent: the view, chart samples, device events and decoded traffic. Pages subscribe;
  * changes reach them coalesced, at most one message per turn of the event loop.
+ *
+ * A fleet's device runs on a clock the fleet serves (docs/ui.md "A fleet"): given a `ServedClock`,
+ * the host makes no clock, pump or follower of its own and sends inputs and time steps through it.
  */
 import { performance } from 'node:perf_hooks';
 import type { FirmwareInput } from '../../firmware-model/index.js';
@@ -25,6 +28,21 @@ import { type ChartSample, chartSample, type DeviceView, deviceView } from './vi
 
 /** Real time (`speed` virtual ms per real ms) or time that moves only when told (`advance`). */
 export type UiTime = { kind: 'real'; speed: number } | { kind: 'manual' };
+
+/** The clock of a device someone else serves (a fleet's), and how to drive the device on it. */
+export interface ServedClock {
+  readonly clock: VirtualClock;
+  /** Virtual time now (in real time: caught up with the process clock first). */
+  now(): number;
+  /** Applies a firmware input now (`fleet.input(index, …)`). */
+  input(input: FirmwareInput): void;
+  /** The device changed from outside (a fault): its next due time is read again. */
+  changed(): void;
+  /** Manual time: moves the shared clock on by `ms`. */
+  advance(ms: number): void;
+  /** Runs what is due now on the next turn. */
+  kick(): void;
+}
 
 /** What a page is sent: everything on subscribing, then what changed. */
 export interface HostMessage {
@@ -71,18 +89,21 @@ export class DeviceHost {
     readonly time: UiTime,
     seed: number,
     private readonly onChange: () => void = () => undefined,
+    private readonly served?: ServedClock,
   ) {
-    this.clock = new VirtualClock(device.now);
+    this.clock = served?.clock ?? new VirtualClock(device.now);
     // While a central is connected its link follows the device (and drains what it sends); this
     // follower stands aside then, or it would be due first for the same deadline forever.
-    this.unfollow = this.clock.follow({
-      nextDeadline: () => (this.link?.open ? undefined : device.nextDeadline()),
-      handleTimeout: (nowMs) => {
-        device.handleTimeout(Math.max(nowMs, device.now));
-        // With no central, nothing reads what the device would send: drop it, as the real-time pump does.
-        while (device.pollTransmit());
-      },
-    });
+    this.unfollow = served
+      ? () => undefined
+      : this.clock.follow({
+          nextDeadline: () => (this.link?.open ? undefined : device.nextDeadline()),
+          handleTimeout: (nowMs) => {
+            device.handleTimeout(Math.max(nowMs, device.now));
+            // With no central, nothing reads what the device would send: drop it, as the real-time pump does.
+            while (device.pollTransmit());
+          },
+        });
     this.faults = new FaultInjector({ clock: this.clock, device, seed });
     const decoder = new TrafficDecoder();
     device.captureTo({
@@ -94,6 +115,8 @@ export class DeviceHost {
     });
     this.subscription = device.events$.subscribe((event) => {
       this.onChange();
+      // A fault's steps run on the shared clock: the fleet learns the device's new due time.
+      this.served?.changed();
       if (event.type === 'traffic') return;
       this.events.push(event);
       this.fresh.events += 1;
@@ -104,7 +127,7 @@ export class DeviceHost {
     if (time.kind === 'real') {
       const speed = time.speed;
       // The pump follows a scaled process clock: `speed` virtual ms pass per real ms.
-      this.pump = startClockPump(this.clock, { realNowMs: () => performance.now() * speed });
+      if (!served) this.pump = startClockPump(this.clock, { realNowMs: () => performance.now() * speed });
       this.sampler = setInterval(() => {
         this.pump?.now();
         this.sample();
@@ -115,12 +138,14 @@ export class DeviceHost {
 
   /** Virtual time now, ms (in real time: advanced to the process clock first). */
   now(): number {
+    if (this.served) return this.served.now();
     return this.pump ? this.pump.now() : this.clock.now();
   }
 
   /** Applies a firmware input now; a refused one throws FIRMWARE_INPUT and changes nothing. */
   input(input: FirmwareInput): void {
-    this.device.input(input, this.now());
+    if (this.served) this.served.input(input);
+    else this.device.input(input, this.now());
     this.kick();
     this.sample();
     this.flushSoon();
@@ -131,6 +156,7 @@ export class DeviceHost {
     this.now();
     if (clear) this.faults.clear(ref as Parameters<FaultInjector['clear']>[0]);
     else this.faults.inject(ref as Parameters<FaultInjector['inject']>[0]);
+    this.served?.changed();
     this.kick();
     this.sample();
     this.flushSoon();
@@ -142,7 +168,8 @@ export class DeviceHost {
       throw new SimulatorError('SIM_BAD_INPUT', 'time runs by itself here (start with --manual-time)');
     if (!(Number.isInteger(ms) && ms >= 0 && ms <= MAX_ADVANCE_MS))
       throw new SimulatorError('SIM_BAD_INPUT', `advance by 0..${MAX_ADVANCE_MS} whole ms, got ${ms}`);
-    this.clock.advanceTo(this.clock.now() + ms);
+    if (this.served) this.served.advance(ms);
+    else this.clock.advanceTo(this.clock.now() + ms);
     this.sample();
     this.flushSoon();
   }
@@ -153,6 +180,12 @@ export class DeviceHost {
    * A second call while connected reads again.
    */
   async connectCentral(): Promise<void> {
+    // The fleet serves its devices' deadlines itself; a link following one too would serve them twice.
+    if (this.served)
+      throw new SimulatorError(
+        'SIM_BAD_INPUT',
+        'a fleet device has no central here: drive it with the inputs',
+      );
     if (!this.link?.open) {
       this.link = new InMemoryLink(this.clock, this.device);
       this.faults.attach(this.link);
@@ -187,7 +220,10 @@ export class DeviceHost {
   }
 
   view(): DeviceView {
-    return deviceView(this.id, this.device, this.link?.open === true);
+    const connected = this.link?.open === true;
+    return this.served
+      ? deviceView(this.id, this.device, connected, Math.max(this.device.now, this.clock.now()))
+      : deviceView(this.id, this.device, connected);
   }
 
   /** Everything kept, for a page that has just subscribed. */
@@ -220,7 +256,8 @@ export class DeviceHost {
    * without letting time pass.
    */
   private kick(): void {
-    if (this.pump) this.pump.kick();
+    if (this.served) this.served.kick();
+    else if (this.pump) this.pump.kick();
     else
       setImmediate(() => {
         if (!this.closed) this.clock.advanceTo(this.clock.now());

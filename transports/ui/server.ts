@@ -24,12 +24,15 @@ import {
 } from '../../simulator/index.js';
 import { loadAssets } from './assets.js';
 import type { DeviceHost } from './device-host.js';
+import type { FleetHost } from './fleet-host.js';
 import { fetchRegistry } from './registry.js';
 import { TrafficDecoder, type TrafficRow } from './traffic.js';
 
 export interface UiServerOptions {
   /** The devices the page drives (one for `iqsim ui`, N with `--count`); may be empty with a capture. */
   readonly hosts: readonly DeviceHost[];
+  /** A fleet to page through; the device the page opens gets a host of its own (docs/ui.md "A fleet"). */
+  readonly fleet?: FleetHost;
   /** A capture file's events to scrub through, and where it came from. */
   readonly capture?: {
     readonly path: string;
@@ -130,14 +133,17 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   );
 
   const hostOf = (id: string, reply: FastifyReply): DeviceHost | undefined => {
-    const host = hosts.get(id);
+    const host = hosts.get(id) ?? options.fleet?.host(id);
     if (!host) problem(reply, 404, 'UI_NO_DEVICE', `no device '${id}'`);
     return host;
   };
 
   app.get('/api/info', () => ({
     devices: [...hosts.values()].map((h) => ({ id: h.id, model: h.device.model })),
-    time: options.hosts[0]?.time ?? { kind: 'real', speed: 1 },
+    time: options.fleet?.time ?? options.hosts[0]?.time ?? { kind: 'real', speed: 1 },
+    fleet: options.fleet
+      ? { count: options.fleet.fleet.count, devices: options.fleet.fleet.devices.length }
+      : null,
     capture: options.capture ? { path: options.capture.path, format: options.capture.format } : null,
     registry: options.registryUrl ?? null,
     faults: faultList(),
@@ -155,6 +161,25 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
         charger: view.charger.state,
       };
     }),
+  );
+
+  // A fleet: its figures, and its devices a page at a time (`?offset=&limit=&state=`).
+  app.get('/api/fleet', (_request, reply) =>
+    options.fleet
+      ? options.fleet.summary()
+      : problem(reply, 404, 'UI_NO_FLEET', 'start iqsim ui with --fleet'),
+  );
+  app.get<{ Querystring: { offset?: string; limit?: string; state?: string } }>(
+    '/api/fleet/devices',
+    (request, reply) => {
+      if (!options.fleet) return problem(reply, 404, 'UI_NO_FLEET', 'start iqsim ui with --fleet');
+      const { offset = '0', limit = '20', state } = request.query;
+      const count = (text: string) => (/^\d{1,9}$/.test(text) ? Number(text) : Number.NaN);
+      const [from, size] = [count(offset), count(limit)];
+      if (Number.isNaN(from) || !(size >= 1))
+        return problem(reply, 400, 'UI_BAD_INPUT', 'offset is a whole number ≥ 0, limit one ≥ 1');
+      return options.fleet.page(from, size, state || undefined);
+    },
   );
 
   app.get<{ Params: { id: string } }>('/api/devices/:id/events', (request, reply) => {
@@ -248,6 +273,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     token,
     async close() {
       for (const host of options.hosts) host.close();
+      options.fleet?.close();
       await app.close();
     },
   };

@@ -61,11 +61,16 @@ export interface ChartSample {
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export function deviceView(id: string, device: VirtualDevice, centralConnected: boolean): DeviceView {
+/** `nowMs`: the clock's time when it is ahead of the device's (a fleet serves a device only when it is due). */
+export function deviceView(
+  id: string,
+  device: VirtualDevice,
+  centralConnected: boolean,
+  nowMs = device.now,
+): DeviceView {
   const { firmware } = device;
   const { holder, charger, session, settings } = firmware.state;
   const { params, profile } = firmware;
-  const nowMs = device.now;
   const flex = settings.flexPuff && profile.capabilities.includes('flexPuff');
   return {
     id,

@@ -5,6 +5,7 @@
  */
 import { createCharts } from './charts.js';
 import { createDrawing } from './drawing.js';
+import { createFleetPanel } from './fleet.js';
 import {
   clockText,
   renderCaptureAt,
@@ -82,7 +83,17 @@ function apply(message) {
   }
 }
 
+/** The device panels, shown (and their drawing and charts made) when the first device is. */
+function showDevicePanels() {
+  if (state.drawing) return;
+  for (const id of ['device', 'controls', 'charts-section', 'traffic-section', 'events-section'])
+    $(id).hidden = false;
+  state.drawing = createDrawing($('drawing'));
+  state.charts = createCharts($('charts'));
+}
+
 function follow(id) {
+  showDevicePanels();
   state.source?.close();
   state.id = id;
   state.events = [];
@@ -156,7 +167,7 @@ function wireControls(info) {
   for (const fault of info.faults) {
     const option = document.createElement('option');
     option.value = fault.id;
-    option.textContent = `${fault.id} ${fault.title}${fault.link ? ' (needs the app connected)' : ''}`;
+    option.textContent = `${fault.id} ${fault.title}${fault.link ? ' (app connected)' : ''}`;
     faults.appendChild(option);
   }
   $('btn-fault').addEventListener('click', () => act('fault', { id: faults.value }));
@@ -235,12 +246,14 @@ async function start() {
     return;
   }
   status.textContent = 'Ready';
+  if (info.devices.length > 0 || info.fleet) wireControls(info);
+  if (info.fleet) {
+    $('fleet-view').hidden = false;
+    const panel = createFleetPanel({ api, $, open: follow });
+    await panel.refresh();
+    setInterval(panel.refresh, 1000);
+  }
   if (info.devices.length > 0) {
-    for (const id of ['device', 'controls', 'charts-section', 'traffic-section', 'events-section'])
-      $(id).hidden = false;
-    state.drawing = createDrawing($('drawing'));
-    state.charts = createCharts($('charts'));
-    wireControls(info);
     if (info.devices.length > 1) {
       $('fleet').hidden = false;
       await showFleet();

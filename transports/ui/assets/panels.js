@@ -222,3 +222,42 @@ export function renderObjects(table, list) {
   }
   table.append(head, body);
 }
+
+/** Counts by name, the largest first: `IDLE_READY 120, DOCKED_READY 80`. */
+function histogram(counts) {
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name} ${n}`);
+  return parts.join(', ') || 'none';
+}
+
+/** A fleet's figures (`GET /api/fleet`, docs/fleet.md "Statistics") into a <dl>. */
+export function renderFleetSummary(dl, summary) {
+  const s = summary.stats;
+  const late = s.lateness;
+  fillList(dl, [
+    ['fleet-devices', 'Devices', String(s.devices)],
+    [
+      'fleet-running',
+      'Running',
+      s.devices === summary.count ? String(s.running) : `${s.running} (a shard of ${summary.count})`,
+    ],
+    ['fleet-time', 'Virtual time', clockText(s.atMs)],
+    ['fleet-holders', 'Holders', histogram(s.states.holder)],
+    ['fleet-chargers', 'Chargers', histogram(s.states.charger)],
+    ['fleet-sessions', 'Sessions', `${s.sessions} (${s.failedStarts} could not start), ${s.puffs} puffs`],
+    [
+      'fleet-faults',
+      'Faults',
+      `${s.faults.injected} injected, ${s.faults.errors} errors, ${s.isolated.length} isolated`,
+    ],
+    [
+      'fleet-lateness',
+      'Lateness',
+      late
+        ? `p50 ${late.p50Ms} ms, p99 ${late.p99Ms} ms, max ${late.maxMs} ms`
+        : 'not measured (manual time)',
+    ],
+  ]);
+}
