@@ -5,18 +5,19 @@
  * the engine is built from packages/artillery-engine-iqsim and laid out as a user's install would
  * have it (its own folder in node_modules, iqsim and its dependencies beside it), found by Artillery
  * through NODE_PATH. The scenario is examples/artillery/owners.yml, as documented. Users:
- * `npm run test:deep -- artillery-users=N` (default 4). In test:deep, not `npm test`: a cold install
- * alone outlasts the fast suite's budget (docs/decisions.md "Artillery outside the root install").
+ * `npm run test:deep -- artillery-users=N` (default 4). In `npm test`, started first (vitest.config.ts):
+ * a cold install is about 33 s and 50 CPU-s on the idle 2-core machine, most of it waiting on the
+ * registry and the disk (docs/decisions.md "Artillery outside the root install").
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVirtualDevice } from '../../simulator/index.js';
-import { createRegistry, type Registry } from '../../testing/index.js';
-import { ROOT } from '../helpers/built-cli.js';
-import { deepCount } from '../helpers/deep.js';
+import { createVirtualDevice } from '../simulator/index.js';
+import { createRegistry, type Registry } from '../testing/index.js';
+import { ROOT } from './helpers/built-cli.js';
+import { deepCount } from './helpers/deep.js';
 
 const ENGINE = join(ROOT, 'packages/artillery-engine-iqsim');
 const USERS = deepCount('artillery-users', 4);
@@ -29,21 +30,42 @@ interface Report {
   aggregate: { counters: Record<string, number> };
 }
 
+/** A child process to its end, without blocking this worker: exit code and everything it printed. */
+function run(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number; stdout: string; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, output }));
+  });
+}
+
 /** The pinned Artillery, installed into its cache folder when missing. */
-function artillery(): { bin: string; installed: boolean; ms: number } {
-  const run = spawnSync(process.execPath, [join(ROOT, 'scripts/artillery.mjs')], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`scripts/artillery.mjs failed:\n${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
+async function artillery(): Promise<{ bin: string; installed: boolean; ms: number }> {
+  const install = await run([join(ROOT, 'scripts/artillery.mjs')]);
+  if (install.code !== 0) throw new Error(`scripts/artillery.mjs failed:\n${install.output}`);
+  return JSON.parse(install.stdout.trim().split('\n').at(-1) as string);
 }
 
 /** node_modules as `npm install artillery-engine-iqsim iqsim` leaves it, from this repository. */
-function layOut(dir: string): string {
-  const build = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ENGINE, 'tsconfig.build.json')],
-    { encoding: 'utf8' },
-  );
-  if (build.status !== 0) throw new Error(`engine build failed:\n${build.stdout}${build.stderr}`);
+async function layOut(dir: string): Promise<string> {
+  const build = await run([
+    join(ROOT, 'node_modules/typescript/bin/tsc'),
+    '-p',
+    join(ENGINE, 'tsconfig.build.json'),
+  ]);
+  if (build.code !== 0) throw new Error(`engine build failed:\n${build.output}`);
   const modules = join(dir, 'node_modules');
   const engine = join(modules, 'artillery-engine-iqsim');
   mkdirSync(engine, { recursive: true });
@@ -57,28 +79,11 @@ function layOut(dir: string): string {
 }
 
 /** `artillery run`, asynchronously: the service answering it runs in this process. */
-function artilleryRun(
-  bin: string,
-  cwd: string,
-  nodePath: string,
-  target: string,
-): Promise<{ code: number; output: string }> {
+function artilleryRun(bin: string, cwd: string, nodePath: string, target: string) {
   const args = ['run', '--target', target, '--overrides', PHASES, '--output', 'report.json', EXAMPLE];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd,
-      env: { ...process.env, NODE_PATH: nodePath, ARTILLERY_DISABLE_TELEMETRY: 'true', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  return run([bin, ...args], {
+    cwd,
+    env: { ...process.env, NODE_PATH: nodePath, ARTILLERY_DISABLE_TELEMETRY: 'true', NO_COLOR: '1' },
   });
 }
 
@@ -95,13 +100,13 @@ afterAll(async () => {
 
 describe('artillery run with artillery-engine-iqsim', () => {
   it(`${USERS} virtual devices register, pair, heat and sync; their second-hand buyers are refused`, async () => {
-    const install = artillery();
+    const install = await artillery();
     console.log(`artillery ${install.installed ? 'installed' : 'reused from the cache'} in ${install.ms} ms`);
-    const nodePath = layOut(dir);
+    const nodePath = await layOut(dir);
     const started = performance.now();
-    const run = await artilleryRun(install.bin, dir, nodePath, registry.url);
+    const result = await artilleryRun(install.bin, dir, nodePath, registry.url);
     console.log(`artillery run: ${Math.round(performance.now() - started)} ms`);
-    expect(run.code, run.output).toBe(0);
+    expect(result.code, result.output).toBe(0);
     const { counters } = (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report).aggregate;
     expect(counters).toMatchObject({
       'vusers.created': USERS,
@@ -117,7 +122,7 @@ describe('artillery run with artillery-engine-iqsim', () => {
     expect(counters['vusers.failed'] ?? 0).toBe(0);
     // The service holds devices 0 … USERS−1 of the fleet of seed 7, whatever thread ran which.
     const stored = registry.server.store.query('SELECT device_id FROM devices').map((row) => row.device_id);
-    const { deviceSeed } = await import('../../packages/artillery-engine-iqsim/src/identity.js');
+    const { deviceSeed } = await import('../packages/artillery-engine-iqsim/src/identity.js');
     const fleet = Array.from(
       { length: USERS },
       (_, k) =>
