@@ -25,7 +25,6 @@ export const DEEP_TESTS = ['test/deep/**', '**/*.deep.test.ts'];
 
 /** Slowest first, as measured on an idle machine (`npx vitest run` per-file durations). */
 const SLOW_FIRST = [
-  'test/artillery.test.ts',
   'test/companion-e2e.test.ts',
   'test/pack.test.ts',
   'test/serial.test.ts',

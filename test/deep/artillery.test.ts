@@ -5,19 +5,19 @@
  * the engine is built from packages/artillery-engine-iqsim and laid out as a user's install would
  * have it (its own folder in node_modules, iqsim and its dependencies beside it), found by Artillery
  * through NODE_PATH. The scenario is examples/artillery/owners.yml, as documented. Users:
- * `npm run test:deep -- artillery-users=N` (default 4). In `npm test`, started first (vitest.config.ts):
- * a cold install is about 33 s and 50 CPU-s on the idle 2-core machine, most of it waiting on the
- * registry and the disk (docs/decisions.md "Artillery outside the root install").
+ * `npm run test:deep -- artillery-users=N` (default 4). In test:deep, not `npm test`: a cold install
+ * takes 33 s alone on the idle 2-core machine but 162 s beside the fast suite, which then ran 288 s
+ * instead of about 220 (docs/decisions.md "Artillery outside the root install").
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVirtualDevice } from '../simulator/index.js';
-import { createRegistry, type Registry } from '../testing/index.js';
-import { ROOT } from './helpers/built-cli.js';
-import { deepCount } from './helpers/deep.js';
+import { createVirtualDevice } from '../../simulator/index.js';
+import { createRegistry, type Registry } from '../../testing/index.js';
+import { ROOT } from '../helpers/built-cli.js';
+import { deepCount } from '../helpers/deep.js';
 
 const ENGINE = join(ROOT, 'packages/artillery-engine-iqsim');
 const USERS = deepCount('artillery-users', 4);
@@ -122,7 +122,7 @@ describe('artillery run with artillery-engine-iqsim', () => {
     expect(counters['vusers.failed'] ?? 0).toBe(0);
     // The service holds devices 0 … USERS−1 of the fleet of seed 7, whatever thread ran which.
     const stored = registry.server.store.query('SELECT device_id FROM devices').map((row) => row.device_id);
-    const { deviceSeed } = await import('../packages/artillery-engine-iqsim/src/identity.js');
+    const { deviceSeed } = await import('../../packages/artillery-engine-iqsim/src/identity.js');
     const fleet = Array.from(
       { length: USERS },
       (_, k) =>
