@@ -208,7 +208,11 @@ export function runSession(device: VirtualDevice, s: Session): Promise<void> {
   const samplers: TraceSampler[] = [];
   if (s.trace) samplers.push(new TraceSampler(device, { rateHz: s.trace.rateHz, sink: s.trace.file }));
   const spark = view && (info.columns ?? 0) >= SPARK_MIN_COLUMNS ? new SparkHistory(200) : undefined;
-  if (spark) samplers.push(new TraceSampler(device, { rateHz: sparkRateHz(s.speed), sink: spark }));
+  if (spark) {
+    // A live chart: a sample as soon as its instant passes, not up to a second later.
+    const rateHz = sparkRateHz(s.speed);
+    samplers.push(new TraceSampler(device, { rateHz, sink: spark, maxLagMs: 1000 / rateHz }));
+  }
   let saveReported = false;
   const saveFailed = (e: SimulatorError): void => {
     if (!saveReported) {
@@ -276,8 +280,8 @@ export function runSession(device: VirtualDevice, s: Session): Promise<void> {
       draw();
     };
     const onTransmit = s.pty?.attach(device, () => pump.nowMs(), s.speed, finish);
-    // The pump wakes at least once per sample period (real ms), so samples fall near their instants.
-    const maxWaitMs = Math.max(1, Math.min(100, ...samplers.map((sampler) => sampler.periodMs / s.speed)));
+    // The pump wakes at least once per sampler's lag (real ms), so samples never fall further behind.
+    const maxWaitMs = Math.max(1, Math.min(100, ...samplers.map((sampler) => sampler.maxLagMs / s.speed)));
     const pump = startRealTimePump(device, {
       speed: s.speed,
       maxWaitMs,

@@ -6,7 +6,14 @@
  * `advanceTo` runs the control loop tick by tick up to the next timer or the target time.
  */
 import type { Ctx, Derived } from './context.js';
-import { integrate, isHeating, nextLevelDeadline, rates, syncHeatingBattery } from './energy.js';
+import {
+  heatingCapacityJ,
+  integrate,
+  isHeating,
+  nextLevelDeadline,
+  rates,
+  syncHeatingBattery,
+} from './energy.js';
 import { FirmwareError } from './errors.js';
 import { type HeaterEvent, HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
 import { applyInput } from './inputs.js';
@@ -52,6 +59,20 @@ export interface FirmwareOptions {
   snapshot?: FirmwareSnapshot;
 }
 
+/** A battery level kept within 0–100 %. */
+const clampPercent = (x: number): number => Math.min(100, Math.max(0, x));
+
+/**
+ * Something that reads the firmware's values at chosen instants of virtual time without making the
+ * firmware stop there on its own (`Firmware.addProbe`; the trace sampler is one).
+ */
+export interface FirmwareProbe {
+  /** The next instant wanted, virtual ms; `sample` must move it past the instant it was called at. */
+  readonly dueMs: number;
+  /** Called inside `advanceTo` with the firmware at `atMs`: timers due then have run, inputs given then not yet. */
+  sample(firmware: Firmware, atMs: number): void;
+}
+
 export class Firmware {
   readonly profile: ModelProfile;
   readonly params: FirmwareParams;
@@ -61,6 +82,9 @@ export class Firmware {
   private readonly timers = new TimerSlots();
   /** The battery and status record values as last notified. */
   private readonly notified = new NotifiedViews();
+  private readonly probes: FirmwareProbe[] = [];
+  /** The earliest probe instant (+∞ without probes). */
+  private probeAtMs = Number.POSITIVE_INFINITY;
 
   constructor(modelId: string, options: FirmwareOptions = {}) {
     this.profile = getProfile(modelId);
@@ -143,9 +167,19 @@ export class Firmware {
       const next = timers.earliest();
       const nextAtMs = next === NO_TIMER ? Number.POSITIVE_INFINITY : timers.atOf(next);
       const due = nextAtMs <= nowMs;
-      const target = due ? nextAtMs : nowMs;
+      const limit = due ? nextAtMs : nowMs;
+      // A probe's instant comes after the timers due then and before any input given at it.
+      const probeAt = this.probeAtMs;
+      const probing = probeAt < limit || (probeAt === limit && !due);
+      const target = probing ? probeAt : limit;
+      // At a probe's instant only the heater runs there; nothing else moves, so a probed firmware
+      // computes exactly what an unprobed one does (the probe reads levels with `levelsAt`).
       if (isHeating(this.ctx)) {
         const stop = heater.run(target);
+        if (probing && stop === HeaterStop.reached) {
+          this.runProbes(target);
+          continue;
+        }
         const reached = stop === HeaterStop.reached ? target : Math.max(state.nowMs, heater.timeMs);
         integrate(this.ctx, reached);
         state.nowMs = reached;
@@ -155,6 +189,9 @@ export class Firmware {
           this.settle(false);
           continue;
         }
+      } else if (probing) {
+        this.runProbes(target);
+        continue;
       } else {
         integrate(this.ctx, target);
         state.nowMs = target;
@@ -163,6 +200,57 @@ export class Firmware {
       timers.clearId(next);
       this.settle(fireTimer(this.ctx, TIMER_NAMES[next] as TimerName));
     }
+  }
+
+  /**
+   * Adds a probe (docs/traces.md "From the library"): `advanceTo` stops at each of its instants on
+   * the way, with every value exact there, and calls it. A probe is not a deadline: the firmware gets
+   * there only when someone advances it that far. Returns the function that removes it.
+   */
+  addProbe(probe: FirmwareProbe): () => void {
+    if (!(probe.dueMs >= this.ctx.state.nowMs))
+      throw new FirmwareError(
+        'FIRMWARE_TIME',
+        `a probe at ${probe.dueMs} is before the firmware's time ${this.ctx.state.nowMs}`,
+      );
+    this.probes.push(probe);
+    this.probeAtMs = Math.min(this.probeAtMs, probe.dueMs);
+    return () => {
+      const index = this.probes.indexOf(probe);
+      if (index >= 0) this.probes.splice(index, 1);
+      this.refreshProbeAt();
+    };
+  }
+
+  /**
+   * Runs the probes due up to `nowMs` without moving anything else, when nothing else would happen
+   * by then (not heating, no timer due); returns false, having done nothing, otherwise. This lets a
+   * probe catch up while the firmware idles, and keeps a probed firmware computing exactly what an
+   * unprobed one does.
+   */
+  probeUntil(nowMs: number): boolean {
+    if (isHeating(this.ctx) || (this.timers.nextAtMs() ?? Number.POSITIVE_INFINITY) <= nowMs) return false;
+    while (this.probeAtMs <= nowMs) this.runProbes(Math.max(this.probeAtMs, this.ctx.state.nowMs));
+    return true;
+  }
+
+  private runProbes(atMs: number): void {
+    const probes = this.probes;
+    for (let i = 0; i < probes.length; i++) {
+      const probe = probes[i] as FirmwareProbe;
+      if (probe.dueMs > atMs) continue;
+      probe.sample(this, atMs);
+      if (!(probe.dueMs > atMs))
+        throw new FirmwareError('FIRMWARE_TIME', `a probe sampled at ${atMs} asked for ${probe.dueMs} next`);
+    }
+    this.refreshProbeAt();
+  }
+
+  private refreshProbeAt(): void {
+    let at = Number.POSITIVE_INFINITY;
+    const probes = this.probes;
+    for (let i = 0; i < probes.length; i++) at = Math.min(at, (probes[i] as FirmwareProbe).dueMs);
+    this.probeAtMs = at;
   }
 
   /** When something next happens on its own (a timer, a level boundary, a heater report), or undefined. */
@@ -240,9 +328,37 @@ export class Firmware {
     return isHeating(this.ctx) ? this.ctx.heater.powerW : 0;
   }
 
-  /** Airflow of the injected puff at the firmware's time, ml/s: 0 between puffs and when not heating. */
-  puffFlowMlS(): number {
-    return isHeating(this.ctx) ? this.ctx.heater.flowAt(this.ctx.state.nowMs) : 0;
+  /** Airflow of the injected puff at `atMs` (default the firmware's time), ml/s: 0 between puffs and when not heating. */
+  puffFlowMlS(atMs = this.ctx.state.nowMs): number {
+    return isHeating(this.ctx) ? this.ctx.heater.flowAt(atMs) : 0;
+  }
+
+  /**
+   * Both battery levels (%) at `atMs`, from the firmware's time up to the next thing it must handle,
+   * without moving them there: what a probe reads, since `advanceTo` leaves the levels at the last
+   * step while it stops for probes (exact but for the snap of a level to a mark within a millisecond
+   * of it, docs/device.md §4.2). Writes into `out`, allocating nothing.
+   */
+  levelsAt(atMs: number, out: { holderPct: number; chargerPct: number }): void {
+    const ctx = this.ctx;
+    const { state, derived } = ctx;
+    const dt = Math.max(0, atMs - state.nowMs);
+    const r = rates(ctx);
+    if (isHeating(ctx)) {
+      const heated = Math.max(0, (ctx.heater.batteryJ / heatingCapacityJ(ctx)) * 100);
+      if (derived.onePiece) {
+        out.chargerPct = clampPercent(heated + r.charger * dt);
+        out.holderPct = out.chargerPct;
+      } else {
+        out.holderPct = heated;
+        out.chargerPct = clampPercent(state.charger.levelPercent + r.charger * dt);
+      }
+      return;
+    }
+    out.chargerPct = clampPercent(state.charger.levelPercent + r.charger * dt);
+    out.holderPct = derived.onePiece
+      ? out.chargerPct
+      : clampPercent(state.holder.levelPercent + r.holder * dt);
   }
 
   /** Current battery rates, % per ms (for tests of energy conservation and for the live view). */

@@ -1,6 +1,12 @@
 /** The firmware model layer: model profiles, parameters, and the sans-IO device firmware. */
 export { FirmwareError, type FirmwareErrorCode } from './errors.js';
-export { type CountersView, Firmware, type FirmwareOptions, type FirmwareSnapshot } from './firmware.js';
+export {
+  type CountersView,
+  Firmware,
+  type FirmwareOptions,
+  type FirmwareProbe,
+  type FirmwareSnapshot,
+} from './firmware.js';
 export { HeaterFault, HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
 export { DEFAULT_PARAMS, type DeepPartial, type FirmwareParams, mergeParams } from './params.js';
 export {

@@ -123,3 +123,29 @@ describe('a traced scenario', () => {
     expect(sink.trace.events.filter((e) => e.type === 'puff' && e.counted)).toHaveLength(10);
   });
 });
+
+describe('a traced device', () => {
+  it('computes exactly what an untraced one does, to the last bit of every level and timer', () => {
+    const run = (rateHz?: number) => {
+      const clock = new VirtualClock();
+      const device = createVirtualDevice({ model: 'iluma-i', seed: 3 });
+      clock.follow(device);
+      const sampler = rateHz
+        ? new TraceSampler(device, { rateHz, sink: new TraceCollector(), clock })
+        : undefined;
+      device.input({ type: 'undock' }, clock.now());
+      device.input({ type: 'stick', action: 'insert' }, clock.now());
+      clock.advanceBy(40_000);
+      device.input({ type: 'puff' }, clock.now());
+      clock.advanceBy(400_000);
+      device.input({ type: 'dock' }, clock.now());
+      clock.advanceBy(900_000);
+      sampler?.close();
+      clock.advanceBy(1);
+      return device.snapshot();
+    };
+    const plain = run();
+    expect(run(10)).toEqual(plain);
+    expect(run(250)).toEqual(plain);
+  });
+});

@@ -1,14 +1,16 @@
 /**
  * The trace sampler (docs/traces.md "From the library"): records a device's values at a fixed rate of
- * virtual time and passes its events on as they come, to a `TraceSink`. It is a `DeadlineSource`:
- * a `VirtualClock` that follows it (the `clock` option) wakes it at every sample instant; whoever
- * owns real time calls `handleTimeout` when `nextDeadline` has passed. Each sample first advances the
- * device to the instant, so the values are those of that instant, not of the device's last step.
- * Per sample it allocates nothing: one `TraceSample` is overwritten in place and a light's text is
- * made only when the light changes.
+ * virtual time and passes its events on as they come, to a `TraceSink`. It is a firmware probe: the
+ * firmware stops at each sample instant on its way wherever the device is advanced to, so the values
+ * are those of that instant while the device takes no extra steps. It is also a `DeadlineSource`, only
+ * so that samples never fall more than `maxLagMs` behind: when nothing else steps the device for that
+ * long, the sampler steps it (a `VirtualClock` that follows it, the `clock` option, wakes it; whoever
+ * owns real time calls `handleTimeout` once `nextDeadline` has passed). Per sample it allocates
+ * nothing: one `TraceSample` is overwritten in place and a light's text is made only when the light
+ * changes.
  */
 import type { Subscription } from 'rxjs';
-import type { Light } from '../../firmware-model/index.js';
+import type { Firmware, FirmwareProbe, Light } from '../../firmware-model/index.js';
 import type { DeadlineSource, VirtualClock } from '../clock.js';
 import type { DeviceEvent, VirtualDevice } from '../device/device.js';
 import { SimulatorError } from '../errors.js';
@@ -27,8 +29,13 @@ export interface TraceSamplerOptions {
   /** Samples per second of virtual time, `TRACE_RATE_MIN_HZ`…`TRACE_RATE_MAX_HZ`. */
   rateHz: number;
   sink: TraceSink;
-  /** A clock to follow: it then calls `handleTimeout` at every sample instant until `close`. */
+  /** A clock to follow: it then calls `handleTimeout` when samples would fall `maxLagMs` behind. */
   clock?: VirtualClock;
+  /**
+   * How far (virtual ms) the first sample not yet taken may fall behind before the sampler steps the
+   * device itself; default the larger of one period and 1 s. A live view wants one period.
+   */
+  maxLagMs?: number;
 }
 
 /** Throws SIM_TRACE unless `rateHz` is a rate the sampler takes. */
@@ -43,21 +50,26 @@ export function checkTraceRate(rateHz: number): void {
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-export class TraceSampler implements DeadlineSource {
+export class TraceSampler implements DeadlineSource, FirmwareProbe {
   readonly rateHz: number;
   /** Virtual ms between two samples. */
   readonly periodMs: number;
+  readonly maxLagMs: number;
   private readonly sink: TraceSink;
   private readonly row: TraceSample;
   private readonly subscription: Subscription;
   private readonly unfollow: (() => void) | undefined;
+  private readonly unprobe: () => void;
+  private readonly clock: VirtualClock | undefined;
   private readonly startMs: number;
   private index = 0;
-  private dueMs: number;
+  private nextAtMs: number;
   private samples = 0;
+  private lastAtMs = Number.NEGATIVE_INFINITY;
   private events = 0;
   private closed = false;
   private faultKey = '';
+  private readonly levels = { holderPct: 0, chargerPct: 0 };
   private readonly holderLed = new LedText();
   private readonly chargerLed = new LedText();
 
@@ -68,9 +80,11 @@ export class TraceSampler implements DeadlineSource {
     checkTraceRate(options.rateHz);
     this.rateHz = options.rateHz;
     this.periodMs = 1000 / options.rateHz;
+    this.maxLagMs = options.maxLagMs ?? Math.max(this.periodMs, 1000);
+    this.clock = options.clock;
     this.sink = options.sink;
     this.startMs = device.now;
-    this.dueMs = this.startMs;
+    this.nextAtMs = this.startMs;
     this.row = {
       atMs: 0,
       holderState: '',
@@ -94,32 +108,56 @@ export class TraceSampler implements DeadlineSource {
     });
     this.faultKey = this.currentFaultKey();
     this.subscription = device.events$.subscribe((event) => this.onEvent(event));
+    this.unprobe = device.firmware.addProbe(this);
     this.unfollow = options.clock?.follow(this);
   }
 
-  /** The next sample instant, virtual ms (undefined once closed). */
+  /** The next sample instant, virtual ms (the firmware probe's). */
+  get dueMs(): number {
+    return this.nextAtMs;
+  }
+
+  /** When the sampler next steps the device itself, virtual ms (undefined once closed). */
   nextDeadline(): number | undefined {
-    return this.closed ? undefined : this.dueMs;
+    return this.closed ? undefined : this.nextAtMs + this.maxLagMs;
+  }
+
+  /** Takes every sample due by `nowMs`. */
+  handleTimeout(nowMs: number): void {
+    if (!this.closed) this.catchUp(nowMs);
   }
 
   /**
-   * Advances the device to `nowMs` and records one sample there; the next instant is the first one
-   * of the rate's grid after `nowMs` (instants a late caller skipped are not made up).
+   * Samples up to `nowMs`: while the device idles (nothing of its own due by then) the firmware runs
+   * its probes in place, so the device is not stepped and computes exactly what an untraced one does;
+   * otherwise the device is stepped there and the firmware samples on the way.
    */
-  handleTimeout(nowMs: number): void {
-    if (this.closed) return;
-    this.device.handleTimeout(nowMs);
-    this.record(nowMs);
-    this.index = Math.max(this.index + 1, Math.floor((nowMs - this.startMs) / this.periodMs) + 1);
-    this.dueMs = this.startMs + this.index * this.periodMs;
+  private catchUp(nowMs: number): void {
+    // The firmware has sampled every instant up to the device's time already.
+    if (nowMs < this.device.now) return;
+    const deviceDue = this.device.nextDeadline() ?? Number.POSITIVE_INFINITY;
+    if (deviceDue <= nowMs || !this.device.firmware.probeUntil(nowMs)) this.device.handleTimeout(nowMs);
   }
 
-  /** Records a last sample at the device's time, stops listening and sends the end row. Idempotent. */
+  /** The firmware probe: one sample at `atMs`; the next instant is the rate's next one. */
+  sample(_firmware: Firmware, atMs: number): void {
+    this.record(atMs);
+    this.index = Math.max(this.index + 1, Math.floor((atMs - this.startMs) / this.periodMs) + 1);
+    this.nextAtMs = this.startMs + this.index * this.periodMs;
+  }
+
+  /**
+   * Steps the device to the clock's time (without a clock, to its own), taking the samples due by
+   * then; records a last sample there unless one was just taken; stops listening and sends the end
+   * row. Idempotent.
+   */
   close(): void {
     if (this.closed) return;
-    const atMs = this.device.now;
-    if (this.samples === 0 || this.row.atMs < atMs) this.record(atMs);
+    const atMs = Math.max(this.device.now, this.clock?.now() ?? Number.NEGATIVE_INFINITY);
+    this.catchUp(atMs);
+    if (this.lastAtMs < atMs) this.record(atMs);
     this.closed = true;
+    this.unprobe();
     this.unfollow?.();
     this.subscription.unsubscribe();
     this.sink.end({ atMs, samples: this.samples, events: this.events });
@@ -129,15 +167,18 @@ export class TraceSampler implements DeadlineSource {
     const firmware = this.device.firmware;
     const { holder, charger, session } = firmware.state;
     const row = this.row;
+    const levels = this.levels;
+    firmware.levelsAt(atMs, levels);
+    this.lastAtMs = atMs;
     row.atMs = atMs;
     row.holderState = holder.state;
     row.chargerState = charger.state;
     row.heaterC = round1(firmware.heaterTempC());
     row.heaterW = round2(firmware.heaterPowerW());
-    row.puffFlowMlS = round1(firmware.puffFlowMlS());
+    row.puffFlowMlS = round1(firmware.puffFlowMlS(atMs));
     row.puffs = session?.puffs ?? 0;
-    row.holderPct = round2(holder.levelPercent);
-    row.chargerPct = round2(charger.levelPercent);
+    row.holderPct = round2(levels.holderPct);
+    row.chargerPct = round2(levels.chargerPct);
     row.holderLed = this.holderLed.of(holder.light);
     row.chargerLed = this.chargerLed.of(charger.light);
     this.samples++;
