@@ -76,6 +76,11 @@ export function holderChargeRate(ctx: Ctx): number {
 }
 
 export function rates(ctx: Ctx): Rates {
+  return ratesInto(ctx, { charger: 0, holder: 0 });
+}
+
+/** `rates` written into `out` (returned), for callers that read them once per sample. */
+export function ratesInto(ctx: Ctx, out: Rates): Rates {
   const { state, params, derived } = ctx;
   const heating = isHeating(ctx);
   let charger = 0;
@@ -98,7 +103,9 @@ export function rates(ctx: Ctx): Rates {
       holder = -params.holder.idleDrainPercentPerHour / MS_PER_HOUR;
     }
   }
-  return { charger, holder };
+  out.charger = charger;
+  out.holder = holder;
+  return out;
 }
 
 /** Moves levels from `s.nowMs` to `toMs` at the current rates and books the energy. */

@@ -12,6 +12,7 @@ import {
   isHeating,
   nextLevelDeadline,
   rates,
+  ratesInto,
   syncHeatingBattery,
 } from './energy.js';
 import { FirmwareError } from './errors.js';
@@ -85,6 +86,8 @@ export class Firmware {
   private readonly probes: FirmwareProbe[] = [];
   /** The earliest probe instant (+∞ without probes). */
   private probeAtMs = Number.POSITIVE_INFINITY;
+  /** The battery rates `levelsAt` reads, kept to allocate nothing per sample. */
+  private readonly probeRates = { charger: 0, holder: 0 };
 
   constructor(modelId: string, options: FirmwareOptions = {}) {
     this.profile = getProfile(modelId);
@@ -170,12 +173,15 @@ export class Firmware {
       const limit = due ? nextAtMs : nowMs;
       // A probe's instant comes after the timers due then and before any input given at it.
       const probeAt = this.probeAtMs;
-      const probing = probeAt < limit || (probeAt === limit && !due);
+      // While heating, the loop samples the instants before `limit` itself (`HeaterLoop.onSample`).
+      const heating = isHeating(this.ctx);
+      const probing = (!heating && probeAt < limit) || (probeAt === limit && !due);
       const target = probing ? probeAt : limit;
       // At a probe's instant only the heater runs there; nothing else moves, so a probed firmware
-      // computes exactly what an unprobed one does (the probe reads levels with `levelsAt`).
-      if (isHeating(this.ctx)) {
-        const stop = heater.run(target);
+      // computes exactly what an unprobed one does (the probe reads levels with `levelsAt`). While
+      // heating, the loop calls the probes itself at the instants before its target, without stopping.
+      if (heating) {
+        const stop = heater.run(target, probeAt);
         if (probing && stop === HeaterStop.reached) {
           this.runProbes(target);
           continue;
@@ -215,6 +221,10 @@ export class Firmware {
       );
     this.probes.push(probe);
     this.probeAtMs = Math.min(this.probeAtMs, probe.dueMs);
+    this.ctx.heater.onSample ??= (atMs) => {
+      this.runProbes(atMs);
+      return this.probeAtMs;
+    };
     return () => {
       const index = this.probes.indexOf(probe);
       if (index >= 0) this.probes.splice(index, 1);
@@ -343,7 +353,7 @@ export class Firmware {
     const ctx = this.ctx;
     const { state, derived } = ctx;
     const dt = Math.max(0, atMs - state.nowMs);
-    const r = rates(ctx);
+    const r = ratesInto(ctx, this.probeRates);
     if (isHeating(ctx)) {
       const heated = Math.max(0, (ctx.heater.batteryJ / heatingCapacityJ(ctx)) * 100);
       if (derived.onePiece) {

@@ -168,10 +168,19 @@ export class HeaterLoop {
   }
 
   /**
-   * Ticks until `untilMs` or the first event, whichever comes first; returns a `HeaterStop` code.
-   * The loop keeps every register in a local and touches no object: no allocation per tick.
+   * Where the loop hands over values mid-run (the firmware's probes, docs/firmware-model.md
+   * "Surface"): for each instant before `untilMs`, at the last tick at or before it, the loop stores
+   * its registers, calls `onSample(instant)` and goes on to the instant it returns (+∞: none), so a
+   * sample reads what a run stopped at the instant would leave.
    */
-  run(untilMs: number): HeaterStop {
+  onSample: ((atMs: number) => number) | undefined;
+
+  /**
+   * Ticks until `untilMs` or the first event, whichever comes first; returns a `HeaterStop` code.
+   * The loop keeps every register in a local and touches no object: no allocation per tick. With
+   * `sampleAtMs` it calls `onSample` at that instant on the way (see there), without stopping.
+   */
+  run(untilMs: number, sampleAtMs = Number.POSITIVE_INFINITY): HeaterStop {
     const r = this.regs;
     const dt = this.dtMs;
     const dts = dt / 1000;
@@ -206,10 +215,22 @@ export class HeaterLoop {
     let armed = r[ARMED] as number;
     // A call that makes no tick (time already at `untilMs`) keeps the last tick's power as the reading.
     let power = r[POWER_W] as number;
+    let sampleAt = sampleAtMs;
     let stop: HeaterStop = HeaterStop.reached;
     if (on && fault === HeaterFault.open) stop = HeaterStop.powerOutOfRange;
     else if (on && fault === HeaterFault.noisy) stop = HeaterStop.measurementVariation;
     while (stop === HeaterStop.reached && t + dt <= untilMs) {
+      if (t + dt > sampleAt) {
+        // The next tick passes a sample instant: the values now are the instant's, as a run stopped
+        // there would leave them.
+        r[TIME] = t;
+        r[TEMP] = temp;
+        r[BATTERY_J] = battery;
+        r[ENERGY_J] = energy;
+        r[POWER_W] = power;
+        sampleAt = this.onSample === undefined ? Number.POSITIVE_INFINITY : this.onSample(sampleAt);
+        continue;
+      }
       t += dt;
       let setpoint = amb;
       let feed = 0;
@@ -241,6 +262,15 @@ export class HeaterLoop {
         below = -1;
         armed = 1;
       }
+    }
+    // Instants after the last tick and before `untilMs` read that tick, as a run stopped there would.
+    while (stop === HeaterStop.reached && sampleAt < untilMs) {
+      r[TIME] = t;
+      r[TEMP] = temp;
+      r[BATTERY_J] = battery;
+      r[ENERGY_J] = energy;
+      r[POWER_W] = power;
+      sampleAt = this.onSample === undefined ? Number.POSITIVE_INFINITY : this.onSample(sampleAt);
     }
     r[TIME] = t;
     r[TEMP] = temp;
