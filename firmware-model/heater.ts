@@ -219,10 +219,10 @@ export class HeaterLoop {
     let stop: HeaterStop = HeaterStop.reached;
     if (on && fault === HeaterFault.open) stop = HeaterStop.powerOutOfRange;
     else if (on && fault === HeaterFault.noisy) stop = HeaterStop.measurementVariation;
-    while (stop === HeaterStop.reached && t + dt <= untilMs) {
-      if (t + dt > sampleAt) {
-        // The next tick passes a sample instant: the values now are the instant's, as a run stopped
-        // there would leave them.
+    while (stop === HeaterStop.reached) {
+      if (t + dt > sampleAt && sampleAt < untilMs) {
+        // The next tick passes a sample instant before the target (or there is none before it):
+        // the values now are the instant's, as a run stopped there would leave them.
         r[TIME] = t;
         r[TEMP] = temp;
         r[BATTERY_J] = battery;
@@ -231,6 +231,7 @@ export class HeaterLoop {
         sampleAt = this.onSample === undefined ? Number.POSITIVE_INFINITY : this.onSample(sampleAt);
         continue;
       }
+      if (t + dt > untilMs) break;
       t += dt;
       let setpoint = amb;
       let feed = 0;
@@ -262,15 +263,6 @@ export class HeaterLoop {
         below = -1;
         armed = 1;
       }
-    }
-    // Instants after the last tick and before `untilMs` read that tick, as a run stopped there would.
-    while (stop === HeaterStop.reached && sampleAt < untilMs) {
-      r[TIME] = t;
-      r[TEMP] = temp;
-      r[BATTERY_J] = battery;
-      r[ENERGY_J] = energy;
-      r[POWER_W] = power;
-      sampleAt = this.onSample === undefined ? Number.POSITIVE_INFINITY : this.onSample(sampleAt);
     }
     r[TIME] = t;
     r[TEMP] = temp;
