@@ -80,7 +80,7 @@ export function rates(ctx: Ctx): Rates {
 }
 
 /** `rates` written into `out` (returned), for callers that read them once per sample. */
-export function ratesInto(ctx: Ctx, out: Rates): Rates {
+function ratesInto(ctx: Ctx, out: Rates): Rates {
   const { state, params, derived } = ctx;
   const heating = isHeating(ctx);
   let charger = 0;
@@ -152,10 +152,41 @@ function move(level: number, ratePctPerMs: number, dtMs: number, snap: boolean):
   return towards && Math.abs(next - mark) <= Math.abs(ratePctPerMs) + 1e-12 ? mark : next;
 }
 
+/** The heating unit's level (%) from the heater's battery energy, plus `extraPercent` not yet booked there. */
+function heatingLevelPercent(ctx: Ctx, extraPercent: number): number {
+  return Math.max(0, (ctx.heater.batteryJ / heatingCapacityJ(ctx)) * 100 + extraPercent);
+}
+
+/**
+ * Both levels (%) at `atMs` as one `integrate` from the firmware's time (and, while heating,
+ * `syncHeatingBattery`) would leave them, without moving anything: what a firmware probe reads
+ * (docs/firmware-model.md "Surface"). `scratch` takes the rates, so nothing is allocated.
+ */
+export function levelsAt(
+  ctx: Ctx,
+  atMs: number,
+  scratch: Rates,
+  out: { holderPct: number; chargerPct: number },
+): void {
+  const { state, derived } = ctx;
+  const dt = Math.max(0, atMs - state.nowMs);
+  const r = ratesInto(ctx, scratch);
+  const heating = isHeating(ctx);
+  const charger = move(state.charger.levelPercent, r.charger, dt, !(derived.onePiece && heating));
+  if (derived.onePiece) {
+    // A one-piece unit heating books its charge into the heater's energy (see `integrate`).
+    out.chargerPct = heating ? heatingLevelPercent(ctx, charger - state.charger.levelPercent) : charger;
+    out.holderPct = out.chargerPct;
+    return;
+  }
+  out.chargerPct = charger;
+  out.holderPct = heating ? heatingLevelPercent(ctx, 0) : move(state.holder.levelPercent, r.holder, dt, true);
+}
+
 /** Copies the heater's battery energy back to the heating unit's level and books the draw. */
 export function syncHeatingBattery(ctx: Ctx): void {
-  const { state, derived, heater } = ctx;
-  const level = Math.max(0, (heater.batteryJ / heatingCapacityJ(ctx)) * 100);
+  const { state, derived } = ctx;
+  const level = heatingLevelPercent(ctx, 0);
   const unit = derived.onePiece ? state.charger : state.holder;
   const drawn = unit.levelPercent - level;
   if (drawn > 0) {

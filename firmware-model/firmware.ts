@@ -6,15 +6,7 @@
  * `advanceTo` runs the control loop tick by tick up to the next timer or the target time.
  */
 import type { Ctx, Derived } from './context.js';
-import {
-  heatingCapacityJ,
-  integrate,
-  isHeating,
-  nextLevelDeadline,
-  rates,
-  ratesInto,
-  syncHeatingBattery,
-} from './energy.js';
+import { integrate, isHeating, levelsAt, nextLevelDeadline, rates, syncHeatingBattery } from './energy.js';
 import { FirmwareError } from './errors.js';
 import { type HeaterEvent, HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
 import { applyInput } from './inputs.js';
@@ -59,9 +51,6 @@ export interface FirmwareOptions {
   startMs?: number;
   snapshot?: FirmwareSnapshot;
 }
-
-/** A battery level kept within 0–100 %. */
-const clampPercent = (x: number): number => Math.min(100, Math.max(0, x));
 
 /**
  * Something that reads the firmware's values at chosen instants of virtual time without making the
@@ -240,7 +229,7 @@ export class Firmware {
    */
   probeUntil(nowMs: number): boolean {
     if (isHeating(this.ctx) || (this.timers.nextAtMs() ?? Number.POSITIVE_INFINITY) <= nowMs) return false;
-    while (this.probeAtMs <= nowMs) this.runProbes(Math.max(this.probeAtMs, this.ctx.state.nowMs));
+    while (this.probeAtMs <= nowMs) this.runProbes(this.probeAtMs);
     return true;
   }
 
@@ -345,30 +334,11 @@ export class Firmware {
 
   /**
    * Both battery levels (%) at `atMs`, from the firmware's time up to the next thing it must handle,
-   * without moving them there: what a probe reads, since `advanceTo` leaves the levels at the last
-   * step while it stops for probes (exact but for the snap of a level to a mark within a millisecond
-   * of it, docs/device.md §4.2). Writes into `out`, allocating nothing.
+   * as one step there would leave them, without moving them: what a probe reads, since `advanceTo`
+   * leaves the levels at the last real step while it stops for probes. Writes into `out`.
    */
   levelsAt(atMs: number, out: { holderPct: number; chargerPct: number }): void {
-    const ctx = this.ctx;
-    const { state, derived } = ctx;
-    const dt = Math.max(0, atMs - state.nowMs);
-    const r = ratesInto(ctx, this.probeRates);
-    if (isHeating(ctx)) {
-      const heated = Math.max(0, (ctx.heater.batteryJ / heatingCapacityJ(ctx)) * 100);
-      if (derived.onePiece) {
-        out.chargerPct = clampPercent(heated + r.charger * dt);
-        out.holderPct = out.chargerPct;
-      } else {
-        out.holderPct = heated;
-        out.chargerPct = clampPercent(state.charger.levelPercent + r.charger * dt);
-      }
-      return;
-    }
-    out.chargerPct = clampPercent(state.charger.levelPercent + r.charger * dt);
-    out.holderPct = derived.onePiece
-      ? out.chargerPct
-      : clampPercent(state.holder.levelPercent + r.holder * dt);
+    levelsAt(this.ctx, atMs, this.probeRates, out);
   }
 
   /** Current battery rates, % per ms (for tests of energy conservation and for the live view). */

@@ -65,7 +65,7 @@ describe('firmware probes', () => {
       reference.advanceTo(seen.atMs);
       expect(reference.heaterTempC(), `at ${seen.atMs}`).toBe(seen.tempC);
       expect(reference.state.holder.state).toBe(seen.state);
-      // Levels are exact but for the snap to a mark within a millisecond's travel.
+      // Levels agree to rounding: the reference integrated them in other steps.
       expect(reference.state.holder.levelPercent).toBeCloseTo(seen.holderPct, 6);
       if (seen.atMs === 30_000) reference.input({ type: 'puff' }, 30_000);
     }

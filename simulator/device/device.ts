@@ -9,7 +9,7 @@
  */
 
 import type { Observable } from 'rxjs';
-import { Firmware, type FirmwareInput, getProfile } from '../../firmware-model/index.js';
+import { Firmware, type FirmwareInput, type FirmwareProbe, getProfile } from '../../firmware-model/index.js';
 import { GATT_SERVICES, toHex } from '../../protocol/index.js';
 import type { CaptureSink } from '../capture-event.js';
 import { SimulatorError } from '../errors.js';
@@ -67,6 +67,8 @@ export class VirtualDevice implements Endpoint {
   private readonly script: DeviceScript | undefined;
   /** Whoever follows the deadline (`watchDeadline`): one clock usually, none for a device driven by hand. */
   private deadlineWatchers: (() => void)[] | undefined;
+  /** The firmware probes added through `addProbe`, with their removers; carried over a factory reset. */
+  private readonly probes: { probe: FirmwareProbe; remove: () => void }[] = [];
 
   constructor(options: VirtualDeviceOptions) {
     const parts = deviceParts(options);
@@ -229,6 +231,7 @@ export class VirtualDevice implements Endpoint {
     const profile = getProfile(this.model);
     this.identityValue = generateIdentity(profile, this.seed, this.identityOverrides);
     this.firmwareValue = new Firmware(this.model, { startMs: nowMs });
+    for (const entry of this.probes) entry.remove = this.firmwareValue.addProbe(entry.probe);
     this.firmwareValue.drainEvents();
     this.values.reset(this.firmwareValue, nowMs);
     this.deadlineMoved();
@@ -315,6 +318,21 @@ export class VirtualDevice implements Endpoint {
     this.advance(nowMs);
     this.requests.handleTimeout(nowMs);
     this.deadlineMoved();
+  }
+
+  /**
+   * Adds a probe to the firmware (`Firmware.addProbe`, docs/firmware-model.md "Surface"), kept on the
+   * new firmware after a factory reset. Returns the function that removes it.
+   */
+  addProbe(probe: FirmwareProbe): () => void {
+    const entry = { probe, remove: this.firmwareValue.addProbe(probe) };
+    this.probes.push(entry);
+    return () => {
+      const index = this.probes.indexOf(entry);
+      if (index < 0) return;
+      this.probes.splice(index, 1);
+      entry.remove();
+    };
   }
 
   /**

@@ -149,3 +149,18 @@ describe('a traced device', () => {
     expect(run(250)).toEqual(plain);
   });
 });
+
+describe('a traced device reset to factory settings', () => {
+  it('goes on sampling the new firmware', () => {
+    const clock = new VirtualClock();
+    const device = createVirtualDevice({ model: 'iluma-i' });
+    clock.follow(device);
+    const sink = new TraceCollector();
+    const sampler = new TraceSampler(device, { rateHz: 1, sink, clock });
+    clock.advanceBy(10_000);
+    device.factoryReset(clock.now());
+    clock.advanceBy(10_000);
+    sampler.close();
+    expect(sink.trace.samples.map((s) => s.atMs)).toEqual(Array.from({ length: 21 }, (_, i) => i * 1000));
+  });
+});

@@ -108,7 +108,7 @@ export class TraceSampler implements DeadlineSource, FirmwareProbe {
     });
     this.faultKey = this.currentFaultKey();
     this.subscription = device.events$.subscribe((event) => this.onEvent(event));
-    this.unprobe = device.firmware.addProbe(this);
+    this.unprobe = device.addProbe(this);
     this.unfollow = options.clock?.follow(this);
   }
 
