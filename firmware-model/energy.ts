@@ -76,13 +76,12 @@ export function holderChargeRate(ctx: Ctx): number {
 }
 
 export function rates(ctx: Ctx): Rates {
-  return ratesInto(ctx, { charger: 0, holder: 0 });
+  return ratesInto(ctx, isHeating(ctx), { charger: 0, holder: 0 });
 }
 
 /** `rates` written into `out` (returned), for callers that read them once per sample. */
-function ratesInto(ctx: Ctx, out: Rates): Rates {
+function ratesInto(ctx: Ctx, heating: boolean, out: Rates): Rates {
   const { state, params, derived } = ctx;
-  const heating = isHeating(ctx);
   let charger = 0;
   let holder = 0;
   if (
@@ -165,13 +164,13 @@ function heatingLevelPercent(ctx: Ctx, extraPercent: number): number {
 export function levelsAt(
   ctx: Ctx,
   atMs: number,
+  heating: boolean,
   scratch: Rates,
   out: { holderPct: number; chargerPct: number },
 ): void {
   const { state, derived } = ctx;
   const dt = Math.max(0, atMs - state.nowMs);
-  const r = ratesInto(ctx, scratch);
-  const heating = isHeating(ctx);
+  const r = ratesInto(ctx, heating, scratch);
   const charger = move(state.charger.levelPercent, r.charger, dt, !(derived.onePiece && heating));
   if (derived.onePiece) {
     // A one-piece unit heating books its charge into the heater's energy (see `integrate`).

@@ -56,6 +56,20 @@ export interface FirmwareOptions {
  * Something that reads the firmware's values at chosen instants of virtual time without making the
  * firmware stop there on its own (`Firmware.addProbe`; the trace sampler is one).
  */
+/** A probe's readings at its instant (`Firmware.readAt`). */
+export interface ProbeReadings {
+  /** Heater temperature, °C. */
+  heaterC: number;
+  /** Electrical power into the heater, W. */
+  heaterW: number;
+  /** Airflow of the puff under way, ml/s; 0 between puffs and at rest. */
+  puffFlowMlS: number;
+  /** Holder battery, % (one-piece: the main unit's). */
+  holderPct: number;
+  /** Charger battery, %. */
+  chargerPct: number;
+}
+
 export interface FirmwareProbe {
   /** The next instant wanted, virtual ms; `sample` must move it past the instant it was called at. */
   readonly dueMs: number;
@@ -75,7 +89,7 @@ export class Firmware {
   private readonly probes: FirmwareProbe[] = [];
   /** The earliest probe instant (+∞ without probes). */
   private probeAtMs = Number.POSITIVE_INFINITY;
-  /** The battery rates `levelsAt` reads, kept to allocate nothing per sample. */
+  /** The battery rates `readAt` reads, kept to allocate nothing per sample. */
   private readonly probeRates = { charger: 0, holder: 0 };
 
   constructor(modelId: string, options: FirmwareOptions = {}) {
@@ -167,7 +181,7 @@ export class Firmware {
       const probing = (!heating && probeAt < limit) || (probeAt === limit && !due);
       const target = probing ? probeAt : limit;
       // At a probe's instant only the heater runs there; nothing else moves, so a probed firmware
-      // computes exactly what an unprobed one does (the probe reads levels with `levelsAt`). While
+      // computes exactly what an unprobed one does (the probe reads levels with `readAt`). While
       // heating, the loop calls the probes itself at the instants before its target, without stopping.
       if (heating) {
         const stop = heater.run(target, probeAt);
@@ -327,18 +341,20 @@ export class Firmware {
     return isHeating(this.ctx) ? this.ctx.heater.powerW : 0;
   }
 
-  /** Airflow of the injected puff at `atMs` (default the firmware's time), ml/s: 0 between puffs and when not heating. */
-  puffFlowMlS(atMs = this.ctx.state.nowMs): number {
-    return isHeating(this.ctx) ? this.ctx.heater.flowAt(atMs) : 0;
-  }
-
   /**
-   * Both battery levels (%) at `atMs`, from the firmware's time up to the next thing it must handle,
-   * as one step there would leave them, without moving them: what a probe reads, since `advanceTo`
-   * leaves the levels at the last real step while it stops for probes. Writes into `out`.
+   * What a probe reads at `atMs` (docs/firmware-model.md "Surface"), written into `out`: the heater
+   * as the loop left it at the last tick at or before the instant (ambient and 0 W at rest), the
+   * puff's airflow, and both battery levels as a step there would leave them, without moving the
+   * firmware. One call, so the heating check is made once and nothing is allocated.
    */
-  levelsAt(atMs: number, out: { holderPct: number; chargerPct: number }): void {
-    levelsAt(this.ctx, atMs, this.probeRates, out);
+  readAt(atMs: number, out: ProbeReadings): void {
+    const ctx = this.ctx;
+    const heating = isHeating(ctx);
+    const heater = ctx.heater;
+    out.heaterC = heating ? heater.tempC : ctx.state.heaterTempC;
+    out.heaterW = heating ? heater.powerW : 0;
+    out.puffFlowMlS = heating ? heater.flowAt(atMs) : 0;
+    levelsAt(ctx, atMs, heating, this.probeRates, out);
   }
 
   /** Current battery rates, % per ms (for tests of energy conservation and for the live view). */

@@ -6,6 +6,7 @@ export {
   type FirmwareOptions,
   type FirmwareProbe,
   type FirmwareSnapshot,
+  type ProbeReadings,
 } from './firmware.js';
 export { HeaterFault, HeaterLoop, HeaterStop, nominalSessionEnergyJ } from './heater.js';
 export { DEFAULT_PARAMS, type DeepPartial, type FirmwareParams, mergeParams } from './params.js';

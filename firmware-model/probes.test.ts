@@ -23,12 +23,12 @@ function everyMs(periodMs: number, fromMs = 0): FirmwareProbe & { seen: Seen[] }
       return dueMs;
     },
     sample(firmware, atMs) {
-      const levels = { holderPct: 0, chargerPct: 0 };
-      firmware.levelsAt(atMs, levels);
+      const read = { heaterC: 0, heaterW: 0, puffFlowMlS: 0, holderPct: 0, chargerPct: 0 };
+      firmware.readAt(atMs, read);
       seen.push({
         atMs,
-        tempC: firmware.heaterTempC(),
-        holderPct: levels.holderPct,
+        tempC: read.heaterC,
+        holderPct: read.holderPct,
         state: firmware.state.holder.state,
       });
       dueMs = atMs + periodMs;

@@ -10,7 +10,7 @@
  * changes.
  */
 import type { Subscription } from 'rxjs';
-import type { Firmware, FirmwareProbe, Light } from '../../firmware-model/index.js';
+import type { Firmware, FirmwareProbe, Light, ProbeReadings } from '../../firmware-model/index.js';
 import type { DeadlineSource, VirtualClock } from '../clock.js';
 import type { DeviceEvent, VirtualDevice } from '../device/device.js';
 import { SimulatorError } from '../errors.js';
@@ -69,7 +69,13 @@ export class TraceSampler implements DeadlineSource, FirmwareProbe {
   private events = 0;
   private closed = false;
   private faultKey = '';
-  private readonly levels = { holderPct: 0, chargerPct: 0 };
+  private readonly read: ProbeReadings = {
+    heaterC: 0,
+    heaterW: 0,
+    puffFlowMlS: 0,
+    holderPct: 0,
+    chargerPct: 0,
+  };
   private readonly holderLed = new LedText();
   private readonly chargerLed = new LedText();
 
@@ -167,18 +173,18 @@ export class TraceSampler implements DeadlineSource, FirmwareProbe {
     const firmware = this.device.firmware;
     const { holder, charger, session } = firmware.state;
     const row = this.row;
-    const levels = this.levels;
-    firmware.levelsAt(atMs, levels);
+    const read = this.read;
+    firmware.readAt(atMs, read);
     this.lastAtMs = atMs;
     row.atMs = atMs;
     row.holderState = holder.state;
     row.chargerState = charger.state;
-    row.heaterC = round1(firmware.heaterTempC());
-    row.heaterW = round2(firmware.heaterPowerW());
-    row.puffFlowMlS = round1(firmware.puffFlowMlS(atMs));
+    row.heaterC = round1(read.heaterC);
+    row.heaterW = round2(read.heaterW);
+    row.puffFlowMlS = round1(read.puffFlowMlS);
     row.puffs = session?.puffs ?? 0;
-    row.holderPct = round2(levels.holderPct);
-    row.chargerPct = round2(levels.chargerPct);
+    row.holderPct = round2(read.holderPct);
+    row.chargerPct = round2(read.chargerPct);
     row.holderLed = this.holderLed.of(holder.light);
     row.chargerLed = this.chargerLed.of(charger.light);
     this.samples++;
