@@ -224,6 +224,7 @@ export {
 } from './trace/chart-data.js';
 export {
   CSV_COLUMNS,
+  SampleRowEncoder,
   type TraceFormat,
   type TraceLines,
   traceFormatOfPath,

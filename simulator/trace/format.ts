@@ -58,3 +58,130 @@ const CSV_LINES: TraceLines = {
 export function traceLines(format: TraceFormat): TraceLines {
   return format === 'csv' ? CSV_LINES : JSONL_LINES;
 }
+
+/**
+ * A sample row of `traceLines(format).sample` written as bytes (UTF-8, which the row is in ASCII)
+ * straight into a buffer: the same text, made without a string, for the trace writer thread
+ * (transports/trace-writer.ts), which formats every row of every file. It refers to nothing outside
+ * itself, so the thread runs it from its source text (`String(SampleRowEncoder)`).
+ *
+ * Numbers: a sample's values are whole or in hundredths (the sampler rounds to 0.1 or 0.01). Such a
+ * value is the double nearest k/100, and the shortest text that reads back as it, which is what
+ * JavaScript prints, is k/100 in decimal without trailing zeros; so it is written from the integer k.
+ * Any other value (a time on a grid of thirds, say) is written as `String` prints it.
+ */
+export class SampleRowEncoder {
+  /** The row's fixed text, its parts one after the other: before the first value, between two, after the last. */
+  private readonly fixed: Uint8Array;
+  /** Where each part of `fixed` starts (and, last, where the final one ends). */
+  private readonly starts: Int32Array;
+  /** The most a row takes beyond the bytes of its four names. */
+  readonly maxBytes: number;
+
+  constructor(csv: boolean) {
+    const parts = csv
+      ? ['sample,', ',', ',', ',', ',', ',', ',', ',', ',', ',', ',', ',,\n']
+      : [
+          '{"kind":"sample","atMs":',
+          ',"holderState":"',
+          '","chargerState":"',
+          '","heaterC":',
+          ',"heaterW":',
+          ',"puffFlowMlS":',
+          ',"puffs":',
+          ',"holderPct":',
+          ',"chargerPct":',
+          ',"holderLed":"',
+          '","chargerLed":"',
+          '"}\n',
+        ];
+    const text = parts.join('');
+    this.fixed = Uint8Array.from(text, (c) => c.charCodeAt(0));
+    this.starts = new Int32Array(parts.length + 1);
+    for (let n = 0; n < parts.length; n++)
+      this.starts[n + 1] = (this.starts[n] as number) + (parts[n] as string).length;
+    // Seven numbers of at most 25 characters (`String` of a double) and the fixed text.
+    this.maxBytes = 7 * 25 + text.length;
+  }
+
+  /**
+   * Writes the row into `out` from `pos` and returns where it ends: the seven numbers are
+   * `words[at]` to `words[at + 6]` in column order (atMs, heaterC, heaterW, puffFlowMlS, puffs,
+   * holderPct, chargerPct), the names are the holder's and the charger's state and light as bytes.
+   * `out` must have room for `maxBytes` and the names.
+   */
+  write(
+    out: Uint8Array,
+    pos: number,
+    words: Float64Array,
+    at: number,
+    holderState: Uint8Array,
+    chargerState: Uint8Array,
+    holderLed: Uint8Array,
+    chargerLed: Uint8Array,
+  ): number {
+    let i = this.part(out, pos, 0);
+    i = this.number(out, i, words[at] as number);
+    i = this.part(out, i, 1);
+    i = this.bytes(out, i, holderState);
+    i = this.part(out, i, 2);
+    i = this.bytes(out, i, chargerState);
+    for (let n = 1; n <= 6; n++) {
+      i = this.part(out, i, n + 2);
+      i = this.number(out, i, words[at + n] as number);
+    }
+    i = this.part(out, i, 9);
+    i = this.bytes(out, i, holderLed);
+    i = this.part(out, i, 10);
+    i = this.bytes(out, i, chargerLed);
+    return this.part(out, i, 11);
+  }
+
+  private part(out: Uint8Array, pos: number, n: number): number {
+    const fixed = this.fixed;
+    const end = this.starts[n + 1] as number;
+    let i = pos;
+    for (let j = this.starts[n] as number; j < end; j++) out[i++] = fixed[j] as number;
+    return i;
+  }
+
+  private bytes(out: Uint8Array, pos: number, bytes: Uint8Array): number {
+    const n = bytes.length;
+    for (let j = 0; j < n; j++) out[pos + j] = bytes[j] as number;
+    return pos + n;
+  }
+
+  /** `String(v)` as bytes; see the class comment. */
+  private number(out: Uint8Array, pos: number, v: number): number {
+    const k = Math.round(v * 100);
+    let i = pos;
+    if (!(k / 100 === v && k < 1e15 && k > -1e15)) {
+      const text = String(v);
+      for (let j = 0; j < text.length; j++) out[i++] = text.charCodeAt(j);
+      return i;
+    }
+    let a = k;
+    if (k < 0) {
+      out[i++] = 45; // '-'
+      a = -k;
+    }
+    const whole = Math.floor(a / 100);
+    const cents = a - whole * 100;
+    let digits = 1;
+    for (let w = whole; w >= 10; w = Math.floor(w / 10)) digits++;
+    let w = whole;
+    for (let j = digits - 1; j >= 0; j--) {
+      const q = Math.floor(w / 10);
+      out[i + j] = 48 + (w - q * 10);
+      w = q;
+    }
+    i += digits;
+    if (cents !== 0) {
+      const tenths = Math.floor(cents / 10);
+      out[i++] = 46; // '.'
+      out[i++] = 48 + tenths;
+      if (cents !== tenths * 10) out[i++] = 48 + (cents - tenths * 10);
+    }
+    return i;
+  }
+}
