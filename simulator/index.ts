@@ -114,6 +114,7 @@ export {
   type PuffEvent,
   VirtualDevice,
   type VirtualDeviceOptions,
+  type WatchedEvent,
 } from './device/device.js';
 export { GattServer, type GattValueSource } from './device/gatt-server.js';
 export { type DeviceIdentity, generateIdentity, softwareRevisionString } from './device/identity.js';
@@ -224,7 +225,7 @@ export {
 } from './trace/chart-data.js';
 export {
   CSV_COLUMNS,
-  SampleRowEncoder,
+  TraceBatch,
   type TraceFormat,
   type TraceLines,
   traceFormatOfPath,

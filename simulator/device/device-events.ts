@@ -73,31 +73,55 @@ export type DeviceEvent =
   | { type: 'bond'; atMs: number; bonded: boolean; central?: string }
   | { type: 'dropped'; atMs: number; channel: Channel; reason: string; hex: string };
 
+/** What `VirtualDevice.watchEvents` delivers: every event but the traffic. */
+export type WatchedEvent = Exclude<DeviceEvent, { type: 'traffic' }>;
+
 /** Heater events at most once a second: enough to plot a 6-minute profile, cheap on the 1 kHz loop. */
 export const HEATER_EVENT_INTERVAL_MS = 1000;
 
-/** The bus: rxjs `Subject` for subscribers, plus the opt-in queue behind `pollEvent`. */
+/**
+ * The bus: rxjs `Subject` for subscribers, the opt-in queue behind `pollEvent`, and plain watchers
+ * that take every event but the traffic (`VirtualDevice.watchEvents`).
+ */
 export class EventBus {
   private readonly subject = new Subject<DeviceEvent>();
   readonly events$: Observable<DeviceEvent> = this.subject.asObservable();
   private readonly queue: DeviceEvent[] | undefined;
+  private readonly watchers: ((event: WatchedEvent) => void)[] = [];
 
   constructor(queued: boolean) {
     this.queue = queued ? [] : undefined;
   }
 
   /**
-   * Whether an event would reach anyone (a subscriber of `events$`, or the poll queue). A device
-   * builds the values of its events (hex of records and packets) only while this holds: a fleet
-   * nobody watches serialises nothing.
+   * Whether an event would reach anyone (a subscriber of `events$`, a watcher, or the poll queue). A
+   * device builds the values of its events (hex of records and packets) only while this holds: a
+   * fleet nobody watches serialises nothing.
    */
   get listening(): boolean {
+    return this.queue !== undefined || this.subject.observed || this.watchers.length > 0;
+  }
+
+  /** Whether a traffic event would reach anyone: watchers take none, so none is built for them. */
+  get listeningToTraffic(): boolean {
     return this.queue !== undefined || this.subject.observed;
   }
 
   emit(event: DeviceEvent): void {
     this.queue?.push(event);
-    this.subject.next(event);
+    if (this.subject.observed) this.subject.next(event);
+    const watchers = this.watchers;
+    if (event.type !== 'traffic')
+      for (let i = 0; i < watchers.length; i++) (watchers[i] as (event: WatchedEvent) => void)(event);
+  }
+
+  /** Adds a watcher; returns the function that removes it. */
+  watch(watcher: (event: WatchedEvent) => void): () => void {
+    this.watchers.push(watcher);
+    return () => {
+      const index = this.watchers.indexOf(watcher);
+      if (index >= 0) this.watchers.splice(index, 1);
+    };
   }
 
   poll(): DeviceEvent | undefined {

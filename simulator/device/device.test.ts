@@ -1,11 +1,54 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import * as protocol from '../../protocol/index.js';
 import { decodeAdvertising } from '../../protocol/index.js';
 import { IqosClient } from '../client/client.js';
 import { VirtualClock } from '../clock.js';
 import { InMemoryLink, runUntilSettled } from '../link.js';
-import { createVirtualDevice } from './device.js';
+import { createVirtualDevice, type DeviceEvent } from './device.js';
 
 describe('VirtualDevice', () => {
+  it('watchEvents gets what events$ carries but the traffic, in order; with only watchers, no traffic is built', async () => {
+    const session = async (watch: 'subscriber' | 'watcher') => {
+      const clock = new VirtualClock();
+      const device = createVirtualDevice({ model: 'iluma-i', seed: 7 });
+      const seen: DeviceEvent[] = [];
+      const stop =
+        watch === 'subscriber'
+          ? (() => {
+              const subscription = device.events$.subscribe((e) => seen.push(e));
+              return () => subscription.unsubscribe();
+            })()
+          : device.watchEvents((e) => seen.push(e));
+      // Restored whatever happens: this file shares its module graph with others.
+      const hexes = vi.spyOn(protocol, 'toHex');
+      try {
+        const link = new InMemoryLink(clock, device);
+        const client = await runUntilSettled(clock, IqosClient.connect(link, { scheduler: clock }));
+        await runUntilSettled(clock, client.getBatteryPercent());
+        device.input({ type: 'undock' }, clock.now());
+        device.input({ type: 'stick', action: 'insert' }, clock.now());
+        clock.advanceBy(30_000);
+        device.input({ type: 'puff' }, clock.now());
+        clock.advanceBy(5_000);
+        stop();
+        client.close();
+        return { seen, built: hexes.mock.calls.length };
+      } finally {
+        hexes.mockRestore();
+      }
+    };
+    const all = await session('subscriber');
+    const watched = await session('watcher');
+    const traffic = all.seen.filter((e) => e.type === 'traffic');
+    expect(traffic.length).toBeGreaterThan(10);
+    expect(watched.seen).toEqual(all.seen.filter((e) => e.type !== 'traffic'));
+    expect(watched.seen.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['state', 'heater', 'puff', 'notify']),
+    );
+    // One hex per traffic event fewer: only the notified records are turned into hex for a watcher.
+    expect(all.built - watched.built).toBe(traffic.length);
+  });
+
   it('generates the same identity from the same seed, in the observed formats', () => {
     const a = createVirtualDevice({ model: 'iluma-i', seed: 42 });
     const b = createVirtualDevice({ model: 'iluma-i', seed: 42 });

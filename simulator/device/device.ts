@@ -16,7 +16,7 @@ import { SimulatorError } from '../errors.js';
 import type { Endpoint, WirePacket } from '../wire.js';
 import { type Advertising, type Bonds, DEFAULT_CENTRAL } from './bonds.js';
 import { CaptureTap } from './capture-tap.js';
-import { type DeviceEvent, EventBus, EventValues } from './device-events.js';
+import { type DeviceEvent, EventBus, EventValues, type WatchedEvent } from './device-events.js';
 import { type DeviceSnapshot, deviceParts, type PartsOptions, toSnapshot } from './device-snapshot.js';
 import { GattServer } from './gatt-server.js';
 import { gattValue, HANDLES } from './gatt-values.js';
@@ -28,7 +28,14 @@ import { type RegisterStoreJson, ScpResponder } from './scp.js';
 import type { DeviceScript } from './script.js';
 
 export { type Advertising, DEFAULT_CENTRAL } from './bonds.js';
-export type { BatteryEvent, DeviceEvent, HeaterEvent, NotifyEvent, PuffEvent } from './device-events.js';
+export type {
+  BatteryEvent,
+  DeviceEvent,
+  HeaterEvent,
+  NotifyEvent,
+  PuffEvent,
+  WatchedEvent,
+} from './device-events.js';
 export type { DeviceSnapshot } from './device-snapshot.js';
 export { HANDLES } from './gatt-values.js';
 
@@ -336,6 +343,16 @@ export class VirtualDevice implements Endpoint {
   }
 
   /**
+   * Calls `watcher` with every event of `events$` but the ATT/USB traffic, synchronously and in the
+   * same order, without rxjs; while only watchers listen, the device builds no traffic event at all
+   * (the trace sampler watches: a packet's hex per ATT exchange was most of what following the
+   * events cost a traced session). Returns the function that stops it.
+   */
+  watchEvents(watcher: (event: WatchedEvent) => void): () => void {
+    return this.bus.watch(watcher);
+  }
+
+  /**
    * Calls `changed` whenever `nextDeadline()` may have moved (the optional part of the clock's
    * `DeadlineSource`, simulator/followed-sources.ts): after each call that steps the device, takes a
    * packet or changes its queues. Changes made past the device, through `device.firmware` or
@@ -397,7 +414,7 @@ export class VirtualDevice implements Endpoint {
   }
 
   private traffic(dir: 'in' | 'out', packet: WirePacket, atMs: number): void {
-    if (!this.bus.listening) return;
+    if (!this.bus.listeningToTraffic) return;
     this.emit({ type: 'traffic', atMs, dir, channel: packet.channel, hex: toHex(packet.bytes) });
   }
 

@@ -59,129 +59,203 @@ export function traceLines(format: TraceFormat): TraceLines {
   return format === 'csv' ? CSV_LINES : JSONL_LINES;
 }
 
+/** Text as bytes in whole float64 words (zero-padded), for `TraceBatch`'s 8-byte stores. */
+interface Chunks {
+  words: Float64Array;
+  length: number;
+}
+
+/** `text` (ASCII) in words; UTF-8 text goes through `TraceBatch.text` instead. */
+function chunksOf(text: string): Chunks {
+  const bytes = new Uint8Array(Math.ceil(text.length / 8) * 8);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return { words: new Float64Array(bytes.buffer), length: text.length };
+}
+
+/** `"00"` to `"99"` as the 16-bit little-endian words their two ASCII digits make. */
+const DIGIT_PAIRS = Uint16Array.from(
+  { length: 100 },
+  (_, n) => (48 + Math.floor(n / 10)) | ((48 + (n % 10)) << 8),
+);
+
+/** The room a number takes at most: `String` of a double is at most 25 characters. */
+const NUMBER_BYTES = 25;
+
 /**
- * A sample row of `traceLines(format).sample` written as bytes (UTF-8, which the row is in ASCII)
- * straight into a buffer: the same text, made without a string, for the trace writer thread
- * (transports/trace-writer.ts), which formats every row of every file. It refers to nothing outside
- * itself, so the thread runs it from its source text (`String(SampleRowEncoder)`).
+ * The rows of one trace file as UTF-8 bytes, batched for one write (docs/traces.md "What a trace
+ * costs"). A sample row is the very text of `traceLines(format).sample`, made without a string:
+ * generic number-to-text conversion and the string's encoding were most of a row's cost. The fixed
+ * text and the names (states, lights) are stored 8 bytes at a time (a word may run past the part's
+ * end: the next part overwrites it), and numbers digit pair by digit pair.
  *
  * Numbers: a sample's values are whole or in hundredths (the sampler rounds to 0.1 or 0.01). Such a
  * value is the double nearest k/100, and the shortest text that reads back as it, which is what
  * JavaScript prints, is k/100 in decimal without trailing zeros; so it is written from the integer k.
  * Any other value (a time on a grid of thirds, say) is written as `String` prints it.
  */
-export class SampleRowEncoder {
-  /** The row's fixed text, its parts one after the other: before the first value, between two, after the last. */
-  private readonly fixed: Uint8Array;
-  /** Where each part of `fixed` starts (and, last, where the final one ends). */
-  private readonly starts: Int32Array;
-  /** The most a row takes beyond the bytes of its four names. */
-  readonly maxBytes: number;
+export class TraceBatch {
+  private bytes = new Uint8Array(0);
+  private view = new DataView(this.bytes.buffer);
+  /** Bytes used. */
+  length = 0;
+  /** The fixed text of a sample row, in parts: before the first value, between two, after the last. */
+  private readonly parts: Chunks[];
+  /** The most a sample row takes beyond its four names, with a word of slack for the last store. */
+  private readonly rowBytes: number;
+  private readonly names = new Map<string, Chunks>();
+  /** The last name met in each of a row's four name columns, and its words. */
+  private readonly lastText = ['', '', '', ''];
+  private readonly lastChunks: Chunks[];
+  private readonly encoder = new TextEncoder();
 
-  constructor(csv: boolean) {
-    const parts = csv
-      ? ['sample,', ',', ',', ',', ',', ',', ',', ',', ',', ',', ',', ',,\n']
-      : [
-          '{"kind":"sample","atMs":',
-          ',"holderState":"',
-          '","chargerState":"',
-          '","heaterC":',
-          ',"heaterW":',
-          ',"puffFlowMlS":',
-          ',"puffs":',
-          ',"holderPct":',
-          ',"chargerPct":',
-          ',"holderLed":"',
-          '","chargerLed":"',
-          '"}\n',
-        ];
-    const text = parts.join('');
-    this.fixed = Uint8Array.from(text, (c) => c.charCodeAt(0));
-    this.starts = new Int32Array(parts.length + 1);
-    for (let n = 0; n < parts.length; n++)
-      this.starts[n + 1] = (this.starts[n] as number) + (parts[n] as string).length;
-    // Seven numbers of at most 25 characters (`String` of a double) and the fixed text.
-    this.maxBytes = 7 * 25 + text.length;
+  constructor(format: TraceFormat, capacity = 64 * 1024) {
+    const parts =
+      format === 'csv'
+        ? ['sample,', ',', ',', ',', ',', ',', ',', ',', ',', ',', ',', ',,\n']
+        : [
+            '{"kind":"sample","atMs":',
+            ',"holderState":"',
+            '","chargerState":"',
+            '","heaterC":',
+            ',"heaterW":',
+            ',"puffFlowMlS":',
+            ',"puffs":',
+            ',"holderPct":',
+            ',"chargerPct":',
+            ',"holderLed":"',
+            '","chargerLed":"',
+            '"}\n',
+          ];
+    this.parts = parts.map(chunksOf);
+    this.rowBytes = this.parts.reduce((sum, part) => sum + part.words.length * 8, 0) + 7 * NUMBER_BYTES + 8;
+    const none = chunksOf('');
+    this.lastChunks = [none, none, none, none];
+    this.reserve(capacity);
+  }
+
+  /** The bytes batched so far (a view: valid until the next call). */
+  batched(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  /** Appends a line made elsewhere (header, event, end), as UTF-8. */
+  text(line: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    this.reserve(line.length * 3);
+    this.length += this.encoder.encodeInto(line, this.bytes.subarray(this.length)).written;
+  }
+
+  /** Appends the sample row of `s`. */
+  sample(s: Readonly<TraceSample>): void {
+    const hs = this.name(0, s.holderState);
+    const cs = this.name(1, s.chargerState);
+    const hl = this.name(2, s.holderLed);
+    const cl = this.name(3, s.chargerLed);
+    this.reserve(this.rowBytes + (hs.words.length + cs.words.length + hl.words.length + cl.words.length) * 8);
+    const p = this.parts;
+    this.put(p[0] as Chunks);
+    this.number(s.atMs);
+    this.put(p[1] as Chunks);
+    this.put(hs);
+    this.put(p[2] as Chunks);
+    this.put(cs);
+    this.put(p[3] as Chunks);
+    this.number(s.heaterC);
+    this.put(p[4] as Chunks);
+    this.number(s.heaterW);
+    this.put(p[5] as Chunks);
+    this.number(s.puffFlowMlS);
+    this.put(p[6] as Chunks);
+    this.number(s.puffs);
+    this.put(p[7] as Chunks);
+    this.number(s.holderPct);
+    this.put(p[8] as Chunks);
+    this.number(s.chargerPct);
+    this.put(p[9] as Chunks);
+    this.put(hl);
+    this.put(p[10] as Chunks);
+    this.put(cl);
+    this.put(p[11] as Chunks);
+  }
+
+  /** Room for `size` more bytes (the batch grows past its capacity only for an outsized row). */
+  private reserve(size: number): void {
+    if (this.length + size <= this.bytes.length) return;
+    const bytes = new Uint8Array(Math.max(this.bytes.length * 2, this.length + size));
+    bytes.set(this.batched());
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer);
   }
 
   /**
-   * Writes the row into `out` from `pos` and returns where it ends: the seven numbers are
-   * `words[at]` to `words[at + 6]` in column order (atMs, heaterC, heaterW, puffFlowMlS, puffs,
-   * holderPct, chargerPct), the names are the holder's and the charger's state and light as bytes.
-   * `out` must have room for `maxBytes` and the names.
+   * The words of a name (letters, digits, `_` and `/`: a state or a light) in column `column`: the
+   * last one's when it is the same string, as it nearly always is.
    */
-  write(
-    out: Uint8Array,
-    pos: number,
-    words: Float64Array,
-    at: number,
-    holderState: Uint8Array,
-    chargerState: Uint8Array,
-    holderLed: Uint8Array,
-    chargerLed: Uint8Array,
-  ): number {
-    let i = this.part(out, pos, 0);
-    i = this.number(out, i, words[at] as number);
-    i = this.part(out, i, 1);
-    i = this.bytes(out, i, holderState);
-    i = this.part(out, i, 2);
-    i = this.bytes(out, i, chargerState);
-    for (let n = 1; n <= 6; n++) {
-      i = this.part(out, i, n + 2);
-      i = this.number(out, i, words[at + n] as number);
+  private name(column: number, text: string): Chunks {
+    if (this.lastText[column] === text) return this.lastChunks[column] as Chunks;
+    let chunks = this.names.get(text);
+    if (chunks === undefined) {
+      chunks = chunksOf(text);
+      this.names.set(text, chunks);
     }
-    i = this.part(out, i, 9);
-    i = this.bytes(out, i, holderLed);
-    i = this.part(out, i, 10);
-    i = this.bytes(out, i, chargerLed);
-    return this.part(out, i, 11);
+    this.lastText[column] = text;
+    this.lastChunks[column] = chunks;
+    return chunks;
   }
 
-  private part(out: Uint8Array, pos: number, n: number): number {
-    const fixed = this.fixed;
-    const end = this.starts[n + 1] as number;
-    let i = pos;
-    for (let j = this.starts[n] as number; j < end; j++) out[i++] = fixed[j] as number;
-    return i;
-  }
-
-  private bytes(out: Uint8Array, pos: number, bytes: Uint8Array): number {
-    const n = bytes.length;
-    for (let j = 0; j < n; j++) out[pos + j] = bytes[j] as number;
-    return pos + n;
+  private put(chunks: Chunks): void {
+    const { words } = chunks;
+    const view = this.view;
+    const at = this.length;
+    for (let i = 0; i < words.length; i++) view.setFloat64(at + 8 * i, words[i] as number, true);
+    this.length = at + chunks.length;
   }
 
   /** `String(v)` as bytes; see the class comment. */
-  private number(out: Uint8Array, pos: number, v: number): number {
+  private number(v: number): void {
     const k = Math.round(v * 100);
-    let i = pos;
+    const bytes = this.bytes;
+    let i = this.length;
     if (!(k / 100 === v && k < 1e15 && k > -1e15)) {
       const text = String(v);
-      for (let j = 0; j < text.length; j++) out[i++] = text.charCodeAt(j);
-      return i;
+      for (let j = 0; j < text.length; j++) bytes[i++] = text.charCodeAt(j);
+      this.length = i;
+      return;
     }
     let a = k;
     if (k < 0) {
-      out[i++] = 45; // '-'
+      bytes[i++] = 45; // '-'
       a = -k;
     }
     const whole = Math.floor(a / 100);
     const cents = a - whole * 100;
     let digits = 1;
     for (let w = whole; w >= 10; w = Math.floor(w / 10)) digits++;
+    const view = this.view;
+    let end = i + digits;
     let w = whole;
-    for (let j = digits - 1; j >= 0; j--) {
-      const q = Math.floor(w / 10);
-      out[i + j] = 48 + (w - q * 10);
+    while (w >= 100) {
+      const q = Math.floor(w / 100);
+      end -= 2;
+      view.setUint16(end, DIGIT_PAIRS[w - q * 100] as number, true);
       w = q;
     }
+    if (w >= 10) view.setUint16(end - 2, DIGIT_PAIRS[w] as number, true);
+    else bytes[end - 1] = 48 + w;
     i += digits;
     if (cents !== 0) {
+      bytes[i++] = 46; // '.'
       const tenths = Math.floor(cents / 10);
-      out[i++] = 46; // '.'
-      out[i++] = 48 + tenths;
-      if (cents !== tenths * 10) out[i++] = 48 + (cents - tenths * 10);
+      if (cents === tenths * 10) bytes[i++] = 48 + tenths;
+      else {
+        view.setUint16(i, DIGIT_PAIRS[cents] as number, true);
+        i += 2;
+      }
     }
-    return i;
+    this.length = i;
   }
 }

@@ -9,10 +9,9 @@
  * nothing: one `TraceSample` is overwritten in place and a light's text is made only when the light
  * changes.
  */
-import type { Subscription } from 'rxjs';
 import type { Firmware, FirmwareProbe, Light, ProbeReadings } from '../../firmware-model/index.js';
 import type { DeadlineSource, VirtualClock } from '../clock.js';
-import type { DeviceEvent, VirtualDevice } from '../device/device.js';
+import type { VirtualDevice, WatchedEvent } from '../device/device.js';
 import { SimulatorError } from '../errors.js';
 import {
   TRACE_COLUMNS,
@@ -57,7 +56,7 @@ export class TraceSampler implements DeadlineSource, FirmwareProbe {
   readonly maxLagMs: number;
   private readonly sink: TraceSink;
   private readonly row: TraceSample;
-  private readonly subscription: Subscription;
+  private readonly unwatch: () => void;
   private readonly unfollow: (() => void) | undefined;
   private readonly unprobe: () => void;
   private readonly clock: VirtualClock | undefined;
@@ -68,7 +67,8 @@ export class TraceSampler implements DeadlineSource, FirmwareProbe {
   private lastAtMs = Number.NEGATIVE_INFINITY;
   private events = 0;
   private closed = false;
-  private faultKey = '';
+  /** The fault bits as last seen: error code, holder error and warning bits, charger error bits. */
+  private readonly faults = [0, 0, 0, 0];
   private readonly read: ProbeReadings = {
     heaterC: 0,
     heaterW: 0,
@@ -112,8 +112,8 @@ export class TraceSampler implements DeadlineSource, FirmwareProbe {
       startMs: this.startMs,
       columns: TRACE_COLUMNS,
     });
-    this.faultKey = this.currentFaultKey();
-    this.subscription = device.events$.subscribe((event) => this.onEvent(event));
+    this.faultsChanged();
+    this.unwatch = device.watchEvents((event) => this.onEvent(event));
     this.unprobe = device.addProbe(this);
     this.unfollow = options.clock?.follow(this);
   }
@@ -165,7 +165,7 @@ export class TraceSampler implements DeadlineSource, FirmwareProbe {
     this.closed = true;
     this.unprobe();
     this.unfollow?.();
-    this.subscription.unsubscribe();
+    this.unwatch();
     this.sink.end({ atMs, samples: this.samples, events: this.events });
   }
 
@@ -191,15 +191,13 @@ export class TraceSampler implements DeadlineSource, FirmwareProbe {
     this.sink.sample(row);
   }
 
-  private onEvent(event: DeviceEvent): void {
-    if (event.type === 'traffic' || event.type === 'heater') return;
+  private onEvent(event: WatchedEvent): void {
+    if (event.type === 'heater') return;
     if (event.type !== 'battery') {
       this.events++;
       this.sink.event(event);
     }
-    const key = this.currentFaultKey();
-    if (key === this.faultKey) return;
-    this.faultKey = key;
+    if (!this.faultsChanged()) return;
     const { state } = this.device.firmware;
     const fault: TraceEvent = {
       type: 'fault',
@@ -213,9 +211,20 @@ export class TraceSampler implements DeadlineSource, FirmwareProbe {
     this.sink.event(fault);
   }
 
-  private currentFaultKey(): string {
+  /** Whether the units' error or warning bits changed since last asked (the firmware raises no event). */
+  private faultsChanged(): boolean {
     const { state } = this.device.firmware;
-    return `${state.errorCode}/${state.holder.errorBits}/${state.holder.warningBits}/${state.charger.errorBits}`;
+    const f = this.faults;
+    const { errorCode } = state;
+    const { errorBits: holderErrors, warningBits: holderWarnings } = state.holder;
+    const chargerErrors = state.charger.errorBits;
+    if (f[0] === errorCode && f[1] === holderErrors && f[2] === holderWarnings && f[3] === chargerErrors)
+      return false;
+    f[0] = errorCode;
+    f[1] = holderErrors;
+    f[2] = holderWarnings;
+    f[3] = chargerErrors;
+    return true;
   }
 }
 
