@@ -78,6 +78,14 @@ const DIGIT_PAIRS = Uint16Array.from(
   (_, n) => (48 + Math.floor(n / 10)) | ((48 + (n % 10)) << 8),
 );
 
+/** How many decimal digits the whole number `n` has. */
+function digitsOf(n: number): number {
+  if (n < 1e4) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : 4;
+  let digits = 5;
+  for (let w = n; w >= 1e5; w = Math.floor(w / 10)) digits++;
+  return digits;
+}
+
 /** The room a number takes at most: `String` of a double is at most 25 characters. */
 const NUMBER_BYTES = 25;
 
@@ -233,23 +241,30 @@ export class TraceBatch {
     }
     const whole = Math.floor(a / 100);
     const cents = a - whole * 100;
-    let digits = 1;
-    for (let w = whole; w >= 10; w = Math.floor(w / 10)) digits++;
     const view = this.view;
-    let end = i + digits;
+    let end = i + digitsOf(whole);
+    const digitsEnd = end;
     let w = whole;
-    while (w >= 100) {
+    // Whole numbers below 2³¹ (a time of up to 248 days, every level and power) in int32 arithmetic.
+    while (w >= 2 ** 31) {
       const q = Math.floor(w / 100);
       end -= 2;
       view.setUint16(end, DIGIT_PAIRS[w - q * 100] as number, true);
       w = q;
     }
-    if (w >= 10) view.setUint16(end - 2, DIGIT_PAIRS[w] as number, true);
-    else bytes[end - 1] = 48 + w;
-    i += digits;
+    let n = w | 0;
+    while (n >= 100) {
+      const q = (n / 100) | 0;
+      end -= 2;
+      view.setUint16(end, DIGIT_PAIRS[n - q * 100] as number, true);
+      n = q;
+    }
+    if (n >= 10) view.setUint16(end - 2, DIGIT_PAIRS[n] as number, true);
+    else bytes[end - 1] = 48 + n;
+    i = digitsEnd;
     if (cents !== 0) {
       bytes[i++] = 46; // '.'
-      const tenths = Math.floor(cents / 10);
+      const tenths = (cents / 10) | 0;
       if (cents === tenths * 10) bytes[i++] = 48 + tenths;
       else {
         view.setUint16(i, DIGIT_PAIRS[cents] as number, true);
