@@ -343,10 +343,10 @@ export class VirtualDevice implements Endpoint {
   }
 
   /**
-   * Calls `watcher` with every event of `events$` but the ATT/USB traffic, synchronously and in the
-   * same order, without rxjs; while only watchers listen, the device builds no traffic event at all
-   * (the trace sampler watches: a packet's hex per ATT exchange was most of what following the
-   * events cost a traced session). Returns the function that stops it.
+   * Calls `watcher` with every event of `events$` but the ATT/USB traffic, synchronously as each is
+   * emitted (after the `events$` subscribers), without rxjs. While only watchers listen, the device
+   * builds no traffic event at all: the trace sampler watches, and has no use for a traffic event
+   * with its packet's hex per ATT exchange. Returns the function that stops it.
    */
   watchEvents(watcher: (event: WatchedEvent) => void): () => void {
     return this.bus.watch(watcher);
