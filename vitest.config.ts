@@ -18,6 +18,7 @@
  * restores what it changes in afterEach/afterAll; a file that mocks a module (`vi.mock`) runs isolated.
  */
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -44,6 +45,9 @@ class SlowFirstSequencer extends BaseSequencer {
   }
 }
 
+/** Debian's Chromium without the omnibox popup it preloads in every window (see the script). */
+const LEAN_CHROMIUM = fileURLToPath(new URL('test/fixtures/chromium/lean-chromium', import.meta.url));
+
 /** Files that replace a module with `vi.mock`: run in a fresh module graph of their own. */
 const MOCKING = ['test/noble.test.ts'];
 
@@ -51,6 +55,8 @@ export default defineConfig({
   test: {
     testTimeout: 0,
     hookTimeout: 0,
+    // A Chromium of the developer's own ($IQSIM_CHROMIUM) is left as it is.
+    env: process.env.IQSIM_CHROMIUM ? {} : { IQSIM_CHROMIUM: LEAN_CHROMIUM },
     maxWorkers: availableParallelism() + 1,
     sequence: { sequencer: SlowFirstSequencer },
     projects: [
