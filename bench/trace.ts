@@ -3,7 +3,7 @@
  * - `trace-overhead-pct`: how much slower the device bench's session (bench/device.ts
  *   `sessionRatio`: a 6-minute ILUMA i session with a BLE client, in virtual time) runs with a
  *   `TraceSampler` at 10 Hz (`--trace`'s default) writing JSON lines to a file: (bare ratio /
- *   traced ratio − 1) × 100, each the median over 9 processes per variant, run in turn
+ *   traced ratio − 1) × 100, each the median over 15 processes per variant, run in turn
  *   (bench/trace-child.ts: 18 sessions each after 12 of warm-up). Target ≤ 5.
  * - `trace-discard-overhead-pct`: the same with a sink that throws the rows away: what sampling
  *   costs the simulation, without the text (docs/traces.md "What a trace costs").
@@ -31,7 +31,7 @@ export const TRACE_VARIANTS = ['bare', 'file-10hz', 'discard-10hz', 'file-1hz'] 
 export type TraceVariant = (typeof TRACE_VARIANTS)[number];
 
 /** Processes per variant, run in turn (bare, file, discard, 1 Hz, bare, …). */
-const PROCESSES = 9;
+const PROCESSES = 15;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
