@@ -38,13 +38,18 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
 
-/** The session ratio of one process running `variant`. */
+/**
+ * The session ratio of one process running `variant`. Then `sync`: the kernel writing back a file
+ * variant's 18 MB must not land in the next process's timing (it made single processes up to three
+ * times slower).
+ */
 function childRatio(variant: TraceVariant, dir: string): number {
   const child = spawnSync(process.execPath, [join(HERE, 'trace-child.js'), variant, dir], {
     encoding: 'utf8',
   });
   const ratio = Number(child.stdout);
   if (child.status !== 0 || !(ratio > 0)) throw new Error(`trace bench: ${variant} failed: ${child.stderr}`);
+  spawnSync('sync');
   return ratio;
 }
 

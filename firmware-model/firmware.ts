@@ -52,10 +52,6 @@ export interface FirmwareOptions {
   snapshot?: FirmwareSnapshot;
 }
 
-/**
- * Something that reads the firmware's values at chosen instants of virtual time without making the
- * firmware stop there on its own (`Firmware.addProbe`; the trace sampler is one).
- */
 /** A probe's readings at its instant (`Firmware.readAt`). */
 export interface ProbeReadings {
   /** Heater temperature, °C. */
@@ -70,6 +66,10 @@ export interface ProbeReadings {
   chargerPct: number;
 }
 
+/**
+ * Something that reads the firmware's values at chosen instants of virtual time without making the
+ * firmware stop there on its own (`Firmware.addProbe`; the trace sampler is one).
+ */
 export interface FirmwareProbe {
   /** The next instant wanted, virtual ms; `sample` must move it past the instant it was called at. */
   readonly dueMs: number;

@@ -86,6 +86,23 @@ function digitsOf(n: number): number {
   return digits;
 }
 
+/** The sample columns that hold text (states and lights): quoted in JSON lines. */
+const TEXT_COLUMNS: ReadonlySet<string> = new Set(['holderState', 'chargerState', 'holderLed', 'chargerLed']);
+
+/**
+ * The fixed text of a sample row from `TRACE_COLUMNS`: before the first value, between two values,
+ * after the last, as `traceLines(format).sample` writes it.
+ */
+function sampleRowParts(format: TraceFormat): string[] {
+  if (format === 'csv') return ['sample,', ...TRACE_COLUMNS.slice(1).map(() => ','), ',,\n'];
+  const quote = (column: string | undefined) => (column !== undefined && TEXT_COLUMNS.has(column) ? '"' : '');
+  const before = TRACE_COLUMNS.map(
+    (column, i) =>
+      `${i === 0 ? '{"kind":"sample"' : quote(TRACE_COLUMNS[i - 1])},"${column}":${quote(column)}`,
+  );
+  return [...before, `${quote(TRACE_COLUMNS.at(-1))}}\n`];
+}
+
 /** The room a number takes at most: `String` of a double is at most 25 characters. */
 const NUMBER_BYTES = 25;
 
@@ -117,23 +134,7 @@ export class TraceBatch {
   private readonly encoder = new TextEncoder();
 
   constructor(format: TraceFormat, capacity = 64 * 1024) {
-    const parts =
-      format === 'csv'
-        ? ['sample,', ',', ',', ',', ',', ',', ',', ',', ',', ',', ',', ',,\n']
-        : [
-            '{"kind":"sample","atMs":',
-            ',"holderState":"',
-            '","chargerState":"',
-            '","heaterC":',
-            ',"heaterW":',
-            ',"puffFlowMlS":',
-            ',"puffs":',
-            ',"holderPct":',
-            ',"chargerPct":',
-            ',"holderLed":"',
-            '","chargerLed":"',
-            '"}\n',
-          ];
+    const parts = sampleRowParts(format);
     this.parts = parts.map(chunksOf);
     this.rowBytes = this.parts.reduce((sum, part) => sum + part.words.length * 8, 0) + 7 * NUMBER_BYTES + 8;
     const none = chunksOf('');
